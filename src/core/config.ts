@@ -1,0 +1,151 @@
+import { z } from "zod";
+
+/**
+ * The deployment-config document: one JSON document that Terraform writes to SSM Parameter Store
+ * in the backup region (module `config`) and every program reads. Programs take ids and ARNs from
+ * nowhere else, so the CLI and the functions keep working while the primary region is down.
+ *
+ * Keys are camelCase; Terraform builds the same shape with `jsonencode`.
+ */
+export const CONFIG_VERSION = 1;
+
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-west-1");
+const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, "an ARN");
+const name = z.string().min(1);
+const seconds = z.number().int().nonnegative();
+const range = z.object({ best: seconds, typical: seconds, worst: seconds });
+
+const albSchema = z.object({
+  arn,
+  dnsName: name,
+  zoneId: name,
+  targetGroupArn: arn,
+});
+
+export const RegionRole = z.enum(["primary", "backup"]);
+export type RegionRole = z.infer<typeof RegionRole>;
+
+export const DeploymentConfigSchema = z.object({
+  version: z.literal(CONFIG_VERSION),
+  /** Short name of this deployment; prefix of every resource name and the lock key. */
+  deployment: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "lowercase letters, digits and dashes"),
+  /** `automatic` runs the failover on the alarm; `approval` notifies and waits for `pilotlight approve`. */
+  mode: z.enum(["automatic", "approval"]),
+  primary: z.object({
+    region,
+    alb: albSchema,
+    asg: z.object({ name, desiredCapacity: seconds }),
+    db: z.object({ instanceId: name, arn }),
+    secretArn: arn,
+    artifactBucket: name,
+  }),
+  backup: z.object({
+    region,
+    alb: albSchema,
+    asg: z.object({
+      name,
+      /** The size B's group takes on failover (it rests at min = max = desired = 0). */
+      failoverCapacity: z.object({ min: seconds, max: seconds, desired: seconds }),
+      warmPoolSize: seconds,
+    }),
+    launchTemplateId: name,
+    /** SSM parameter the launch template resolves the AMI from (AL2023 public alias). */
+    amiParameter: name,
+    /** The cross-region read replica; after a failover, the new primary. */
+    db: z.object({ instanceId: name, arn }),
+    secretArn: arn,
+    artifactBucket: name,
+  }),
+  dns: z.object({
+    zoneId: name,
+    recordName: name,
+    healthCheckId: name,
+    healthCheck: z.object({
+      intervalSeconds: z.union([z.literal(10), z.literal(30)]),
+      failureThreshold: z.number().int().min(1).max(10),
+      resourcePath: name,
+    }),
+    /** CloudWatch alarm on AWS/Route53 HealthCheckStatus; lives in us-east-1 with its topic. */
+    alarm: z.object({
+      name,
+      region: z.literal("us-east-1"),
+      topicArn: arn,
+      evaluationPeriods: z.number().int().min(1),
+      periodSeconds: z.literal(60),
+    }),
+    ttlSeconds: seconds,
+  }),
+  failover: z.object({
+    functionName: name,
+    lockTableName: name,
+    opsTopicArn: arn,
+    readinessFunctionName: name,
+  }),
+  thresholds: z.object({
+    /** Replica lag above this is a readiness failure (the RPO bound). */
+    replicaLagSecondsMax: seconds,
+    /** The recovery-time objective the worst case must stay under. */
+    rtoTargetSeconds: seconds,
+  }),
+  /** Inputs of the recovery-time model (src/core/rto.ts) that are not read from elsewhere. */
+  rto: z.object({
+    metricDelaySeconds: range,
+    decideSeconds: range,
+    promoteSeconds: range,
+    instanceLaunchSeconds: range,
+    warmPoolLaunchSeconds: range,
+    appStartSeconds: range,
+    targetHealthyThreshold: z.number().int().min(2).max(10),
+    targetIntervalSeconds: z.number().int().min(5).max(300),
+    resolverCacheSeconds: range,
+  }),
+});
+
+export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
+
+/** Raised when a document does not match the contract; the message names each wrong field. */
+export class DeploymentConfigError extends Error {
+  override readonly name = "DeploymentConfigError";
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Parses and validates a deployment-config document (a JSON string or an already parsed value).
+ * @example parseDeploymentConfig(parameter.Value, "SSM /pilotlight/demo/config")
+ */
+export function parseDeploymentConfig(input: unknown, source = "deployment config"): DeploymentConfig {
+  let value = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch (cause) {
+      throw new DeploymentConfigError(
+        `${source} is not JSON: ${(cause as Error).message}. Re-run terraform apply to rewrite it.`,
+        [],
+        { cause },
+      );
+    }
+  }
+  if (value !== null && typeof value === "object" && "version" in value && value.version !== CONFIG_VERSION) {
+    throw new DeploymentConfigError(
+      `${source} has version ${JSON.stringify(value.version)}, this pilotlight reads version ${CONFIG_VERSION}. ` +
+        "Upgrade pilotlight or re-apply the Terraform of the same release.",
+    );
+  }
+  const result = DeploymentConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new DeploymentConfigError(
+      `${source} does not match the deployment-config schema v${CONFIG_VERSION}:\n  ${issues.join("\n  ")}\n` +
+        "Re-run terraform apply with this release of pilotlight to rewrite it.",
+      issues,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,131 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Starts and stops the local AWS API emulator: moto in server mode on a free loopback port,
+ * launched from src/local/moto_server.py (which carries the documented RDS patch). State (pid,
+ * endpoint, log) lives in a directory of the caller's, so several runs can coexist and a stop
+ * only ever kills the process it started, by pid.
+ */
+
+export interface Emulator {
+  endpoint: string;
+  pid: number;
+  stateDir: string;
+}
+
+export class EmulatorError extends Error {
+  override readonly name = "EmulatorError";
+}
+
+const SERVER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "moto_server.py");
+
+/** The virtualenv scripts/toolchain installs moto into. */
+export function motoPython(): string {
+  const venv = process.env.PILOTLIGHT_VENV ?? join(homedir(), ".cache", "pilotlight", "venv");
+  const python = join(venv, "bin", "python");
+  if (!existsSync(python)) {
+    throw new EmulatorError(`moto is not installed (no ${python}). Run scripts/toolchain first.`);
+  }
+  return python;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/** Resolves once the emulator answers, or throws after `timeoutMs`. */
+async function waitUntilAnswers(endpoint: string, timeoutMs: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new EmulatorError(
+    `the emulator did not answer at ${endpoint} within ${timeoutMs} ms; see ${logFile}`,
+  );
+}
+
+/** Starts moto and waits until it answers. */
+export async function startEmulator(stateDir: string, timeoutMs = 30_000): Promise<Emulator> {
+  mkdirSync(stateDir, { recursive: true });
+  const existing = readEmulator(stateDir);
+  if (existing) {
+    throw new EmulatorError(
+      `an emulator started from ${stateDir} still runs (pid ${existing.pid}, ${existing.endpoint}); stop it first.`,
+    );
+  }
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const logFile = join(stateDir, "moto.log");
+  const log = openSync(logFile, "a");
+  const child = spawn(motoPython(), [SERVER_SCRIPT, String(port)], {
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  child.unref();
+  if (child.pid === undefined) throw new EmulatorError(`could not start moto; see ${logFile}`);
+  const emulator = { endpoint, pid: child.pid, stateDir };
+  writeFileSync(join(stateDir, "emulator.json"), JSON.stringify(emulator));
+  try {
+    await waitUntilAnswers(endpoint, timeoutMs, logFile);
+  } catch (err) {
+    stopEmulator(stateDir);
+    throw err;
+  }
+  return emulator;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The emulator a state directory records, if its process still runs. */
+export function readEmulator(stateDir: string): Emulator | undefined {
+  const file = join(stateDir, "emulator.json");
+  if (!existsSync(file)) return undefined;
+  const emulator = JSON.parse(readFileSync(file, "utf8")) as Emulator;
+  return isRunning(emulator.pid) ? emulator : undefined;
+}
+
+/** Stops the emulator recorded in `stateDir` by its pid; returns whether one was running. */
+export function stopEmulator(stateDir: string): boolean {
+  const emulator = readEmulator(stateDir);
+  rmSync(join(stateDir, "emulator.json"), { force: true });
+  if (!emulator) return false;
+  process.kill(emulator.pid, "SIGTERM");
+  return true;
+}
+
+/** Environment for an SDK client, the CLI or Terraform aimed at the emulator. */
+export function emulatorEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_SESSION_TOKEN: "testing",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}

@@ -1,0 +1,41 @@
+"""moto in server mode, on loopback, with one documented patch to its RDS model.
+
+moto 5.2.5 half-models PromoteReadReplica: the replica keeps naming its source and a second
+promotion succeeds. This patch does what AWS documents: the promoted instance drops the
+source link (and the source drops it from its replica list), and promoting an instance that is
+not a replica answers InvalidDBInstanceState. Tested in src/local/emulator.int.test.ts.
+
+Usage: python moto_server.py PORT
+"""
+
+import sys
+import threading
+
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
+from moto.rds.models import RDSBackend
+
+
+def promote_read_replica(self, db_kwargs):
+    db_id = db_kwargs["db_instance_identifier"]
+    database = self.databases.get(db_id)
+    if database is None:
+        raise DBInstanceNotFoundError(db_id)
+    if not database.is_replica:
+        raise RDSClientError("InvalidDBInstanceState", f"DB Instance {db_id} is not a read replica.")
+    source = self.find_db_from_id(database.source_db_instance_identifier)
+    for ref in (database.db_instance_arn, database.db_instance_identifier):
+        if ref in source.replicas:
+            source.replicas.remove(ref)
+    database.is_replica = False
+    database.source_db_instance_identifier = None
+    database.update(**db_kwargs)
+    return database
+
+
+RDSBackend.promote_read_replica = promote_read_replica
+
+if __name__ == "__main__":
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
+    server.start()
+    threading.Event().wait()

@@ -1,0 +1,54 @@
+# Smoke configuration: proves the toolchain (CLI, locally built hashicorp/aws, CLI config file)
+# and the emulator: init, validate and plan offline, apply and destroy against moto.
+terraform {
+  required_version = ">= 1.7"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0, < 7.0"
+    }
+  }
+}
+
+variable "endpoint" {
+  description = "The emulator's endpoint URL (scripts/emulator start prints it)."
+  type        = string
+  default     = "http://127.0.0.1:5000"
+
+  validation {
+    condition     = can(regex("^http://127\\.0\\.0\\.1:[0-9]+$", var.endpoint))
+    error_message = "endpoint must be a loopback URL such as http://127.0.0.1:5000: the smoke test only runs against the local emulator."
+  }
+}
+
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  skip_requesting_account_id  = false
+
+  endpoints {
+    ssm = var.endpoint
+    sts = var.endpoint
+    sqs = var.endpoint
+  }
+}
+
+resource "aws_sqs_queue" "smoke" {
+  name                    = "pilotlight-smoke"
+  sqs_managed_sse_enabled = true
+}
+
+resource "aws_ssm_parameter" "smoke" {
+  name  = "/pilotlight/smoke/queue-url"
+  type  = "String"
+  value = aws_sqs_queue.smoke.url
+}
+
+output "queue_url" {
+  description = "URL of the smoke queue, read back through SSM."
+  value       = aws_ssm_parameter.smoke.value
+}
