@@ -1,0 +1,43 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { z } from "zod";
+
+/** The database credentials, from a secret in the RDS format. */
+export interface DbCredentials {
+  username: string;
+  password: string;
+}
+
+export class CredentialsError extends Error {
+  override readonly name = "CredentialsError";
+}
+
+const RdsSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/**
+ * Reads the DB credentials from Secrets Manager. The client must be of the instance's own region,
+ * so that B reads its replica of the secret and never depends on P.
+ */
+export async function fetchDbCredentials(
+  client: SecretsManagerClient,
+  secretArn: string,
+): Promise<DbCredentials> {
+  let text: string | undefined;
+  try {
+    text = (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+  } catch (err) {
+    throw new CredentialsError(`cannot read the DB secret ${secretArn}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text ?? "");
+  } catch (err) {
+    throw new CredentialsError(`the DB secret ${secretArn} is not JSON`, { cause: err });
+  }
+  const parsed = RdsSecret.safeParse(json);
+  if (!parsed.success) {
+    throw new CredentialsError(`the DB secret ${secretArn} has no "username" and "password" (RDS format)`);
+  }
+  return parsed.data;
+}
