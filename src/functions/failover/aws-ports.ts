@@ -1,0 +1,299 @@
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from "@aws-sdk/client-rds";
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  Route53Client,
+  UpdateHealthCheckCommand,
+} from "@aws-sdk/client-route-53";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { DeploymentConfig } from "../../core/config.js";
+import { AwsCallError, errorCode } from "./errors.js";
+import type { LockRecord } from "./lock-record.js";
+import {
+  type CapacityPort,
+  type Clock,
+  type DatabasePort,
+  type FailoverPorts,
+  type HealthCheckPort,
+  type LockPort,
+  type NotifierPort,
+  systemClock,
+} from "./ports.js";
+
+/** Route 53's control plane and its CloudWatch metrics live in us-east-1. */
+export const ROUTE53_REGION = "us-east-1";
+
+/** The SDK clients the failover needs, each in the region its resource lives in. */
+export interface FailoverClients {
+  rds: RDSClient;
+  autoScaling: AutoScalingClient;
+  cloudWatch: CloudWatchClient;
+  dynamoDb: DynamoDBClient;
+  route53: Route53Client;
+  sns: SNSClient;
+}
+
+/** Region field of an ARN (arn:partition:service:region:account:resource). */
+export function arnRegion(arn: string): string {
+  const region = arn.split(":")[3];
+  if (!region) throw new Error(`ARN ${arn} names no region`);
+  return region;
+}
+
+/**
+ * Builds the clients from the config's regions: B for RDS, the group, the lock table and the
+ * replica-lag metric; us-east-1 for Route 53; the ops topic's own region for SNS. Every client
+ * honours AWS_ENDPOINT_URL, which is how local mode reaches the emulator.
+ */
+export function createFailoverClients(config: DeploymentConfig): FailoverClients {
+  const region = config.backup.region;
+  return {
+    rds: new RDSClient({ region }),
+    autoScaling: new AutoScalingClient({ region }),
+    cloudWatch: new CloudWatchClient({ region }),
+    dynamoDb: new DynamoDBClient({ region }),
+    route53: new Route53Client({ region: ROUTE53_REGION }),
+    sns: new SNSClient({ region: arnRegion(config.failover.opsTopicArn) }),
+  };
+}
+
+/** Runs one AWS call; an error becomes an AwsCallError naming the operation, with the SDK error as cause. */
+export async function awsCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    if (cause instanceof AwsCallError) throw cause;
+    throw new AwsCallError(operation, errorCode(cause), (cause as Error).message ?? String(cause), { cause });
+  }
+}
+
+/** Resolves to undefined when the call fails with one of `codes` (the resource does not exist). */
+async function orMissing<T>(
+  operation: string,
+  codes: string[],
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await awsCall(operation, call);
+  } catch (error) {
+    if (error instanceof AwsCallError && codes.includes(error.code)) return undefined;
+    throw error;
+  }
+}
+
+export function rdsDatabasePort(
+  rds: RDSClient,
+  cloudWatch: CloudWatchClient,
+  clock: Clock = systemClock,
+): DatabasePort {
+  return {
+    async describe(id) {
+      const out = await orMissing(
+        "rds:DescribeDBInstances",
+        ["DBInstanceNotFound", "DBInstanceNotFoundFault"],
+        () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      );
+      const db = out?.DBInstances?.[0];
+      if (!db) return undefined;
+      const replication = db.StatusInfos?.find((s) => s.StatusType === "read replication")?.Status;
+      return {
+        id,
+        status: db.DBInstanceStatus ?? "unknown",
+        ...(db.ReadReplicaSourceDBInstanceIdentifier
+          ? { sourceId: db.ReadReplicaSourceDBInstanceIdentifier }
+          : {}),
+        ...(replication ? { replicationStatus: replication } : {}),
+      };
+    },
+    async promote(id) {
+      await awsCall("rds:PromoteReadReplica", () =>
+        rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id })),
+      );
+    },
+    async replicaLagSeconds(id) {
+      const now = clock.now();
+      const out = await awsCall("cloudwatch:GetMetricStatistics", () =>
+        cloudWatch.send(
+          new GetMetricStatisticsCommand({
+            Namespace: "AWS/RDS",
+            MetricName: "ReplicaLag",
+            Dimensions: [{ Name: "DBInstanceIdentifier", Value: id }],
+            StartTime: new Date(now - 15 * 60_000),
+            EndTime: new Date(now),
+            Period: 60,
+            Statistics: ["Maximum"],
+          }),
+        ),
+      );
+      const latest = (out.Datapoints ?? [])
+        .filter((d) => d.Timestamp && d.Maximum !== undefined)
+        .sort((a, b) => (b.Timestamp as Date).getTime() - (a.Timestamp as Date).getTime())[0];
+      return latest?.Maximum;
+    },
+  };
+}
+
+export function autoScalingCapacityPort(autoScaling: AutoScalingClient): CapacityPort {
+  return {
+    async describe(name) {
+      const out = await awsCall("autoscaling:DescribeAutoScalingGroups", () =>
+        autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })),
+      );
+      const group = out.AutoScalingGroups?.[0];
+      if (!group) return undefined;
+      const template =
+        group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+      return {
+        name,
+        min: group.MinSize ?? 0,
+        max: group.MaxSize ?? 0,
+        desired: group.DesiredCapacity ?? 0,
+        ...(template?.LaunchTemplateId ? { launchTemplateId: template.LaunchTemplateId } : {}),
+        ...(template?.Version ? { launchTemplateVersion: template.Version } : {}),
+      };
+    },
+    async scale(name, capacity) {
+      await awsCall("autoscaling:UpdateAutoScalingGroup", () =>
+        autoScaling.send(
+          new UpdateAutoScalingGroupCommand({
+            AutoScalingGroupName: name,
+            MinSize: capacity.min,
+            MaxSize: capacity.max,
+            DesiredCapacity: capacity.desired,
+          }),
+        ),
+      );
+    },
+  };
+}
+
+export function route53HealthCheckPort(route53: Route53Client): HealthCheckPort {
+  return {
+    async describe(id) {
+      const [check, status] = await Promise.all([
+        orMissing("route53:GetHealthCheck", ["NoSuchHealthCheck"], () =>
+          route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
+        ),
+        orMissing("route53:GetHealthCheckStatus", ["NoSuchHealthCheck"], () =>
+          route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id })),
+        ),
+      ]);
+      const config = check?.HealthCheck?.HealthCheckConfig;
+      if (!config) return undefined;
+      return {
+        id,
+        disabled: config.Disabled === true,
+        inverted: config.Inverted === true,
+        ...(config.ResourcePath ? { resourcePath: config.ResourcePath } : {}),
+        observations: (status?.HealthCheckObservations ?? []).map((o) => {
+          const text = o.StatusReport?.Status ?? "";
+          return { region: o.Region ?? "unknown", healthy: text.startsWith("Success"), status: text };
+        }),
+      };
+    },
+    async latch(id) {
+      await awsCall("route53:UpdateHealthCheck", () =>
+        route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Disabled: true, Inverted: true })),
+      );
+    },
+  };
+}
+
+export function snsNotifierPort(sns: SNSClient, topicArn: string): NotifierPort {
+  return {
+    async publish(subject, message) {
+      await awsCall("sns:Publish", () =>
+        sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message })),
+      );
+    },
+  };
+}
+
+/** The lock table through the document client: items are plain objects shaped like LockRecord. */
+export function dynamoDbLockPort(dynamoDb: DynamoDBClient, tableName: string): LockPort {
+  const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    async read(deployment) {
+      const out = await awsCall("dynamodb:GetItem", () =>
+        doc.send(new GetCommand({ TableName: tableName, Key: { deployment }, ConsistentRead: true })),
+      );
+      return out.Item as LockRecord | undefined;
+    },
+    async transition(record, expected) {
+      const condition =
+        expected === undefined
+          ? { ConditionExpression: "attribute_not_exists(deployment)" }
+          : {
+              ConditionExpression:
+                "#state = :state AND attempts = :attempts AND " +
+                (expected.incidentId === undefined
+                  ? "attribute_not_exists(incidentId)"
+                  : "incidentId = :incident"),
+              ExpressionAttributeNames: { "#state": "state" },
+              ExpressionAttributeValues: {
+                ":state": expected.state,
+                ":attempts": expected.attempts,
+                ...(expected.incidentId === undefined ? {} : { ":incident": expected.incidentId }),
+              },
+            };
+      try {
+        await awsCall("dynamodb:PutItem", () =>
+          doc.send(new PutCommand({ TableName: tableName, Item: record, ...condition })),
+        );
+        return { won: true, record };
+      } catch (error) {
+        if (error instanceof AwsCallError && error.code === "ConditionalCheckFailedException")
+          return { won: false };
+        throw error;
+      }
+    },
+    async recordStep(deployment, incidentId, step, entry) {
+      try {
+        await awsCall("dynamodb:UpdateItem", () =>
+          doc.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { deployment },
+              UpdateExpression: "SET timeline.#step = :entry",
+              ConditionExpression: "incidentId = :incident",
+              ExpressionAttributeNames: { "#step": step },
+              ExpressionAttributeValues: { ":entry": entry, ":incident": incidentId },
+            }),
+          ),
+        );
+      } catch (error) {
+        if (error instanceof AwsCallError && error.code === "ConditionalCheckFailedException") return;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * The failover's ports on AWS (or the emulator). The CLI calls this too, so `approve` drives the
+ * very same adapters as the Lambda.
+ *
+ * @example const ports = createFailoverPorts(config); await runFailover(ports, config, trigger);
+ */
+export function createFailoverPorts(
+  config: DeploymentConfig,
+  clients: FailoverClients = createFailoverClients(config),
+  clock: Clock = systemClock,
+): FailoverPorts {
+  return {
+    database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
+    capacity: autoScalingCapacityPort(clients.autoScaling),
+    healthCheck: route53HealthCheckPort(clients.route53),
+    lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
+    notifier: snsNotifierPort(clients.sns, config.failover.opsTopicArn),
+    clock,
+  };
+}

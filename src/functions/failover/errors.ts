@@ -1,0 +1,64 @@
+import type { StepName } from "./lock-record.js";
+
+/**
+ * A failover step failed. Rethrown from the handler so Lambda's async retry resumes the incident;
+ * the message names every failed step and what to do about it.
+ */
+export class FailoverStepError extends Error {
+  override readonly name = "FailoverStepError";
+  constructor(
+    message: string,
+    readonly steps: StepName[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A step cannot run yet (the replica is backing up): not a fault, the retry will finish it. */
+export class RetryLaterError extends Error {
+  override readonly name = "RetryLaterError";
+}
+
+/** The lock table could not be read or written: without it, exactly-once cannot be guaranteed. */
+export class LockError extends Error {
+  override readonly name = "LockError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An AWS call of a port failed; names the call and keeps the SDK error as the cause. */
+export class AwsCallError extends Error {
+  override readonly name = "AwsCallError";
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${operation}: ${code}: ${message}`, options);
+  }
+}
+
+/** The SDK error's name (its AWS error code), e.g. AccessDenied, Throttling, InvalidDBInstanceState. */
+export function errorCode(error: unknown): string {
+  if (error instanceof AwsCallError) return error.code;
+  const e = error as { name?: unknown; Code?: unknown } | undefined;
+  if (typeof e?.name === "string" && e.name !== "Error") return e.name;
+  if (typeof e?.Code === "string") return e.Code;
+  return "Error";
+}
+
+/** What to do about a failed step, by AWS error code. */
+export function fixFor(step: StepName, code: string): string {
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
+    const action = {
+      promote: "rds:PromoteReadReplica and rds:DescribeDBInstances",
+      capacity: "autoscaling:UpdateAutoScalingGroup and autoscaling:DescribeAutoScalingGroups",
+      latch: "route53:UpdateHealthCheck and route53:GetHealthCheck",
+    }[step];
+    return `grant ${action} to the failover function's role (terraform/modules/failover), then run pilotlight approve to resume`;
+  }
+  return "the async retry resumes the unfinished steps; after the retries run pilotlight approve to resume by hand";
+}

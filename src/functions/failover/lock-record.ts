@@ -1,0 +1,232 @@
+/**
+ * The lock-table item of a deployment and its state machine, as pure functions. The table has
+ * one item per deployment (hash key `deployment`); docs/functions.md shows the layout.
+ *
+ *   (no item) | unarmed --arm--> armed --open--> in-progress --finish--> completed --close--> unarmed
+ *                                      \--open (approval)--> pending-approval --approve--> in-progress
+ *                                        in-progress --finish with a failed step--> failed --resume--> in-progress
+ *
+ * Every arrow is one conditional write (LockPort.transition), so exactly one invocation wins it.
+ */
+
+export const LOCK_STATES = [
+  "unarmed",
+  "armed",
+  "pending-approval",
+  "in-progress",
+  "failed",
+  "completed",
+] as const;
+export type LockState = (typeof LOCK_STATES)[number];
+
+/** The actions of the failover, run concurrently. */
+export const STEP_NAMES = ["promote", "capacity", "latch"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** `issued` and `skipped` are final: a resumed incident never repeats them. */
+export type StepOutcome = "running" | "issued" | "skipped" | "retry-later" | "failed";
+
+export interface StepRecord {
+  startedAt: string;
+  finishedAt?: string;
+  outcome: StepOutcome;
+  /** What was done or found, or the error (name: message) of a failed step. */
+  detail: string;
+  /** Milliseconds from the alarm's state change to the end of this step. */
+  msSinceAlarm?: number;
+}
+
+export type Timeline = Partial<Record<StepName, StepRecord>>;
+
+export interface IncidentTrigger {
+  /** `alarm`: the SNS-delivered alarm; `operator`: `pilotlight approve` (or a resume by hand). */
+  source: "alarm" | "operator";
+  alarmName?: string;
+  /** When the alarm entered ALARM (ISO 8601); for an operator trigger without an alarm, the time of the command. */
+  alarmTime: string;
+  /** SNS MessageId of the delivery that opened or resumed the incident. */
+  messageId?: string;
+  /** Who approved (operator triggers). */
+  by?: string;
+}
+
+export interface LockRecord {
+  deployment: string;
+  state: LockState;
+  /** Claims of the current incident (1 on open, +1 per resume); 0 when no incident is open. */
+  attempts: number;
+  updatedAt: string;
+  /** The armed marker: when P was last seen healthy as Route 53 sees it, and by whom (readiness). */
+  armedAt?: string;
+  armedBy?: string;
+  incidentId?: string;
+  trigger?: IncidentTrigger;
+  openedAt?: string;
+  /** An in-progress claim older than this may be taken over (the holder timed out or crashed). */
+  leaseUntil?: string;
+  /** True when the guard proceeded because of an inverted health check (a drill). */
+  drill?: boolean;
+  /** The guard's verdict, in words. */
+  guard?: string;
+  /** Last known ReplicaLag (seconds) before promotion: the RPO estimate. Absent when RDS published none. */
+  rpoEstimateSeconds?: number;
+  rpoObservedAt?: string;
+  timeline?: Timeline;
+  completedAt?: string;
+  /** The failed steps of the last attempt, with their errors. */
+  error?: string;
+  closedAt?: string;
+  closedBy?: string;
+}
+
+/** An in-progress claim lasts this long; longer than the function's timeout (60 s) so a live holder keeps it. */
+export const LEASE_MS = 120_000;
+
+export type EntryDecision =
+  | { kind: "open" }
+  | { kind: "resume" }
+  | { kind: "ignore"; code: "not-armed"; reason: string }
+  | { kind: "duplicate"; reason: string };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What an invocation does given the stored record: open a new incident, resume the open one, or
+ * exit. Duplicate SNS deliveries and Lambda retries land here too, so this is what makes them
+ * harmless.
+ */
+export function entryDecision(
+  record: LockRecord | undefined,
+  trigger: IncidentTrigger,
+  now: number,
+): EntryDecision {
+  const state = record?.state ?? "unarmed";
+  switch (state) {
+    case "unarmed":
+      return {
+        kind: "ignore",
+        code: "not-armed",
+        reason:
+          record?.closedAt !== undefined
+            ? `not armed: incident ${record.incidentId} was closed at ${record.closedAt}; the readiness function re-arms once it sees P healthy`
+            : "not armed: P has not been seen healthy yet (the readiness function arms the deployment when it does)",
+      };
+    case "armed":
+      return { kind: "open" };
+    case "pending-approval":
+      return trigger.source === "operator"
+        ? { kind: "resume" }
+        : {
+            kind: "duplicate",
+            reason: `incident ${record?.incidentId} awaits approval (pilotlight approve)`,
+          };
+    case "failed":
+      return { kind: "resume" };
+    case "in-progress": {
+      const lease = record?.leaseUntil ? Date.parse(record.leaseUntil) : 0;
+      return lease < now
+        ? { kind: "resume" }
+        : {
+            kind: "duplicate",
+            reason: `incident ${record?.incidentId} is in progress (lease until ${record?.leaseUntil})`,
+          };
+    }
+    case "completed":
+      return {
+        kind: "duplicate",
+        reason: `incident ${record?.incidentId} completed at ${record?.completedAt}; a new failover needs failback to close it first`,
+      };
+  }
+}
+
+/** Incident ids name the deployment and the alarm time, so logs, records and notifications line up. */
+export function incidentIdFor(deployment: string, trigger: IncidentTrigger): string {
+  const stamp = trigger.alarmTime.replace(/[-:]/g, "").replace(/\.\d+/, "");
+  return `${deployment}-${stamp}`;
+}
+
+/** The armed record, or undefined when the state does not allow arming (an incident is open). */
+export function armRecord(
+  record: LockRecord | undefined,
+  deployment: string,
+  by: string,
+  now: number,
+): LockRecord | undefined {
+  if (record && record.state !== "unarmed" && record.state !== "armed") return undefined;
+  return {
+    ...(record ?? { deployment, attempts: 0 }),
+    state: "armed",
+    armedAt: iso(now),
+    armedBy: by,
+    updatedAt: iso(now),
+  };
+}
+
+/** A fresh incident: every field of the previous (closed) incident is dropped, the armed marker kept. */
+export function openRecord(
+  record: LockRecord,
+  trigger: IncidentTrigger,
+  guard: { reason: string; drill: boolean },
+  mode: "automatic" | "approval",
+  now: number,
+): LockRecord {
+  const state: LockState =
+    mode === "approval" && trigger.source === "alarm" ? "pending-approval" : "in-progress";
+  return {
+    deployment: record.deployment,
+    state,
+    attempts: state === "in-progress" ? 1 : 0,
+    updatedAt: iso(now),
+    armedAt: record.armedAt,
+    armedBy: record.armedBy,
+    incidentId: incidentIdFor(record.deployment, trigger),
+    trigger,
+    openedAt: iso(now),
+    ...(state === "in-progress" ? { leaseUntil: iso(now + LEASE_MS) } : {}),
+    drill: guard.drill,
+    guard: guard.reason,
+    timeline: {},
+  };
+}
+
+/** Claims the open incident again (approval, async retry, or takeover after an expired lease). */
+export function resumeRecord(record: LockRecord, trigger: IncidentTrigger, now: number): LockRecord {
+  return {
+    ...record,
+    state: "in-progress",
+    attempts: record.attempts + 1,
+    updatedAt: iso(now),
+    leaseUntil: iso(now + LEASE_MS),
+    ...(trigger.source === "operator" && trigger.by
+      ? { trigger: { ...(record.trigger ?? trigger), by: trigger.by } }
+      : {}),
+  };
+}
+
+/** Completed when every step is final; failed (and resumable) otherwise. */
+export function finishRecord(record: LockRecord, timeline: Timeline, now: number): LockRecord {
+  const unfinished = STEP_NAMES.filter((s) => !isFinal(timeline[s]));
+  const { leaseUntil: _lease, error: _error, ...rest } = record;
+  if (unfinished.length === 0)
+    return { ...rest, state: "completed", timeline, completedAt: iso(now), updatedAt: iso(now) };
+  const error = unfinished.map((s) => `${s}: ${timeline[s]?.detail ?? "not run"}`).join("; ");
+  return { ...rest, state: "failed", timeline, error, updatedAt: iso(now) };
+}
+
+/**
+ * Closes a completed (or abandoned) incident after failback, so a later incident can open. The
+ * deployment becomes unarmed: it re-arms only when P is seen healthy again.
+ */
+export function closeRecord(record: LockRecord, by: string, now: number): LockRecord {
+  const { leaseUntil: _lease, ...rest } = record;
+  return { ...rest, state: "unarmed", attempts: 0, closedAt: iso(now), closedBy: by, updatedAt: iso(now) };
+}
+
+export function isFinal(entry: StepRecord | undefined): boolean {
+  return entry?.outcome === "issued" || entry?.outcome === "skipped";
+}
+
+/** The steps a (resumed) incident still has to run. */
+export function stepsToRun(timeline: Timeline | undefined): StepName[] {
+  return STEP_NAMES.filter((s) => !isFinal(timeline?.[s]));
+}

@@ -1,0 +1,105 @@
+import type { LockRecord, StepName, StepRecord } from "./lock-record.js";
+
+/**
+ * The narrow AWS-facing interfaces of the failover sequence. The sequence and the readiness checks
+ * only talk to these; src/functions/failover/aws-ports.ts implements them with SDK v3 clients, and
+ * tests hand in fakes or clients stubbed with aws-sdk-client-mock.
+ */
+
+/** What the sequence needs to know about B's replica (DescribeDBInstances). */
+export interface DatabaseState {
+  id: string;
+  /** DBInstanceStatus: available, backing-up, modifying, rebooting, ... */
+  status: string;
+  /** ReadReplicaSourceDBInstanceIdentifier; absent once the instance is standalone. */
+  sourceId?: string;
+  /** StatusInfos "read replication" status: replicating, error, stopped, terminated. */
+  replicationStatus?: string;
+}
+
+export interface DatabasePort {
+  describe(id: string): Promise<DatabaseState | undefined>;
+  promote(id: string): Promise<void>;
+  /** Last ReplicaLag datapoint (seconds) of the last 15 minutes, if RDS published any. */
+  replicaLagSeconds(id: string): Promise<number | undefined>;
+}
+
+export interface Capacity {
+  min: number;
+  max: number;
+  desired: number;
+}
+
+export interface GroupState extends Capacity {
+  name: string;
+  launchTemplateId?: string;
+  launchTemplateVersion?: string;
+}
+
+export interface CapacityPort {
+  describe(name: string): Promise<GroupState | undefined>;
+  scale(name: string, capacity: Capacity): Promise<void>;
+}
+
+/** One Route 53 checker's last observation (GetHealthCheckStatus). */
+export interface HealthObservation {
+  region: string;
+  /** Raw observation: Route 53 reports "Success: ..." or "Failure: ...", before any inversion. */
+  healthy: boolean;
+  status: string;
+}
+
+export interface HealthCheckState {
+  id: string;
+  disabled: boolean;
+  inverted: boolean;
+  resourcePath?: string;
+  observations: HealthObservation[];
+}
+
+export interface HealthCheckPort {
+  describe(id: string): Promise<HealthCheckState | undefined>;
+  /** Disabled + Inverted: Route 53 then treats P as unhealthy whatever P answers. */
+  latch(id: string): Promise<void>;
+}
+
+export interface NotifierPort {
+  publish(subject: string, message: string): Promise<void>;
+}
+
+/** Outcome of a conditional write: `lost` means another invocation changed the record first. */
+export type ClaimResult = { won: true; record: LockRecord } | { won: false };
+
+/**
+ * The lock table (hash key `deployment`, one item per deployment). Every state change is a
+ * conditional write, so concurrent invocations cannot both win. Layout: docs/functions.md.
+ */
+export interface LockPort {
+  read(deployment: string): Promise<LockRecord | undefined>;
+  /** Writes `record` if the stored item still has `expected` (state, incident, attempts), or none exists when `expected` is undefined. */
+  transition(
+    record: LockRecord,
+    expected: Pick<LockRecord, "state" | "incidentId" | "attempts"> | undefined,
+  ): Promise<ClaimResult>;
+  /** Sets one step's entry of the timeline of `incidentId` (no-op write if the incident changed). */
+  recordStep(deployment: string, incidentId: string, step: StepName, entry: StepRecord): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface FailoverPorts {
+  database: DatabasePort;
+  capacity: CapacityPort;
+  healthCheck: HealthCheckPort;
+  lock: LockPort;
+  notifier: NotifierPort;
+  clock: Clock;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

@@ -1,0 +1,345 @@
+import type { DeploymentConfig } from "../../core/config.js";
+import { type LoggerLike, type MetricsLike, noMetrics, silentLogger } from "../shared/observability.js";
+import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
+import { AwsCallError, errorCode, FailoverStepError, fixFor, LockError } from "./errors.js";
+import { type GuardVerdict, guardVerdict } from "./guard.js";
+import {
+  entryDecision,
+  finishRecord,
+  type IncidentTrigger,
+  type LockRecord,
+  openRecord,
+  resumeRecord,
+  type StepName,
+  type StepRecord,
+  stepsToRun,
+  type Timeline,
+} from "./lock-record.js";
+import { formatNotification } from "./notification.js";
+import { planCapacity, planLatch, planPromotion, type StepDecision, scaledCapacity } from "./plan.js";
+import type { FailoverPorts } from "./ports.js";
+
+export interface FailoverOptions {
+  logger?: LoggerLike;
+  metrics?: MetricsLike;
+  /** Open an incident without the Route 53 confirmation (the operator's `approve --force`). */
+  skipHealthConfirmation?: boolean;
+}
+
+export type FailoverResult =
+  | { outcome: "completed"; incidentId: string; record: LockRecord }
+  | { outcome: "pending-approval"; incidentId: string; record: LockRecord }
+  | { outcome: "duplicate"; reason: string; incidentId?: string }
+  | { outcome: "ignored"; code: string; reason: string };
+
+/** Metric names of the time from the alarm to each action, in milliseconds. */
+export const STEP_METRIC: Record<StepName, string> = {
+  promote: "AlarmToPromoteMs",
+  capacity: "AlarmToCapacityMs",
+  latch: "AlarmToLatchMs",
+};
+
+/**
+ * The failover sequence of DESIGN.md, shared by the Lambda handler (trigger `alarm`) and the CLI's
+ * `approve` (trigger `operator`): guard, lock, act concurrently, record, notify. It returns once
+ * every action is issued (it never waits for the promotion) and throws FailoverStepError when a
+ * step failed, after recording it, so a retry resumes only the unfinished steps.
+ *
+ * @example
+ *   const ports = createFailoverPorts(config);
+ *   await runFailover(ports, config, { source: "operator", alarmTime: new Date().toISOString(), by: "alice" });
+ */
+export async function runFailover(
+  ports: FailoverPorts,
+  config: DeploymentConfig,
+  trigger: IncidentTrigger,
+  options: FailoverOptions = {},
+): Promise<FailoverResult> {
+  const log = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noMetrics;
+  const deployment = config.deployment;
+
+  const stored = await readLock(ports, deployment);
+  const entry = entryDecision(stored, trigger, ports.clock.now());
+  if (entry.kind === "ignore") {
+    log.warn("failover not started", { code: entry.code, reason: entry.reason });
+    metrics.addMetric("FailoverNotArmed", "Count", 1);
+    return { outcome: "ignored", code: entry.code, reason: entry.reason };
+  }
+  if (entry.kind === "duplicate") return duplicate(entry.reason, stored?.incidentId, log, metrics);
+
+  let claimed: LockRecord;
+  if (entry.kind === "open") {
+    const verdict: GuardVerdict = options.skipHealthConfirmation
+      ? {
+          proceed: true,
+          code: "unhealthy",
+          drill: false,
+          reason: `operator ${trigger.by ?? ""} skipped the confirmation`,
+        }
+      : guardVerdict(await ports.healthCheck.describe(config.dns.healthCheckId));
+    if (!verdict.proceed) {
+      log.warn("guard refused the failover", { code: verdict.code, reason: verdict.reason });
+      metrics.addMetric("GuardRefused", "Count", 1);
+      return { outcome: "ignored", code: verdict.code, reason: verdict.reason };
+    }
+    log.info("guard confirmed P down", { code: verdict.code, reason: verdict.reason });
+    // `stored` is armed here (entryDecision said open)
+    const next = openRecord(stored as LockRecord, trigger, verdict, config.mode, ports.clock.now());
+    const claim = await transition(ports, next, stored);
+    if (!claim) return duplicate("another invocation opened the incident first", undefined, log, metrics);
+    claimed = next;
+    if (claimed.state === "pending-approval") {
+      log.info("approval mode: incident opened, waiting for pilotlight approve", {
+        incidentId: claimed.incidentId,
+      });
+      metrics.addMetric("FailoverAwaitingApproval", "Count", 1);
+      await notify(ports, claimed, config, log, metrics);
+      return { outcome: "pending-approval", incidentId: claimed.incidentId as string, record: claimed };
+    }
+  } else {
+    const next = resumeRecord(stored as LockRecord, trigger, ports.clock.now());
+    const claim = await transition(ports, next, stored);
+    if (!claim)
+      return duplicate("another invocation resumed the incident first", stored?.incidentId, log, metrics);
+    claimed = next;
+  }
+
+  const incidentId = claimed.incidentId as string;
+  const alarmAtMs = Date.parse(claimed.trigger?.alarmTime ?? trigger.alarmTime);
+  const todo = stepsToRun(claimed.timeline);
+  log.info("failover in progress", {
+    incidentId,
+    attempt: claimed.attempts,
+    steps: todo,
+    drill: claimed.drill,
+  });
+  metrics.addMetric(claimed.attempts === 1 ? "FailoverStarted" : "FailoverResumed", "Count", 1);
+
+  const [rpo, ...results] = await Promise.all([
+    claimed.rpoObservedAt === undefined ? observeRpo(ports, config, log) : Promise.resolve(undefined),
+    ...todo.map((step) => runStep(step, ports, config, incidentId, alarmAtMs, log)),
+  ]);
+  const timeline: Timeline = { ...claimed.timeline };
+  todo.forEach((step, i) => {
+    const { entry } = results[i] as StepResult;
+    timeline[step] = entry;
+    if (entry.outcome === "issued" && entry.msSinceAlarm !== undefined) {
+      metrics.addMetric(STEP_METRIC[step], "Milliseconds", entry.msSinceAlarm);
+    }
+  });
+  const withRpo: LockRecord = rpo
+    ? { ...claimed, rpoEstimateSeconds: rpo.lagSeconds, rpoObservedAt: rpo.observedAt }
+    : claimed.rpoObservedAt === undefined
+      ? { ...claimed, rpoObservedAt: new Date(ports.clock.now()).toISOString() }
+      : claimed;
+  if (withRpo.rpoEstimateSeconds !== undefined) {
+    metrics.addMetric("ReplicaLagAtFailoverSeconds", "Seconds", withRpo.rpoEstimateSeconds);
+  }
+  const finished = finishRecord(withRpo, timeline, ports.clock.now());
+  const written = await transition(ports, finished, claimed);
+  if (!written)
+    log.warn("the incident changed under this invocation (lease taken over); outcome not recorded", {
+      incidentId,
+    });
+  await notify(ports, finished, config, log, metrics);
+
+  if (finished.state === "completed") {
+    const last = Math.max(...Object.values(timeline).map((e) => e?.msSinceAlarm ?? 0));
+    metrics.addMetric("AlarmToAllActionsMs", "Milliseconds", last);
+    metrics.addMetric("FailoverCompleted", "Count", 1);
+    log.info("failover actions issued", {
+      incidentId,
+      timeline,
+      rpoEstimateSeconds: finished.rpoEstimateSeconds,
+    });
+    return { outcome: "completed", incidentId, record: finished };
+  }
+  metrics.addMetric("FailoverStepFailed", "Count", 1);
+  const failed = todo.filter((s) => timeline[s]?.outcome !== "issued" && timeline[s]?.outcome !== "skipped");
+  const firstCause = (results as StepResult[]).find((r) => r.error !== undefined)?.error;
+  throw new FailoverStepError(`failover ${incidentId} did not finish: ${finished.error}`, failed, {
+    cause: firstCause,
+  });
+}
+
+/** A step's timeline entry, and the SDK error of a failed step (the cause runFailover throws). */
+interface StepResult {
+  entry: StepRecord;
+  error?: unknown;
+}
+
+function duplicate(
+  reason: string,
+  incidentId: string | undefined,
+  log: LoggerLike,
+  metrics: MetricsLike,
+): FailoverResult {
+  log.info("duplicate delivery, nothing to do", { reason, incidentId });
+  metrics.addMetric("FailoverDuplicate", "Count", 1);
+  return { outcome: "duplicate", reason, ...(incidentId ? { incidentId } : {}) };
+}
+
+async function readLock(ports: FailoverPorts, deployment: string): Promise<LockRecord | undefined> {
+  try {
+    return await withThrottlingRetry(() => ports.lock.read(deployment), {
+      ...DEFAULT_RETRY,
+      sleep: ports.clock.sleep,
+    });
+  } catch (cause) {
+    throw new LockError(
+      `cannot read the lock of ${deployment}: ${errorCode(cause)}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+async function transition(
+  ports: FailoverPorts,
+  next: LockRecord,
+  expected: LockRecord | undefined,
+): Promise<boolean> {
+  try {
+    const result = await withThrottlingRetry(() => ports.lock.transition(next, expected), {
+      ...DEFAULT_RETRY,
+      sleep: ports.clock.sleep,
+    });
+    return result.won;
+  } catch (cause) {
+    throw new LockError(
+      `cannot write the lock of ${next.deployment} (to ${next.state}): ${errorCode(cause)}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+async function observeRpo(
+  ports: FailoverPorts,
+  config: DeploymentConfig,
+  log: LoggerLike,
+): Promise<{ lagSeconds?: number; observedAt: string } | undefined> {
+  try {
+    const lagSeconds = await ports.database.replicaLagSeconds(config.backup.db.instanceId);
+    return {
+      ...(lagSeconds !== undefined ? { lagSeconds } : {}),
+      observedAt: new Date(ports.clock.now()).toISOString(),
+    };
+  } catch (error) {
+    // the RPO estimate is evidence, not a precondition: a failover never waits or fails for it
+    log.warn("could not read the replica lag (RPO estimate unknown)", { error: errorCode(error) });
+    return undefined;
+  }
+}
+
+/** Looks, decides (plan.ts), acts; records the step in the timeline whatever happens. */
+async function runStep(
+  step: StepName,
+  ports: FailoverPorts,
+  config: DeploymentConfig,
+  incidentId: string,
+  alarmAtMs: number,
+  log: LoggerLike,
+): Promise<StepResult> {
+  const started = ports.clock.now();
+  const retry = { ...DEFAULT_RETRY, sleep: ports.clock.sleep };
+  let entry: StepRecord;
+  let failure: unknown;
+  try {
+    const decision = await withThrottlingRetry(() => stepBody(step, ports, config, retry), retry);
+    const outcome = { act: "issued", skip: "skipped", "retry-later": "retry-later", fail: "failed" } as const;
+    entry = {
+      startedAt: new Date(started).toISOString(),
+      outcome: outcome[decision.action],
+      detail: decision.detail,
+    };
+  } catch (error) {
+    const code = errorCode(error);
+    failure = error;
+    entry = {
+      startedAt: new Date(started).toISOString(),
+      outcome: "failed",
+      detail: `${code}: ${(error as Error).message}. Fix: ${fixFor(step, code)}`,
+    };
+  }
+  const finished = ports.clock.now();
+  entry.finishedAt = new Date(finished).toISOString();
+  entry.msSinceAlarm = Math.max(0, finished - alarmAtMs);
+  const level = entry.outcome === "failed" ? "error" : entry.outcome === "retry-later" ? "warn" : "info";
+  log[level](`step ${step}: ${entry.outcome}`, {
+    incidentId,
+    step,
+    detail: entry.detail,
+    msSinceAlarm: entry.msSinceAlarm,
+  });
+  try {
+    await withThrottlingRetry(() => ports.lock.recordStep(config.deployment, incidentId, step, entry), retry);
+  } catch (error) {
+    // the final transition writes the whole timeline again; this write only makes progress visible early
+    log.warn("could not record the step in the lock table", { step, error: errorCode(error) });
+  }
+  return failure === undefined ? { entry } : { entry, error: failure };
+}
+
+async function stepBody(
+  step: StepName,
+  ports: FailoverPorts,
+  config: DeploymentConfig,
+  retry: Parameters<typeof withThrottlingRetry>[1],
+): Promise<StepDecision> {
+  switch (step) {
+    case "promote": {
+      const id = config.backup.db.instanceId;
+      const decision = planPromotion(await ports.database.describe(id), id);
+      if (decision.action !== "act") return decision;
+      try {
+        await ports.database.promote(id);
+        return decision;
+      } catch (error) {
+        // the replica changed between the look and the act (a backup started, someone promoted it)
+        if (errorCode(error) !== "InvalidDBInstanceState") throw error;
+        const again = planPromotion(await withThrottlingRetry(() => ports.database.describe(id), retry), id);
+        if (again.action === "act") throw error;
+        return again;
+      }
+    }
+    case "capacity": {
+      const name = config.backup.asg.name;
+      const group = await ports.capacity.describe(name);
+      const target = config.backup.asg.failoverCapacity;
+      const decision = planCapacity(group, name, target);
+      if (decision.action === "act" && group) await ports.capacity.scale(name, scaledCapacity(group, target));
+      return decision;
+    }
+    case "latch": {
+      const id = config.dns.healthCheckId;
+      const decision = planLatch(await ports.healthCheck.describe(id), id);
+      if (decision.action === "act") await ports.healthCheck.latch(id);
+      return decision;
+    }
+  }
+}
+
+async function notify(
+  ports: FailoverPorts,
+  record: LockRecord,
+  config: DeploymentConfig,
+  log: LoggerLike,
+  metrics: MetricsLike,
+): Promise<void> {
+  const { subject, message } = formatNotification(record, config);
+  try {
+    await withThrottlingRetry(() => ports.notifier.publish(subject, message), {
+      ...DEFAULT_RETRY,
+      sleep: ports.clock.sleep,
+    });
+  } catch (error) {
+    // the failover itself is recorded; a lost notification must page through its own metric
+    metrics.addMetric("NotificationFailed", "Count", 1);
+    log.error("could not notify the ops topic", {
+      error:
+        error instanceof AwsCallError ? error.message : `${errorCode(error)}: ${(error as Error).message}`,
+    });
+  }
+}
