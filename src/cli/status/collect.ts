@@ -1,0 +1,255 @@
+import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import type { DeploymentConfig } from "../../core/config.js";
+import {
+  answerFailover,
+  type DnsAnswer,
+  healthCheckHealthy,
+  readDnsState,
+  recordHealthy,
+} from "../../local/dns.js";
+import type { Clients } from "../clients.js";
+
+/**
+ * What `status` shows, gathered in parallel with short timeouts. A part whose API does not answer
+ * is `unknown` with the reason; it never hides the parts that did answer.
+ */
+
+export type Part<T> = { ok: true; value: T } | { ok: false; unreachable: boolean; error: string };
+
+export interface DatabaseView {
+  instanceId: string;
+  status: string;
+  /** primary (standalone, takes writes) or replica (has a source). */
+  role: "primary" | "replica";
+  source?: string;
+  /** Last ReplicaLag datapoint of 15 minutes (replicas only); absent when RDS published none. */
+  replicaLagSeconds?: number;
+}
+
+export interface CapacityView {
+  name: string;
+  min: number;
+  max: number;
+  desired: number;
+  inService: number;
+}
+
+export interface TargetsView {
+  healthy: number;
+  total: number;
+}
+
+export interface RegionView {
+  region: string;
+  /** False when no API of the region answered (timeouts, connection refused): shown as unknown. */
+  answered: boolean;
+  database: Part<DatabaseView>;
+  capacity: Part<CapacityView>;
+  targets: Part<TargetsView>;
+}
+
+export interface HealthCheckView {
+  id: string;
+  disabled: boolean;
+  inverted: boolean;
+  /** Disabled + Inverted: failover latched, Route 53 treats P as unhealthy whatever it answers. */
+  latched: boolean;
+  /** What the checkers observe, before inversion. */
+  observedHealthy: boolean;
+  /** What routing uses (after Disabled/Inverted). */
+  healthy: boolean;
+}
+
+export interface StatusView {
+  deployment: string;
+  mode: string;
+  primary: RegionView;
+  backup: RegionView;
+  healthCheck: Part<HealthCheckView>;
+  dns: Part<DnsAnswer & { name: string }>;
+  alarm: Part<{ name: string; state: string; since?: string }>;
+  lastFailover: Part<unknown>;
+}
+
+/** Errors without an HTTP answer (timeouts, refused connections, DNS failures) mean "did not answer". */
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { $metadata?: { httpStatusCode?: number }; name?: string; code?: string };
+  if (e?.$metadata?.httpStatusCode !== undefined) return false;
+  return true;
+}
+
+async function part<T>(fn: () => Promise<T>): Promise<Part<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    const e = err as { name?: string; message?: string; code?: string };
+    return {
+      ok: false,
+      unreachable: isUnreachable(err),
+      error: `${e.name ?? e.code ?? "Error"}: ${e.message ?? ""}`.trim(),
+    };
+  }
+}
+
+async function replicaLag(clients: Clients, region: string, id: string): Promise<number | undefined> {
+  const now = Date.now();
+  const out = await clients.cloudWatch(region).send(
+    new GetMetricStatisticsCommand({
+      Namespace: "AWS/RDS",
+      MetricName: "ReplicaLag",
+      Dimensions: [{ Name: "DBInstanceIdentifier", Value: id }],
+      StartTime: new Date(now - 15 * 60_000),
+      EndTime: new Date(now),
+      Period: 60,
+      Statistics: ["Maximum"],
+    }),
+  );
+  const last = (out.Datapoints ?? []).sort(
+    (a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0),
+  )[0];
+  return last?.Maximum;
+}
+
+async function database(clients: Clients, region: string, id: string): Promise<DatabaseView> {
+  const out = await clients.rds(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+  const db = out.DBInstances?.[0];
+  if (!db) throw new Error(`DB instance ${id} not found`);
+  const source = db.ReadReplicaSourceDBInstanceIdentifier;
+  const view: DatabaseView = {
+    instanceId: id,
+    status: db.DBInstanceStatus ?? "unknown",
+    role: source ? "replica" : "primary",
+  };
+  if (source) {
+    view.source = source;
+    const lag = await replicaLag(clients, region, id).catch(() => undefined);
+    if (lag !== undefined) view.replicaLagSeconds = lag;
+  }
+  return view;
+}
+
+async function capacity(clients: Clients, region: string, name: string): Promise<CapacityView> {
+  const out = await clients
+    .autoScaling(region)
+    .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  const g = out.AutoScalingGroups?.[0];
+  if (!g) throw new Error(`auto scaling group ${name} not found`);
+  return {
+    name,
+    min: g.MinSize ?? 0,
+    max: g.MaxSize ?? 0,
+    desired: g.DesiredCapacity ?? 0,
+    inService: (g.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
+  };
+}
+
+async function targets(clients: Clients, region: string, targetGroupArn: string): Promise<TargetsView> {
+  const out = await clients
+    .elbv2(region)
+    .send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  const all = out.TargetHealthDescriptions ?? [];
+  return { healthy: all.filter((t) => t.TargetHealth?.State === "healthy").length, total: all.length };
+}
+
+async function region(
+  clients: Clients,
+  name: string,
+  db: string,
+  asg: string,
+  targetGroupArn: string,
+): Promise<RegionView> {
+  const [d, c, t] = await Promise.all([
+    part(() => database(clients, name, db)),
+    part(() => capacity(clients, name, asg)),
+    part(() => targets(clients, name, targetGroupArn)),
+  ]);
+  const answered = [d, c, t].some((p) => p.ok || !p.unreachable);
+  return { region: name, answered, database: d, capacity: c, targets: t };
+}
+
+/**
+ * Collects the status of both regions and the global parts (Route 53, the us-east-1 alarm).
+ * `lastFailover` reads the lock record through the given reader.
+ */
+export async function collectStatus(
+  clients: Clients,
+  config: DeploymentConfig,
+  readLastFailover: () => Promise<unknown>,
+): Promise<StatusView> {
+  const [primary, backup, dnsState, alarm, lastFailover] = await Promise.all([
+    region(
+      clients,
+      config.primary.region,
+      config.primary.db.instanceId,
+      config.primary.asg.name,
+      config.primary.alb.targetGroupArn,
+    ),
+    region(
+      clients,
+      config.backup.region,
+      config.backup.db.instanceId,
+      config.backup.asg.name,
+      config.backup.alb.targetGroupArn,
+    ),
+    part(() => readDnsState(clients, config)),
+    part(async () => {
+      const out = await clients
+        .cloudWatch(config.dns.alarm.region)
+        .send(new DescribeAlarmsCommand({ AlarmNames: [config.dns.alarm.name] }));
+      const a = out.MetricAlarms?.[0];
+      if (!a) return { name: config.dns.alarm.name, state: "missing" };
+      return {
+        name: config.dns.alarm.name,
+        state: a.StateValue ?? "unknown",
+        ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp.toISOString() } : {}),
+      };
+    }),
+    part(readLastFailover),
+  ]);
+  let healthCheck: StatusView["healthCheck"];
+  let dns: StatusView["dns"];
+  if (dnsState.ok) {
+    const state = dnsState.value;
+    const hc = state.healthChecks[config.dns.healthCheckId];
+    healthCheck = hc
+      ? {
+          ok: true,
+          value: {
+            id: config.dns.healthCheckId,
+            ...hc,
+            latched: hc.disabled && hc.inverted,
+            healthy: healthCheckHealthy(hc),
+          },
+        }
+      : {
+          ok: false,
+          unreachable: false,
+          error: `health check ${config.dns.healthCheckId} is not on the PRIMARY record`,
+        };
+    dns = state.records.length
+      ? {
+          ok: true,
+          value: {
+            name: config.dns.recordName,
+            ...answerFailover(state.records, (r) => recordHealthy(state, r)),
+          },
+        }
+      : { ok: false, unreachable: false, error: `no failover records for ${config.dns.recordName}` };
+  } else {
+    healthCheck = dnsState;
+    dns = dnsState;
+  }
+  return {
+    deployment: config.deployment,
+    mode: config.mode,
+    primary,
+    backup,
+    healthCheck,
+    dns,
+    alarm,
+    lastFailover,
+  };
+}

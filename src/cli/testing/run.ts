@@ -1,0 +1,32 @@
+import type { ClientOptions } from "../clients.js";
+import type { Io } from "../io.js";
+import { runCli } from "../program.js";
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams; `answers` replies to confirmations in order. */
+export async function runCapture(
+  argv: string[],
+  options: { clientOptions?: ClientOptions; answers?: boolean[] } = {},
+): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const answers = [...(options.answers ?? [])];
+  const io: Io = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    confirm: async (q) => {
+      err.push(`${q} [y/N]`);
+      return answers.shift() ?? false;
+    },
+  };
+  const code = await runCli(argv, {
+    io,
+    ...(options.clientOptions ? { clientOptions: options.clientOptions } : {}),
+  });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
