@@ -13,6 +13,7 @@ import {
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeploymentConfig } from "../../core/config.js";
 import { AwsCallError, errorCode } from "./errors.js";
@@ -58,11 +59,19 @@ export function createFailoverClients(config: DeploymentConfig): FailoverClients
   return {
     rds: new RDSClient({ region }),
     autoScaling: new AutoScalingClient({ region }),
-    cloudWatch: new CloudWatchClient({ region }),
+    cloudWatch: cloudWatchClient(region),
     dynamoDb: new DynamoDBClient({ region }),
     route53: new Route53Client({ region: ROUTE53_REGION }),
     sns: new SNSClient({ region: arnRegion(config.failover.opsTopicArn) }),
   };
+}
+
+/**
+ * CloudWatch serves its query protocol and JSON; this SDK release speaks JSON by default, which the
+ * emulator does not serve. The query protocol works with both.
+ */
+export function cloudWatchClient(region: string): CloudWatchClient {
+  return new CloudWatchClient({ region, protocol: AwsQueryProtocol });
 }
 
 /** Runs one AWS call; an error becomes an AwsCallError naming the operation, with the SDK error as cause. */
@@ -153,6 +162,7 @@ export function autoScalingCapacityPort(autoScaling: AutoScalingClient): Capacit
         group.LaunchTemplate ?? group.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
       return {
         name,
+        ...(group.AutoScalingGroupARN ? { arn: group.AutoScalingGroupARN } : {}),
         min: group.MinSize ?? 0,
         max: group.MaxSize ?? 0,
         desired: group.DesiredCapacity ?? 0,

@@ -1,11 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { SSMClient } from "@aws-sdk/client-ssm";
 import type { DeploymentConfig } from "../../core/config.js";
-import { CONFIG_PARAMETER_ENV, loadDeploymentConfig } from "../../core/config-source.js";
 import type { LoggerLike, MetricsLike } from "../shared/observability.js";
 import { classifyEvent } from "./alarm-event.js";
 import { createFailoverPorts } from "./aws-ports.js";
+import { configFromEnvironment } from "./config-env.js";
 import type { FailoverPorts } from "./ports.js";
 import { type FailoverResult, runFailover } from "./sequence.js";
 
@@ -23,15 +22,6 @@ export type FailoverHandlerResult = Array<
 
 /** The config changes only with `terraform apply`; re-read it now and then rather than per event. */
 const CONFIG_TTL_MS = 5 * 60_000;
-
-/** Reads the deployment config named by PILOTLIGHT_CONFIG_PARAMETER from SSM in the function's own region (B). */
-export function configFromEnvironment(env = process.env): () => Promise<DeploymentConfig> {
-  return async () => {
-    const name = env[CONFIG_PARAMETER_ENV];
-    if (!name) throw new Error(`${CONFIG_PARAMETER_ENV} is not set; the Terraform failover module sets it`);
-    return loadDeploymentConfig(new SSMClient({}), name);
-  };
-}
 
 /**
  * Builds the Lambda handler. Every outcome except a failed step (or an unreachable lock table or

@@ -32,6 +32,7 @@ export interface Capacity {
 
 export interface GroupState extends Capacity {
   name: string;
+  arn?: string;
   launchTemplateId?: string;
   launchTemplateVersion?: string;
 }

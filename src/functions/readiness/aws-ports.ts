@@ -1,0 +1,222 @@
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  type _InstanceType,
+  DescribeInstanceTypesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type { DeploymentConfig } from "../../core/config.js";
+import {
+  arnRegion,
+  autoScalingCapacityPort,
+  awsCall,
+  cloudWatchClient,
+  dynamoDbLockPort,
+  ROUTE53_REGION,
+  rdsDatabasePort,
+  route53HealthCheckPort,
+} from "../failover/aws-ports.js";
+import { AwsCallError } from "../failover/errors.js";
+import { type Clock, systemClock } from "../failover/ports.js";
+import type { DetectionPort, LaunchPort, PermissionsPort, QuotaPort, ReadinessPorts } from "./ports.js";
+
+export interface ReadinessClients {
+  rds: RDSClient;
+  cloudWatch: CloudWatchClient;
+  autoScaling: AutoScalingClient;
+  ec2: EC2Client;
+  ssm: SSMClient;
+  lambda: LambdaClient;
+  dynamoDb: DynamoDBClient;
+  serviceQuotas: ServiceQuotasClient;
+  iam: IAMClient;
+  route53: Route53Client;
+  /** us-east-1, where the alarm lives. */
+  alarmCloudWatch: CloudWatchClient;
+  /** The alarm topic's region (us-east-1). */
+  alarmSns: SNSClient;
+}
+
+/** Clients in B, plus us-east-1 for Route 53, the alarm and its topic; IAM is global. */
+export function createReadinessClients(config: DeploymentConfig): ReadinessClients {
+  const region = config.backup.region;
+  return {
+    rds: new RDSClient({ region }),
+    cloudWatch: cloudWatchClient(region),
+    autoScaling: new AutoScalingClient({ region }),
+    ec2: new EC2Client({ region }),
+    ssm: new SSMClient({ region }),
+    lambda: new LambdaClient({ region }),
+    dynamoDb: new DynamoDBClient({ region }),
+    serviceQuotas: new ServiceQuotasClient({ region }),
+    iam: new IAMClient({ region: ROUTE53_REGION }),
+    route53: new Route53Client({ region: ROUTE53_REGION }),
+    alarmCloudWatch: cloudWatchClient(config.dns.alarm.region),
+    alarmSns: new SNSClient({ region: arnRegion(config.dns.alarm.topicArn) }),
+  };
+}
+
+const missing = (error: unknown, codes: string[]) =>
+  error instanceof AwsCallError && codes.includes(error.code);
+
+export function ec2LaunchPort(ec2: EC2Client, ssm: SSMClient): LaunchPort {
+  return {
+    async template(id, version) {
+      try {
+        const out = await awsCall("ec2:DescribeLaunchTemplateVersions", () =>
+          ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: [version] })),
+        );
+        const v = out.LaunchTemplateVersions?.[0];
+        if (!v) return undefined;
+        return {
+          id,
+          version: String(v.VersionNumber ?? version),
+          ...(v.LaunchTemplateData?.ImageId ? { imageId: v.LaunchTemplateData.ImageId } : {}),
+          ...(v.LaunchTemplateData?.InstanceType ? { instanceType: v.LaunchTemplateData.InstanceType } : {}),
+        };
+      } catch (error) {
+        if (missing(error, ["InvalidLaunchTemplateId.NotFound", "InvalidLaunchTemplateId.VersionNotFound"]))
+          return undefined;
+        throw error;
+      }
+    },
+    async parameter(name) {
+      try {
+        const out = await awsCall("ssm:GetParameter", () =>
+          ssm.send(new GetParameterCommand({ Name: name })),
+        );
+        return out.Parameter?.Value;
+      } catch (error) {
+        if (missing(error, ["ParameterNotFound"])) return undefined;
+        throw error;
+      }
+    },
+    async vcpus(instanceType) {
+      const out = await awsCall("ec2:DescribeInstanceTypes", () =>
+        ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as _InstanceType] })),
+      );
+      return out.InstanceTypes?.[0]?.VCpuInfo?.DefaultVCpus;
+    },
+  };
+}
+
+export function detectionPort(
+  cloudWatch: CloudWatchClient,
+  sns: SNSClient,
+  lambda: LambdaClient,
+): DetectionPort {
+  return {
+    async alarm(name) {
+      const out = await awsCall("cloudwatch:DescribeAlarms", () =>
+        cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ["MetricAlarm"] })),
+      );
+      const a = out.MetricAlarms?.[0];
+      if (!a) return undefined;
+      return {
+        name,
+        ...(a.Namespace ? { namespace: a.Namespace } : {}),
+        ...(a.MetricName ? { metricName: a.MetricName } : {}),
+        dimensions: (a.Dimensions ?? []).map((d) => ({ name: d.Name ?? "", value: d.Value ?? "" })),
+        actions: a.AlarmActions ?? [],
+        actionsEnabled: a.ActionsEnabled !== false,
+        ...(a.EvaluationPeriods !== undefined ? { evaluationPeriods: a.EvaluationPeriods } : {}),
+        ...(a.StateValue ? { state: a.StateValue } : {}),
+      };
+    },
+    async subscriptions(topicArn) {
+      const all: Array<{ protocol: string; endpoint: string }> = [];
+      let token: string | undefined;
+      do {
+        const out = await awsCall("sns:ListSubscriptionsByTopic", () =>
+          sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token })),
+        );
+        for (const s of out.Subscriptions ?? [])
+          all.push({ protocol: s.Protocol ?? "", endpoint: s.Endpoint ?? "" });
+        token = out.NextToken;
+      } while (token);
+      return all;
+    },
+    async function(name) {
+      try {
+        const out = await awsCall("lambda:GetFunctionConfiguration", () =>
+          lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })),
+        );
+        if (!out.FunctionArn) return undefined;
+        return { arn: out.FunctionArn, ...(out.Role ? { roleArn: out.Role } : {}) };
+      } catch (error) {
+        if (missing(error, ["ResourceNotFoundException"])) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** IAM policy simulation: one call per check, because ResourceArns applies to every action of a call. */
+export function iamPermissionsPort(iam: IAMClient): PermissionsPort {
+  return {
+    async denied(roleArn, checks) {
+      const results = await Promise.all(
+        checks.map(async (c) => {
+          const out = await awsCall("iam:SimulatePrincipalPolicy", () =>
+            iam.send(
+              new SimulatePrincipalPolicyCommand({
+                PolicySourceArn: roleArn,
+                ActionNames: [c.action],
+                ResourceArns: [c.resource],
+              }),
+            ),
+          );
+          const decision = out.EvaluationResults?.[0]?.EvalDecision ?? "implicitDeny";
+          return { ...c, decision };
+        }),
+      );
+      return results.filter((r) => r.decision !== "allowed");
+    },
+  };
+}
+
+/** EC2 "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", in vCPUs. */
+export const ON_DEMAND_STANDARD_QUOTA = "L-1216C47A";
+
+export function serviceQuotaPort(quotas: ServiceQuotasClient): QuotaPort {
+  return {
+    async onDemandStandardVcpus() {
+      const out = await awsCall("servicequotas:GetServiceQuota", () =>
+        quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: ON_DEMAND_STANDARD_QUOTA })),
+      );
+      return out.Quota?.Value;
+    },
+  };
+}
+
+/**
+ * The readiness checks' ports on AWS (or the emulator); the CLI's `readiness` uses the same.
+ *
+ * @example const report = await runReadiness(createReadinessPorts(config), config);
+ */
+export function createReadinessPorts(
+  config: DeploymentConfig,
+  clients: ReadinessClients = createReadinessClients(config),
+  clock: Clock = systemClock,
+): ReadinessPorts {
+  return {
+    database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
+    capacity: autoScalingCapacityPort(clients.autoScaling),
+    healthCheck: route53HealthCheckPort(clients.route53),
+    lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
+    launch: ec2LaunchPort(clients.ec2, clients.ssm),
+    detection: detectionPort(clients.alarmCloudWatch, clients.alarmSns, clients.lambda),
+    permissions: iamPermissionsPort(clients.iam),
+    quota: serviceQuotaPort(clients.serviceQuotas),
+    clock,
+  };
+}

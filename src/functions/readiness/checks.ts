@@ -1,0 +1,344 @@
+import type { DeploymentConfig } from "../../core/config.js";
+import { configParameterName } from "../../core/config-source.js";
+import type { LockRecord } from "../failover/lock-record.js";
+import type { DatabaseState, GroupState, HealthCheckState } from "../failover/ports.js";
+import type { AlarmState, FunctionState, LaunchTemplateState, PermissionCheck } from "./ports.js";
+
+/**
+ * The readiness checks as pure verdicts over facts the runner gathers. A standby that cannot
+ * take over is found here, on a schedule, rather than during the outage. Every failure says how
+ * to fix it.
+ */
+export const CHECK_NAMES = [
+  "replica-exists",
+  "replica-replicating",
+  "replica-lag",
+  "backup-asg",
+  "launch-template",
+  "ami-parameter",
+  "failover-permissions",
+  "health-check",
+  "alarm",
+  "alarm-subscription",
+  "capacity-quota",
+  "armed",
+] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** `warn`: not proven ready, not known broken (no data yet, an API the emulator lacks). */
+export type Verdict = "pass" | "warn" | "fail";
+
+export interface CheckResult {
+  name: CheckName;
+  verdict: Verdict;
+  detail: string;
+  fix?: string;
+}
+
+const pass = (name: CheckName, detail: string): CheckResult => ({ name, verdict: "pass", detail });
+const warn = (name: CheckName, detail: string, fix?: string): CheckResult => ({
+  name,
+  verdict: "warn",
+  detail,
+  ...(fix ? { fix } : {}),
+});
+const fail = (name: CheckName, detail: string, fix: string): CheckResult => ({
+  name,
+  verdict: "fail",
+  detail,
+  fix,
+});
+
+export function replicaExists(db: DatabaseState | undefined, config: DeploymentConfig): CheckResult {
+  const id = config.backup.db.instanceId;
+  if (!db)
+    return fail(
+      "replica-exists",
+      `replica ${id} does not exist in ${config.backup.region}`,
+      "run terraform apply",
+    );
+  if (!db.sourceId) {
+    return fail(
+      "replica-exists",
+      `${id} is standalone (promoted): B holds the primary database`,
+      "after a failover this is expected; rebuild replication with pilotlight failback",
+    );
+  }
+  const source = config.primary.db;
+  if (db.sourceId !== source.arn && db.sourceId !== source.instanceId) {
+    return fail(
+      "replica-exists",
+      `${id} replicates from ${db.sourceId}, not ${source.arn}`,
+      "re-create the replica from P's database (terraform apply)",
+    );
+  }
+  return pass("replica-exists", `${id} replicates from ${db.sourceId}`);
+}
+
+export function replicaReplicating(db: DatabaseState | undefined): CheckResult {
+  if (!db?.sourceId) return fail("replica-replicating", "no replica", "see replica-exists");
+  if (db.status !== "available") {
+    return db.status === "backing-up"
+      ? warn("replica-replicating", `${db.id} is backing up (a promotion now would wait for it)`)
+      : fail("replica-replicating", `${db.id} is ${db.status}`, "check the RDS events of the replica");
+  }
+  if (db.replicationStatus === undefined) {
+    return warn("replica-replicating", `${db.id} is available; RDS reports no read-replication status`);
+  }
+  if (db.replicationStatus !== "replicating") {
+    return fail(
+      "replica-replicating",
+      `replication to ${db.id} is ${db.replicationStatus}`,
+      "check the replica's RDS events; if replication is terminated, re-create the replica (terraform apply -replace)",
+    );
+  }
+  return pass("replica-replicating", `${db.id} is available and replicating`);
+}
+
+export function replicaLag(lagSeconds: number | undefined, boundSeconds: number): CheckResult {
+  if (lagSeconds === undefined) {
+    return warn(
+      "replica-lag",
+      "no ReplicaLag datapoint in the last 15 minutes (the emulator publishes none)",
+      "check that the replica publishes AWS/RDS ReplicaLag",
+    );
+  }
+  if (lagSeconds > boundSeconds) {
+    return fail(
+      "replica-lag",
+      `replica lag ${lagSeconds} s exceeds the RPO bound ${boundSeconds} s`,
+      "look for long transactions or write bursts on P; size the replica like the primary",
+    );
+  }
+  return pass("replica-lag", `replica lag ${lagSeconds} s (bound ${boundSeconds} s)`);
+}
+
+export function backupGroup(group: GroupState | undefined, config: DeploymentConfig): CheckResult {
+  const name = config.backup.asg.name;
+  if (!group)
+    return fail(
+      "backup-asg",
+      `auto scaling group ${name} does not exist in ${config.backup.region}`,
+      "run terraform apply",
+    );
+  if (group.launchTemplateId !== config.backup.launchTemplateId) {
+    return fail(
+      "backup-asg",
+      `${name} launches from ${group.launchTemplateId ?? "no launch template"}, not ${config.backup.launchTemplateId}`,
+      "run terraform apply to restore the group's launch template",
+    );
+  }
+  return pass(
+    "backup-asg",
+    `${name} at ${group.min}/${group.max}/${group.desired}, launch template ${group.launchTemplateId}`,
+  );
+}
+
+export function launchTemplate(
+  template: LaunchTemplateState | undefined,
+  config: DeploymentConfig,
+): CheckResult {
+  const id = config.backup.launchTemplateId;
+  if (!template)
+    return fail(
+      "launch-template",
+      `launch template ${id} (or its version) does not exist`,
+      "run terraform apply",
+    );
+  if (!template.imageId)
+    return fail("launch-template", `${id} v${template.version} names no AMI`, "run terraform apply");
+  const wanted = `resolve:ssm:${config.backup.amiParameter}`;
+  if (template.imageId.startsWith("resolve:ssm:") && template.imageId !== wanted) {
+    return fail(
+      "launch-template",
+      `${id} resolves its AMI from ${template.imageId}, not ${wanted}`,
+      "run terraform apply",
+    );
+  }
+  if (!template.imageId.startsWith("resolve:ssm:")) {
+    return warn(
+      "launch-template",
+      `${id} v${template.version} pins AMI ${template.imageId}; AMIs are regional and get deprecated`,
+      `resolve the AMI from ${wanted}`,
+    );
+  }
+  return pass(
+    "launch-template",
+    `${id} v${template.version} resolves its AMI from ${config.backup.amiParameter}`,
+  );
+}
+
+export function amiParameter(value: string | undefined, name: string): CheckResult {
+  if (!value)
+    return fail(
+      "ami-parameter",
+      `SSM parameter ${name} does not resolve in the backup region`,
+      "use a public AMI alias that exists in B",
+    );
+  return pass("ami-parameter", `${name} resolves to ${value}`);
+}
+
+/** What the failover function must be allowed to do, on which resource. */
+export function requiredFailoverPermissions(config: DeploymentConfig, groupArn?: string): PermissionCheck[] {
+  const [, partition, , , account] = config.failover.opsTopicArn.split(":");
+  const b = config.backup.region;
+  const healthCheck = `arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`;
+  const table = `arn:${partition}:dynamodb:${b}:${account}:table/${config.failover.lockTableName}`;
+  const parameter = `arn:${partition}:ssm:${b}:${account}:parameter${configParameterName(config.deployment)}`;
+  return [
+    { action: "rds:DescribeDBInstances", resource: config.backup.db.arn },
+    { action: "rds:PromoteReadReplica", resource: config.backup.db.arn },
+    { action: "autoscaling:DescribeAutoScalingGroups", resource: "*" },
+    { action: "autoscaling:UpdateAutoScalingGroup", resource: groupArn ?? "*" },
+    { action: "route53:GetHealthCheck", resource: healthCheck },
+    { action: "route53:GetHealthCheckStatus", resource: healthCheck },
+    { action: "route53:UpdateHealthCheck", resource: healthCheck },
+    { action: "dynamodb:GetItem", resource: table },
+    { action: "dynamodb:PutItem", resource: table },
+    { action: "dynamodb:UpdateItem", resource: table },
+    { action: "sns:Publish", resource: config.failover.opsTopicArn },
+    { action: "ssm:GetParameter", resource: parameter },
+    { action: "cloudwatch:GetMetricStatistics", resource: "*" },
+  ];
+}
+
+export function failoverPermissions(
+  fn: FunctionState | undefined,
+  denied: Array<PermissionCheck & { decision: string }>,
+  config: DeploymentConfig,
+): CheckResult {
+  if (!fn?.roleArn) {
+    return fail(
+      "failover-permissions",
+      `function ${config.failover.functionName} or its role not found`,
+      "run terraform apply",
+    );
+  }
+  if (denied.length > 0) {
+    return fail(
+      "failover-permissions",
+      `${fn.roleArn} is not allowed: ${denied.map((d) => `${d.action} on ${d.resource} (${d.decision})`).join(", ")}`,
+      "grant these actions in the failover module's role policy (terraform/modules/failover) and apply",
+    );
+  }
+  return pass("failover-permissions", `${fn.roleArn} may run every failover step`);
+}
+
+export function healthCheck(check: HealthCheckState | undefined, config: DeploymentConfig): CheckResult {
+  const id = config.dns.healthCheckId;
+  if (!check) return fail("health-check", `health check ${id} does not exist`, "run terraform apply");
+  if (check.disabled && check.inverted) {
+    return fail(
+      "health-check",
+      `health check ${id} is latched (Disabled + Inverted): DNS points at B since a failover`,
+      "expected after a failover; pilotlight failback unlatches it",
+    );
+  }
+  if (check.inverted) {
+    return fail(
+      "health-check",
+      `health check ${id} is inverted: a drill is running or was left behind`,
+      "end the drill (set Inverted=false)",
+    );
+  }
+  if (check.disabled) {
+    return fail(
+      "health-check",
+      `health check ${id} is disabled: Route 53 treats P as healthy whatever happens`,
+      "enable it (terraform apply)",
+    );
+  }
+  const path = config.dns.healthCheck.resourcePath;
+  if (check.resourcePath !== undefined && check.resourcePath !== path) {
+    return fail(
+      "health-check",
+      `health check ${id} probes ${check.resourcePath}, not ${path}`,
+      "run terraform apply",
+    );
+  }
+  return pass("health-check", `health check ${id} probes ${path}, enabled, not inverted`);
+}
+
+export function alarm(state: AlarmState | undefined, config: DeploymentConfig): CheckResult {
+  const want = config.dns.alarm;
+  if (!state)
+    return fail(
+      "alarm",
+      `alarm ${want.name} does not exist in us-east-1`,
+      "run terraform apply (local mode: the harness creates it)",
+    );
+  const problems: string[] = [];
+  if (state.namespace !== "AWS/Route53" || state.metricName !== "HealthCheckStatus") {
+    problems.push(`watches ${state.namespace}/${state.metricName}, not AWS/Route53/HealthCheckStatus`);
+  }
+  const dim = state.dimensions.find((d) => d.name === "HealthCheckId")?.value;
+  if (dim !== config.dns.healthCheckId)
+    problems.push(`watches health check ${dim ?? "(none)"}, not ${config.dns.healthCheckId}`);
+  if (!state.actions.includes(want.topicArn)) problems.push(`does not notify ${want.topicArn}`);
+  if (!state.actionsEnabled) problems.push("has its actions disabled");
+  if (problems.length > 0)
+    return fail("alarm", `alarm ${want.name} ${problems.join("; ")}`, "run terraform apply");
+  return pass(
+    "alarm",
+    `alarm ${want.name} watches health check ${dim} and notifies ${want.topicArn} (state ${state.state})`,
+  );
+}
+
+export function alarmSubscription(
+  subscriptions: Array<{ protocol: string; endpoint: string }>,
+  fn: FunctionState | undefined,
+  config: DeploymentConfig,
+): CheckResult {
+  const topic = config.dns.alarm.topicArn;
+  const name = config.failover.functionName;
+  const subscribed = subscriptions.some(
+    (s) => s.protocol === "lambda" && (s.endpoint === fn?.arn || s.endpoint.endsWith(`:function:${name}`)),
+  );
+  if (!subscribed) {
+    return fail(
+      "alarm-subscription",
+      `function ${name} is not subscribed to ${topic}`,
+      "run terraform apply (module failover subscribes it)",
+    );
+  }
+  return pass("alarm-subscription", `function ${name} is subscribed to ${topic}`);
+}
+
+export function capacityQuota(
+  quota: number | undefined,
+  vcpus: number | undefined,
+  config: DeploymentConfig,
+): CheckResult {
+  const desired = config.backup.asg.failoverCapacity.desired;
+  if (quota === undefined || vcpus === undefined) {
+    return warn("capacity-quota", "could not read the EC2 on-demand vCPU quota or the instance type's vCPUs");
+  }
+  const needed = desired * vcpus;
+  if (needed > quota) {
+    return fail(
+      "capacity-quota",
+      `failover needs ${needed} vCPUs (${desired} x ${vcpus}), the on-demand quota in ${config.backup.region} is ${quota}`,
+      "request a quota increase for L-1216C47A in the backup region",
+    );
+  }
+  return pass("capacity-quota", `failover needs ${needed} of ${quota} on-demand vCPUs`);
+}
+
+export function armed(record: LockRecord | undefined, seenHealthyNow: boolean): CheckResult {
+  const state = record?.state ?? "unarmed";
+  if (state === "armed") return pass("armed", `failover armed (P last seen healthy ${record?.armedAt})`);
+  if (state === "unarmed") {
+    return fail(
+      "armed",
+      seenHealthyNow
+        ? "P is healthy but arming failed"
+        : "failover is not armed: P has not been seen healthy",
+      "make P's /health answer 200; readiness arms the failover when Route 53 sees P healthy",
+    );
+  }
+  return warn(
+    "armed",
+    `incident ${record?.incidentId} is ${state}: no new failover until it is closed`,
+    "after failback, the CLI closes the incident",
+  );
+}

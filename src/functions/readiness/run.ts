@@ -1,0 +1,143 @@
+import type { DeploymentConfig } from "../../core/config.js";
+import { errorCode } from "../failover/errors.js";
+import { seenHealthy } from "../failover/guard.js";
+import { armDeployment } from "../failover/incident.js";
+import type { LoggerLike } from "../shared/observability.js";
+import { silentLogger } from "../shared/observability.js";
+import type { CheckName, CheckResult } from "./checks.js";
+import * as check from "./checks.js";
+import type { ReadinessPorts } from "./ports.js";
+
+export interface ReadinessReport {
+  deployment: string;
+  at: string;
+  /** True when no check failed (warnings do not block). */
+  ready: boolean;
+  checks: CheckResult[];
+}
+
+/** An API the emulator does not implement answers like this; on AWS the same check runs for real. */
+function notImplemented(error: unknown): boolean {
+  const message = (error as Error)?.message ?? "";
+  return errorCode(error) === "NotImplemented" || /not (been )?implemented/i.test(message);
+}
+
+/** A check whose facts could not be gathered: fails (AccessDenied says which role), or warns for an API the emulator lacks. */
+function unavailable(name: CheckName, error: unknown): CheckResult {
+  const code = errorCode(error);
+  const message = (error as Error)?.message ?? String(error);
+  if (notImplemented(error)) {
+    return {
+      name,
+      verdict: "warn",
+      detail: `could not check: the API is not implemented here (${code}: ${message})`,
+    };
+  }
+  const fix = /AccessDenied|NotAuthorized|Unauthorized/i.test(code)
+    ? "grant the readiness function's role the read permission named above (terraform/modules/readiness)"
+    : "retry; if it persists, check the service's health in the backup region";
+  return { name, verdict: "fail", detail: `could not check: ${code}: ${message}`, fix };
+}
+
+async function guarded(names: CheckName[], run: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  try {
+    return await run();
+  } catch (error) {
+    return names.map((n) => unavailable(n, error));
+  }
+}
+
+/**
+ * Runs every readiness check concurrently, and arms the failover when P is seen healthy (the
+ * armed marker lives in the lock table). The CLI's `readiness` prints the same report.
+ *
+ * @example const report = await runReadiness(createReadinessPorts(config), config);
+ */
+export async function runReadiness(
+  ports: ReadinessPorts,
+  config: DeploymentConfig,
+  options: { logger?: LoggerLike; arm?: boolean; by?: string } = {},
+): Promise<ReadinessReport> {
+  const log = options.logger ?? silentLogger;
+  const fn = ports.detection.function(config.failover.functionName);
+  const group = ports.capacity.describe(config.backup.asg.name);
+  const db = ports.database.describe(config.backup.db.instanceId);
+  const hc = ports.healthCheck.describe(config.dns.healthCheckId);
+  const template = group.then((g) =>
+    g?.launchTemplateId
+      ? ports.launch.template(g.launchTemplateId, g.launchTemplateVersion ?? "$Default")
+      : undefined,
+  );
+  // settle the shared promises once so a rejection is handled by every check that awaits it
+  for (const p of [fn, group, db, hc, template]) p.catch(() => undefined);
+
+  const groups = await Promise.all([
+    guarded(["replica-exists", "replica-replicating"], async () => {
+      const state = await db;
+      return [check.replicaExists(state, config), check.replicaReplicating(state)];
+    }),
+    guarded(["replica-lag"], async () => [
+      check.replicaLag(
+        await ports.database.replicaLagSeconds(config.backup.db.instanceId),
+        config.thresholds.replicaLagSecondsMax,
+      ),
+    ]),
+    guarded(["backup-asg"], async () => [check.backupGroup(await group, config)]),
+    guarded(["launch-template"], async () => [check.launchTemplate(await template, config)]),
+    guarded(["ami-parameter"], async () => [
+      check.amiParameter(
+        await ports.launch.parameter(config.backup.amiParameter),
+        config.backup.amiParameter,
+      ),
+    ]),
+    guarded(["failover-permissions"], async () => {
+      const f = await fn;
+      const g = await group.catch(() => undefined);
+      const denied = f?.roleArn
+        ? await ports.permissions.denied(f.roleArn, check.requiredFailoverPermissions(config, g?.arn))
+        : [];
+      return [check.failoverPermissions(f, denied, config)];
+    }),
+    guarded(["health-check"], async () => [check.healthCheck(await hc, config)]),
+    guarded(["alarm"], async () => [check.alarm(await ports.detection.alarm(config.dns.alarm.name), config)]),
+    guarded(["alarm-subscription"], async () => [
+      check.alarmSubscription(
+        await ports.detection.subscriptions(config.dns.alarm.topicArn),
+        await fn.catch(() => undefined),
+        config,
+      ),
+    ]),
+    guarded(["capacity-quota"], async () => {
+      const t = await template;
+      const [quota, vcpus] = await Promise.all([
+        ports.quota.onDemandStandardVcpus(),
+        t?.instanceType ? ports.launch.vcpus(t.instanceType) : Promise.resolve(undefined),
+      ]);
+      return [check.capacityQuota(quota, vcpus, config)];
+    }),
+    guarded(["armed"], async () => {
+      const healthy = seenHealthy(await hc);
+      if (healthy && options.arm !== false) {
+        const armedNow = await armDeployment(
+          ports.lock,
+          config.deployment,
+          options.by ?? "readiness",
+          ports.clock.now(),
+        );
+        log.info(
+          armedNow ? "P seen healthy: failover armed" : "P seen healthy; an incident is open, not re-armed",
+        );
+      }
+      return [check.armed(await ports.lock.read(config.deployment), healthy)];
+    }),
+  ]);
+  const checks = groups
+    .flat()
+    .sort((a, b) => check.CHECK_NAMES.indexOf(a.name) - check.CHECK_NAMES.indexOf(b.name));
+  return {
+    deployment: config.deployment,
+    at: new Date(ports.clock.now()).toISOString(),
+    ready: checks.every((c) => c.verdict !== "fail"),
+    checks,
+  };
+}
