@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import {
+  armRecord,
+  closeRecord,
+  entryDecision,
+  finishRecord,
+  type IncidentTrigger,
+  incidentIdFor,
+  LEASE_MS,
+  type LockRecord,
+  openRecord,
+  resumeRecord,
+  stepsToRun,
+} from "./lock-record.js";
+
+const now = Date.parse("2026-11-26T01:00:00.000Z");
+const alarm: IncidentTrigger = {
+  source: "alarm",
+  alarmName: "a",
+  alarmTime: "2026-11-26T00:59:00.123Z",
+  messageId: "m",
+};
+const operator: IncidentTrigger = { source: "operator", alarmTime: "2026-11-26T01:00:00.000Z", by: "alice" };
+const armed = armRecord(undefined, "demo", "readiness", now) as LockRecord;
+const guard = { reason: "0 of 8 healthy", drill: false };
+const done = (outcome: "issued" | "skipped") => ({ startedAt: "t", outcome, detail: "" });
+
+describe("lock-record", () => {
+  describe("entryDecision", () => {
+    it("ignores alarms until the deployment is armed", () => {
+      expect(entryDecision(undefined, alarm, now)).toMatchObject({ kind: "ignore", code: "not-armed" });
+    });
+    it("opens an incident on an armed deployment", () => {
+      expect(entryDecision(armed, alarm, now)).toEqual({ kind: "open" });
+    });
+    it("treats deliveries during a live lease as duplicates, and resumes after it expired", () => {
+      const running = openRecord(armed, alarm, guard, "automatic", now);
+      expect(entryDecision(running, alarm, now + 1000).kind).toBe("duplicate");
+      expect(entryDecision(running, alarm, now + LEASE_MS + 1).kind).toBe("resume");
+    });
+    it("resumes a failed incident", () => {
+      const failed = finishRecord(openRecord(armed, alarm, guard, "automatic", now), {}, now);
+      expect(failed.state).toBe("failed");
+      expect(entryDecision(failed, alarm, now).kind).toBe("resume");
+    });
+    it("lets only the operator take a pending approval", () => {
+      const pending = openRecord(armed, alarm, guard, "approval", now);
+      expect(pending.state).toBe("pending-approval");
+      expect(entryDecision(pending, alarm, now).kind).toBe("duplicate");
+      expect(entryDecision(pending, operator, now).kind).toBe("resume");
+    });
+    it("refuses a new failover after a completed one until it is closed", () => {
+      const timeline = { promote: done("issued"), capacity: done("issued"), latch: done("skipped") };
+      const completed = finishRecord(openRecord(armed, alarm, guard, "automatic", now), timeline, now);
+      expect(completed.state).toBe("completed");
+      expect(entryDecision(completed, alarm, now)).toMatchObject({
+        kind: "duplicate",
+        reason: expect.stringContaining("failback"),
+      });
+      const closed = closeRecord(completed, "failback", now);
+      expect(entryDecision(closed, alarm, now)).toMatchObject({
+        kind: "ignore",
+        reason: expect.stringContaining("closed"),
+      });
+      expect(armRecord(closed, "demo", "readiness", now)?.state).toBe("armed");
+    });
+  });
+
+  describe("transitions", () => {
+    it("opens with a lease, the alarm trigger and an empty timeline", () => {
+      const open = openRecord(armed, alarm, { reason: "drill", drill: true }, "automatic", now);
+      expect(open).toMatchObject({
+        state: "in-progress",
+        attempts: 1,
+        incidentId: "demo-20261126T005900Z",
+        drill: true,
+        timeline: {},
+        leaseUntil: new Date(now + LEASE_MS).toISOString(),
+      });
+    });
+    it("counts attempts on resume and keeps the timeline", () => {
+      const open = {
+        ...openRecord(armed, alarm, guard, "automatic", now),
+        timeline: { latch: done("issued") },
+      };
+      const resumed = resumeRecord(finishRecord(open, open.timeline, now), alarm, now);
+      expect(resumed).toMatchObject({
+        state: "in-progress",
+        attempts: 2,
+        timeline: { latch: { outcome: "issued" } },
+      });
+      expect(stepsToRun(resumed.timeline)).toEqual(["promote", "capacity"]);
+    });
+    it("does not arm while an incident is open", () => {
+      expect(
+        armRecord(openRecord(armed, alarm, guard, "automatic", now), "demo", "readiness", now),
+      ).toBeUndefined();
+    });
+    it("names incidents after the deployment and alarm time", () => {
+      expect(incidentIdFor("demo", alarm)).toBe("demo-20261126T005900Z");
+    });
+  });
+});
