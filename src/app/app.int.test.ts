@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresCluster, startPostgresCluster } from "../local/postgres.js";
@@ -238,5 +240,70 @@ describe("app when the database fails", () => {
     await until("healthy again", 10_000, async () =>
       (await get(app, "/health")).status === 200 ? true : undefined,
     );
+  });
+});
+
+describe("main (the instance entry point)", () => {
+  let cluster: PostgresCluster;
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster({ replica: false });
+  });
+
+  afterAll(async () => {
+    cluster?.resume(cluster.primary);
+    await cluster?.close();
+  });
+
+  it("drains an in-flight write on SIGTERM, then exits 0", async () => {
+    // Prepare: the app as a child process, configured from the environment as under systemd
+    const child = spawn("node_modules/.bin/tsx", ["src/app/main.ts"], {
+      env: {
+        ...process.env,
+        PILOTLIGHT_REGION: REGION_P,
+        PILOTLIGHT_REGION_ROLE: "primary",
+        PILOTLIGHT_DB_HOST: "127.0.0.1",
+        PILOTLIGHT_DB_PORT: String(cluster.primary.port),
+        PILOTLIGHT_DB_NAME: cluster.database,
+        PILOTLIGHT_DB_SECRET_ARN: await createSecret(REGION_P, cluster),
+        PILOTLIGHT_DB_TLS: "disable",
+        HOST: "127.0.0.1",
+        PORT: "0",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const exited = once(child, "exit");
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    try {
+      const url = await until(
+        "the app to listen",
+        20_000,
+        async () => stderr.match(/listening on (\S+)/)?.[1],
+      );
+      const app = { url } as RunningApp;
+      await until("healthy", 10_000, async () =>
+        (await get(app, "/health")).status === 200 ? true : undefined,
+      );
+
+      // Act: a write waits on a hung DB; SIGTERM arrives meanwhile; the DB comes back
+      cluster.hang(cluster.primary);
+      const write = post(app, "/orders", { customer: "drain", item: "x", quantity: 1 });
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 300));
+      cluster.resume(cluster.primary);
+
+      // Assess: the write was answered (committed), and the process ended cleanly
+      expect((await write).status).toBe(201);
+      const [code, signal] = await exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(stderr).toContain("SIGTERM: draining");
+    } finally {
+      cluster.resume(cluster.primary);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   });
 });

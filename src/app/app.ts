@@ -76,6 +76,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
 }
 
 function registerRoutes(app: FastifyInstance, config: AppConfig, db: Database, draining: () => boolean) {
+  // While draining, close each connection after its response: a keep-alive connection would
+  // otherwise hold the server open until its idle timeout.
+  app.addHook("onSend", async (_request, reply) => {
+    if (draining()) reply.header("connection", "close");
+  });
+
   app.get("/healthz", async () => ({ status: "alive" }));
 
   app.get("/health", async (_request, reply) => {
