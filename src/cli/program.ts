@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { type ClientOptions, Clients } from "./clients.js";
+import { approveCommand } from "./commands/approve.js";
+import { readinessCommand } from "./commands/readiness.js";
 import { rtoCommand } from "./commands/rto.js";
 import { statusCommand } from "./commands/status.js";
 import { type CommandContext, createContext, type GlobalOptions } from "./context.js";
@@ -18,7 +20,7 @@ export interface CommandDefinition<O = Record<string, unknown>> {
   handler(ctx: CommandContext, options: O): Promise<ExitCode | undefined>;
 }
 
-const COMMANDS = [statusCommand, rtoCommand] as CommandDefinition<never>[];
+const COMMANDS = [statusCommand, readinessCommand, rtoCommand, approveCommand] as CommandDefinition<never>[];
 
 export interface RunDependencies {
   io: Io;

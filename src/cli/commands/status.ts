@@ -1,7 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Command } from "commander";
-import type { DeploymentConfig } from "../../core/config.js";
-import type { Clients } from "../clients.js";
+import { dynamoDbLockPort } from "../../functions/failover/aws-ports.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
@@ -105,14 +103,6 @@ export function statusOutput(view: StatusView): Output {
   };
 }
 
-async function readLockItem(clients: Clients, config: DeploymentConfig): Promise<unknown> {
-  const doc = DynamoDBDocumentClient.from(clients.dynamoDb(config.backup.region));
-  const out = await doc.send(
-    new GetCommand({ TableName: config.failover.lockTableName, Key: { deployment: config.deployment } }),
-  );
-  return out.Item ?? null;
-}
-
 export const statusCommand: CommandDefinition = {
   name: "status",
   description:
@@ -120,7 +110,12 @@ export const statusCommand: CommandDefinition = {
   configure: (cmd: Command) => cmd,
   async handler(ctx: CommandContext) {
     const config = await ctx.config();
-    const view = await collectStatus(ctx.clients, config, () => readLockItem(ctx.clients, config));
+    const lock = dynamoDbLockPort(ctx.clients.dynamoDb(config.backup.region), config.failover.lockTableName);
+    const view = await collectStatus(
+      ctx.clients,
+      config,
+      async () => (await lock.read(config.deployment)) ?? null,
+    );
     writeOutput(ctx.io, ctx.format, statusOutput(view));
     return statusExitCode(view);
   },

@@ -1,0 +1,63 @@
+import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { DeploymentConfig } from "../../core/config.js";
+import { createFailoverPorts } from "../../functions/failover/aws-ports.js";
+import { runFailover } from "../../functions/failover/sequence.js";
+import { createDeploymentFixture } from "../../local/deployment-fixture.js";
+import { ExitCode } from "../exit-codes.js";
+import { runCapture } from "../testing/run.js";
+
+const deployment = `ap${Date.now().toString(36)}`;
+let config: DeploymentConfig;
+const base = () => ["--region", config.backup.region, "--deployment", deployment];
+
+describe("pilotlight readiness and approve", () => {
+  beforeAll(async () => {
+    config = await createDeploymentFixture({ deployment, mode: "approval" });
+  });
+
+  it("readiness prints every check with its verdict and fix, arms the deployment, and exits 1 when a check fails", async () => {
+    const run = await runCapture([...base(), "readiness"]);
+    expect(run.stdout).toMatch(/replica-exists\s+ok/);
+    // the fixture creates no failover function: that check fails and says how to fix it
+    expect(run.stdout).toContain("FAIL");
+    expect(run.stdout).toContain("NOT READY");
+    expect(run.code).toBe(ExitCode.failed);
+    const record = await createFailoverPorts(config).lock.read(deployment);
+    expect(record?.state).toBe("armed");
+  });
+
+  it("approve refuses without a terminal or --yes", async () => {
+    const run = await runCapture([...base(), "approve"]);
+    expect(run.code).toBe(ExitCode.aborted);
+    expect(run.stderr).toContain("--yes");
+  });
+
+  it("approve executes the pending incident of approval mode through the failover sequence", async () => {
+    const ports = createFailoverPorts(config);
+    // the alarm path in approval mode: the sequence opens the incident and waits for approval
+    await new Route53Client({ region: "us-east-1" }).send(
+      new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
+    );
+    const pending = await runFailover(ports, config, {
+      source: "alarm",
+      alarmName: config.dns.alarm.name,
+      alarmTime: new Date().toISOString(),
+      messageId: "m-1",
+    });
+    expect(pending.outcome).toBe("pending-approval");
+
+    const run = await runCapture([...base(), "approve"], { answers: [true] });
+    expect(run.stderr).toContain("awaits approval");
+    expect(run.code).toBe(ExitCode.ok);
+    expect(run.stdout).toMatch(/outcome\s+completed/);
+    expect(run.stdout).toMatch(/promote\s+issued/);
+    const record = await ports.lock.read(deployment);
+    expect(record?.state).toBe("completed");
+    expect(record?.trigger?.by).toBeTruthy();
+
+    const again = await runCapture([...base(), "approve", "--yes"]);
+    expect(again.code).toBe(ExitCode.failed);
+    expect(again.stderr).toContain("nothing to approve");
+  });
+});

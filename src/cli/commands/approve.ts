@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import { createFailoverPorts } from "../../functions/failover/aws-ports.js";
+import { FailoverStepError } from "../../functions/failover/errors.js";
+import type { LockRecord, Timeline } from "../../functions/failover/lock-record.js";
+import { type FailoverResult, runFailover } from "../../functions/failover/sequence.js";
+import { confirmStep, operatorName } from "../confirm.js";
+import type { CommandContext } from "../context.js";
+import { CliError, ExitCode } from "../exit-codes.js";
+import { type Output, writeOutput } from "../output.js";
+import type { CommandDefinition } from "../program.js";
+
+export interface ApproveOptions {
+  yes?: boolean;
+  force?: boolean;
+}
+
+/** The timeline of a failover record as a table (shared with drill reports). */
+export function timelineRows(timeline: Timeline | undefined): string[][] {
+  return Object.entries(timeline ?? {}).map(([step, e]) => [
+    step,
+    e?.outcome ?? "",
+    e?.msSinceAlarm === undefined ? "" : `${e.msSinceAlarm} ms`,
+    e?.detail ?? "",
+  ]);
+}
+
+function approveOutput(result: FailoverResult): Output {
+  const record = "record" in result ? result.record : undefined;
+  return {
+    data: result,
+    tables: [
+      {
+        head: ["", ""],
+        rows: [
+          ["outcome", result.outcome],
+          ["incident", "incidentId" in result ? result.incidentId : ""],
+          ["reason", "reason" in result ? result.reason : ""],
+          [
+            "RPO estimate",
+            record?.rpoEstimateSeconds === undefined
+              ? "no replica lag published"
+              : `${record.rpoEstimateSeconds}s`,
+          ],
+        ],
+      },
+      ...(record?.timeline
+        ? [{ head: ["step", "outcome", "since alarm", "detail"], rows: timelineRows(record.timeline) }]
+        : []),
+    ],
+    notes:
+      result.outcome === "completed"
+        ? ["Actions issued; the promotion runs on. Follow it with `pilotlight status`."]
+        : [],
+  };
+}
+
+/** What approving does to the record's state, in words, for the confirmation question. */
+function describe(record: LockRecord | undefined, force: boolean): string {
+  switch (record?.state) {
+    case "pending-approval":
+      return `incident ${record.incidentId} awaits approval`;
+    case "failed":
+      return `incident ${record.incidentId} failed (${record.error ?? "see status"}); its unfinished steps resume`;
+    case "armed":
+      return force
+        ? "no incident: one opens WITHOUT confirming P is down (--force)"
+        : "no incident: one opens if Route 53 confirms P is down";
+    default:
+      throw new CliError(
+        record?.state === "in-progress" || record?.state === "completed"
+          ? `incident ${record.incidentId} is ${record.state}: nothing to approve. See \`pilotlight status\`.`
+          : "the deployment is not armed (P has not been seen healthy since deployment or the last failback): run `pilotlight readiness` to arm it when P is healthy.",
+        ExitCode.failed,
+      );
+  }
+}
+
+export const approveCommand: CommandDefinition<ApproveOptions> = {
+  name: "approve",
+  description:
+    "approval mode: execute the failover sequence for a pending incident (the function's own code path)",
+  configure: (cmd: Command) =>
+    cmd
+      .option("-y, --yes", "do not ask for confirmation")
+      .option("--force", "with no incident open, fail over without Route 53 confirming P is down"),
+  async handler(ctx: CommandContext, options: ApproveOptions) {
+    const config = await ctx.config();
+    const ports = createFailoverPorts(config);
+    const record = await ports.lock.read(config.deployment);
+    const what = describe(record, options.force ?? false);
+    await confirmStep(
+      ctx.io,
+      options.yes ?? false,
+      `${what}. Fail ${config.deployment} over to ${config.backup.region} (promote ${config.backup.db.instanceId}, scale ${config.backup.asg.name}, latch health check ${config.dns.healthCheckId})?`,
+    );
+    const by = operatorName();
+    let result: FailoverResult;
+    try {
+      result = await runFailover(
+        ports,
+        config,
+        { source: "operator", alarmTime: record?.trigger?.alarmTime ?? new Date().toISOString(), by },
+        { skipHealthConfirmation: options.force ?? false },
+      );
+    } catch (err) {
+      if (err instanceof FailoverStepError) {
+        throw new CliError(
+          `${err.message}\nRe-run \`pilotlight approve\` to resume the unfinished steps.`,
+          ExitCode.failed,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    writeOutput(ctx.io, ctx.format, approveOutput(result));
+    return result.outcome === "completed" ? ExitCode.ok : ExitCode.failed;
+  },
+};
