@@ -1,0 +1,160 @@
+# The same root module against the local AWS API emulator (moto on loopback): endpoints, fake
+# credentials and skip flags live here only. scripts/test-terraform applies and destroys it.
+
+terraform {
+  required_version = ">= 1.7"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0, < 7.0"
+    }
+  }
+}
+
+provider "aws" {
+  alias                       = "primary"
+  region                      = var.regions.primary
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # moto's STS answers; without the account id, rules that reference a security group show a
+  # perpetual diff (DESIGN.md "Local mode").
+  skip_requesting_account_id = false
+  s3_use_path_style          = true
+
+  endpoints {
+    autoscaling    = var.endpoint
+    cloudwatch     = var.endpoint
+    dynamodb       = var.endpoint
+    ec2            = var.endpoint
+    elbv2          = var.endpoint
+    events         = var.endpoint
+    iam            = var.endpoint
+    kms            = var.endpoint
+    lambda         = var.endpoint
+    logs           = var.endpoint
+    rds            = var.endpoint
+    route53        = var.endpoint
+    s3             = var.endpoint
+    secretsmanager = var.endpoint
+    sns            = var.endpoint
+    sqs            = var.endpoint
+    ssm            = var.endpoint
+    sts            = var.endpoint
+  }
+}
+
+provider "aws" {
+  alias                       = "backup"
+  region                      = var.regions.backup
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # moto's STS answers; without the account id, rules that reference a security group show a
+  # perpetual diff (DESIGN.md "Local mode").
+  skip_requesting_account_id = false
+  s3_use_path_style          = true
+
+  endpoints {
+    autoscaling    = var.endpoint
+    cloudwatch     = var.endpoint
+    dynamodb       = var.endpoint
+    ec2            = var.endpoint
+    elbv2          = var.endpoint
+    events         = var.endpoint
+    iam            = var.endpoint
+    kms            = var.endpoint
+    lambda         = var.endpoint
+    logs           = var.endpoint
+    rds            = var.endpoint
+    route53        = var.endpoint
+    s3             = var.endpoint
+    secretsmanager = var.endpoint
+    sns            = var.endpoint
+    sqs            = var.endpoint
+    ssm            = var.endpoint
+    sts            = var.endpoint
+  }
+}
+
+provider "aws" {
+  alias                       = "us_east_1"
+  region                      = "us-east-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  # moto's STS answers; without the account id, rules that reference a security group show a
+  # perpetual diff (DESIGN.md "Local mode").
+  skip_requesting_account_id = false
+  s3_use_path_style          = true
+
+  endpoints {
+    autoscaling    = var.endpoint
+    cloudwatch     = var.endpoint
+    dynamodb       = var.endpoint
+    ec2            = var.endpoint
+    elbv2          = var.endpoint
+    events         = var.endpoint
+    iam            = var.endpoint
+    kms            = var.endpoint
+    lambda         = var.endpoint
+    logs           = var.endpoint
+    rds            = var.endpoint
+    route53        = var.endpoint
+    s3             = var.endpoint
+    secretsmanager = var.endpoint
+    sns            = var.endpoint
+    sqs            = var.endpoint
+    ssm            = var.endpoint
+    sts            = var.endpoint
+  }
+}
+
+# On AWS the zone exists before the deployment; here the example creates it.
+resource "aws_route53_zone" "this" {
+  provider = aws.us_east_1
+
+  name          = "${var.deployment}.example.com"
+  force_destroy = true
+  #checkov:skip=CKV2_AWS_38:DNSSEC signing needs a KMS key in us-east-1 and a parent zone; this zone exists only in the emulator.
+  #checkov:skip=CKV2_AWS_39:Query logging needs a log group in us-east-1; this zone exists only in the emulator.
+}
+
+module "pilotlight" {
+  source = "../.."
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  deployment  = var.deployment
+  regions     = var.regions
+  dns_zone_id = aws_route53_zone.this.zone_id
+  record_name = "app.${var.deployment}.example.com"
+
+  app_bundle_path        = var.app_bundle_path
+  failover_package_path  = var.failover_package_path
+  readiness_package_path = var.readiness_package_path
+
+  warm_pool_size = 1
+  active_region  = var.active_region
+
+  # Emulator gap: this provider's CloudWatch client speaks only the CBOR protocol, which moto does
+  # not serve. The alarms and the dashboard are left out here; the local harness creates the
+  # primary-health alarm with the AWS SDK for JavaScript (query protocol) under the name that the
+  # config document carries.
+  cloudwatch_enabled = false
+
+  # Disposable local resources.
+  db_deletion_protection        = false
+  alb_deletion_protection       = false
+  secret_recovery_window_days   = 0
+  artifact_bucket_force_destroy = true
+}

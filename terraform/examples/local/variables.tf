@@ -1,0 +1,52 @@
+variable "endpoint" {
+  description = "The emulator's endpoint URL (scripts/emulator start prints it)."
+  type        = string
+  default     = "http://127.0.0.1:5000"
+
+  validation {
+    condition     = can(regex("^http://(127\\.0\\.0\\.1|localhost):[0-9]+$", var.endpoint))
+    error_message = "endpoint must be a loopback URL such as http://127.0.0.1:5000: this example only runs against the local emulator."
+  }
+}
+
+variable "deployment" {
+  description = "Short name of the local deployment."
+  type        = string
+  default     = "local"
+}
+
+variable "regions" {
+  description = "Primary and backup regions (the emulator serves any)."
+  type = object({
+    primary = string
+    backup  = string
+  })
+  default = {
+    primary = "eu-west-1"
+    backup  = "eu-central-1"
+  }
+}
+
+variable "app_bundle_path" {
+  description = "The reference app bundle."
+  type        = string
+  default     = "../../../dist/app/pilotlight-app.zip"
+}
+
+variable "failover_package_path" {
+  description = "The failover function's bundle."
+  type        = string
+  default     = "../../../dist/functions/failover.zip"
+}
+
+variable "readiness_package_path" {
+  description = "The readiness function's bundle."
+  type        = string
+  default     = "../../../dist/functions/readiness.zip"
+}
+
+variable "active_region" {
+  description = "The role switch: primary, or backup after a failover."
+  type        = string
+  default     = "primary"
+}

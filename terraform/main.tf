@@ -1,0 +1,319 @@
+# pilotlight: a two-region pilot-light deployment. The caller passes three providers by role:
+# aws.primary (P), aws.backup (B) and aws.us_east_1 (Route 53 metrics; P may be us-east-1 too).
+
+locals {
+  tags                  = merge(var.tags, { "pilotlight:deployment" = var.deployment })
+  config_parameter_name = "/pilotlight/${var.deployment}/config"
+  failed_over           = var.active_region == "backup"
+}
+
+data "aws_region" "primary" {
+  provider = aws.primary
+}
+
+data "aws_region" "backup" {
+  provider = aws.backup
+}
+
+data "aws_region" "us_east_1" {
+  provider = aws.us_east_1
+}
+
+# Cross-variable rules live here as preconditions (variable validations may only reference their own
+# variable before Terraform 1.9; we support 1.7).
+resource "terraform_data" "providers_match_regions" {
+  input = [data.aws_region.primary.region, data.aws_region.backup.region, data.aws_region.us_east_1.region]
+
+  lifecycle {
+    precondition {
+      condition     = data.aws_region.primary.region == var.regions.primary && data.aws_region.backup.region == var.regions.backup && data.aws_region.us_east_1.region == "us-east-1"
+      error_message = "The providers do not match the regions: aws.primary is in ${data.aws_region.primary.region} (regions.primary = ${var.regions.primary}), aws.backup in ${data.aws_region.backup.region} (regions.backup = ${var.regions.backup}), aws.us_east_1 in ${data.aws_region.us_east_1.region} (must be us-east-1)."
+    }
+  }
+}
+
+module "network_primary" {
+  source    = "./modules/network"
+  providers = { aws = aws.primary }
+
+  name                    = "${var.deployment}-primary"
+  cidr_block              = var.vpc_cidrs.primary
+  availability_zone_count = var.availability_zone_count
+  nat_gateway_enabled     = var.nat_gateway_enabled
+  vpc_endpoints_enabled   = var.vpc_endpoints_enabled
+  tags                    = local.tags
+}
+
+module "network_backup" {
+  source    = "./modules/network"
+  providers = { aws = aws.backup }
+
+  name                    = "${var.deployment}-backup"
+  cidr_block              = var.vpc_cidrs.backup
+  availability_zone_count = var.availability_zone_count
+  nat_gateway_enabled     = var.nat_gateway_enabled
+  vpc_endpoints_enabled   = var.vpc_endpoints_enabled
+  tags                    = local.tags
+}
+
+module "database" {
+  source = "./modules/database"
+  providers = {
+    aws.primary = aws.primary
+    aws.backup  = aws.backup
+  }
+
+  name = var.deployment
+  primary = {
+    vpc_id                = module.network_primary.vpc_id
+    subnet_ids            = module.network_primary.db_subnet_ids
+    app_security_group_id = module.app_primary.security_group_id
+  }
+  backup = {
+    vpc_id                = module.network_backup.vpc_id
+    subnet_ids            = module.network_backup.db_subnet_ids
+    app_security_group_id = module.app_backup.security_group_id
+  }
+  promoted                    = local.failed_over
+  engine_version              = var.db_engine_version
+  instance_class              = var.db_instance_class
+  backup_retention_days       = var.db_backup_retention_days
+  deletion_protection         = var.db_deletion_protection
+  replica_multi_az            = var.replica_multi_az
+  secret_recovery_window_days = var.secret_recovery_window_days
+  tags                        = local.tags
+}
+
+module "app_primary" {
+  source    = "./modules/app"
+  providers = { aws = aws.primary }
+
+  name                    = "${var.deployment}-primary"
+  region_role             = "primary"
+  vpc_id                  = module.network_primary.vpc_id
+  public_subnet_ids       = module.network_primary.public_subnet_ids
+  app_subnet_ids          = module.network_primary.app_subnet_ids
+  certificate_arn         = var.certificate_arns.primary
+  alb_deletion_protection = var.alb_deletion_protection
+  app_port                = var.app_port
+  target_health           = var.target_health
+  instance_type           = var.instance_type
+  # The role switch fences the old primary's instances at zero.
+  capacity                      = local.failed_over ? { min = 0, max = 0, desired = 0 } : var.primary_capacity
+  app_bundle_path               = var.app_bundle_path
+  artifact_bucket_force_destroy = var.artifact_bucket_force_destroy
+  db = {
+    host        = module.database.primary_db_instance_address
+    port        = module.database.db_port
+    name        = module.database.db_name
+    secret_arn  = module.database.primary_secret_arn
+    kms_key_arn = module.database.primary_kms_key_arn
+  }
+  tags = local.tags
+}
+
+module "app_backup" {
+  source    = "./modules/app"
+  providers = { aws = aws.backup }
+
+  name                          = "${var.deployment}-backup"
+  region_role                   = "backup"
+  vpc_id                        = module.network_backup.vpc_id
+  public_subnet_ids             = module.network_backup.public_subnet_ids
+  app_subnet_ids                = module.network_backup.app_subnet_ids
+  certificate_arn               = var.certificate_arns.backup
+  alb_deletion_protection       = var.alb_deletion_protection
+  app_port                      = var.app_port
+  target_health                 = var.target_health
+  instance_type                 = var.instance_type
+  capacity                      = { min = 0, max = 0, desired = 0 }
+  capacity_managed_externally   = true
+  warm_pool_size                = var.warm_pool_size
+  app_bundle_path               = var.app_bundle_path
+  artifact_bucket_force_destroy = var.artifact_bucket_force_destroy
+  db = {
+    host        = module.database.replica_db_instance_address
+    port        = module.database.db_port
+    name        = module.database.db_name
+    secret_arn  = module.database.backup_secret_arn
+    kms_key_arn = module.database.backup_kms_key_arn
+  }
+  tags = local.tags
+}
+
+module "dns" {
+  source    = "./modules/dns"
+  providers = { aws = aws.us_east_1 }
+
+  name        = var.deployment
+  zone_id     = var.dns_zone_id
+  record_name = var.record_name
+  primary_alb = {
+    dns_name = module.app_primary.alb_dns_name
+    zone_id  = module.app_primary.alb_zone_id
+    https    = module.app_primary.alb_https
+  }
+  backup_alb = {
+    dns_name = module.app_backup.alb_dns_name
+    zone_id  = module.app_backup.alb_zone_id
+  }
+  health_check = {
+    interval_seconds  = var.detection.interval_seconds
+    failure_threshold = var.detection.failure_threshold
+  }
+  alarm_evaluation_periods = var.detection.alarm_evaluation_periods
+  alarm_enabled            = var.cloudwatch_enabled
+  tags                     = local.tags
+}
+
+module "failover" {
+  source = "./modules/failover"
+  providers = {
+    aws           = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                  = var.deployment
+  package_path          = var.failover_package_path
+  config_parameter_name = local.config_parameter_name
+  alarm_topic_arn       = module.dns.alarm_topic_arn
+  alarm_arn             = module.dns.alarm_arn
+  health_check_arn      = module.dns.health_check_arn
+  replica_db_arn        = module.database.replica_db_instance_arn
+  primary_db_arn        = module.database.primary_db_instance_arn
+  backup_asg_arn        = module.app_backup.autoscaling_group_arn
+  ops_emails            = var.ops_emails
+  log_retention_days    = var.log_retention_days
+  tags                  = local.tags
+}
+
+module "readiness" {
+  source    = "./modules/readiness"
+  providers = { aws = aws.backup }
+
+  name                  = var.deployment
+  package_path          = var.readiness_package_path
+  config_parameter_name = local.config_parameter_name
+  schedule_expression   = var.readiness_schedule
+  log_retention_days    = var.log_retention_days
+  log_kms_key_arn       = module.failover.ops_kms_key_arn
+  targets = {
+    primary_db_arn        = module.database.primary_db_instance_arn
+    replica_db_arn        = module.database.replica_db_instance_arn
+    health_check_arn      = module.dns.health_check_arn
+    alarm_arn             = module.dns.alarm_arn
+    lock_table_arn        = module.failover.lock_table_arn
+    failover_function_arn = module.failover.function_arn
+    ops_topic_arn         = module.failover.ops_topic_arn
+    ops_kms_key_arn       = module.failover.ops_kms_key_arn
+    backup_secret_arn     = module.database.backup_secret_arn
+    artifact_bucket       = module.app_backup.artifact_bucket
+    artifact_key          = module.app_backup.artifact_key
+    ami_parameter         = module.app_backup.ami_parameter
+  }
+  tags = local.tags
+}
+
+module "observability" {
+  source    = "./modules/observability"
+  providers = { aws = aws.backup }
+
+  name                    = var.deployment
+  enabled                 = var.cloudwatch_enabled
+  failover_function_name  = module.failover.function_name
+  readiness_function_name = module.readiness.function_name
+  failure_queue_name      = module.failover.failure_queue_name
+  replica_db_instance_id  = module.database.replica_db_instance_id
+  backup_asg_name         = module.app_backup.autoscaling_group_name
+  replica_lag_seconds_max = var.replica_lag_seconds_max
+  ops_topic_arn           = module.failover.ops_topic_arn
+  tags                    = local.tags
+}
+
+module "config" {
+  source    = "./modules/config"
+  providers = { aws = aws.backup }
+
+  deployment = var.deployment
+  document   = local.deployment_config
+  tags       = local.tags
+}
+
+locals {
+  deployment_config = {
+    version    = 1
+    deployment = var.deployment
+    mode       = var.mode
+    primary = {
+      region = var.regions.primary
+      alb = {
+        arn            = module.app_primary.alb_arn
+        dnsName        = module.app_primary.alb_dns_name
+        zoneId         = module.app_primary.alb_zone_id
+        targetGroupArn = module.app_primary.target_group_arn
+      }
+      asg            = { name = module.app_primary.autoscaling_group_name, desiredCapacity = var.primary_capacity.desired }
+      db             = { instanceId = module.database.primary_db_instance_id, arn = module.database.primary_db_instance_arn }
+      secretArn      = module.database.primary_secret_arn
+      artifactBucket = module.app_primary.artifact_bucket
+    }
+    backup = {
+      region = var.regions.backup
+      alb = {
+        arn            = module.app_backup.alb_arn
+        dnsName        = module.app_backup.alb_dns_name
+        zoneId         = module.app_backup.alb_zone_id
+        targetGroupArn = module.app_backup.target_group_arn
+      }
+      asg = {
+        name             = module.app_backup.autoscaling_group_name
+        failoverCapacity = var.failover_capacity
+        warmPoolSize     = var.warm_pool_size
+      }
+      launchTemplateId = module.app_backup.launch_template_id
+      amiParameter     = module.app_backup.ami_parameter
+      db               = { instanceId = module.database.replica_db_instance_id, arn = module.database.replica_db_instance_arn }
+      secretArn        = module.database.backup_secret_arn
+      artifactBucket   = module.app_backup.artifact_bucket
+    }
+    dns = {
+      zoneId        = var.dns_zone_id
+      recordName    = var.record_name
+      healthCheckId = module.dns.health_check_id
+      healthCheck = {
+        intervalSeconds  = var.detection.interval_seconds
+        failureThreshold = var.detection.failure_threshold
+        resourcePath     = "/health"
+      }
+      alarm = {
+        name              = module.dns.alarm_name
+        region            = "us-east-1"
+        topicArn          = module.dns.alarm_topic_arn
+        evaluationPeriods = var.detection.alarm_evaluation_periods
+        periodSeconds     = 60
+      }
+      ttlSeconds = module.dns.ttl_seconds
+    }
+    failover = {
+      functionName          = module.failover.function_name
+      lockTableName         = module.failover.lock_table_name
+      opsTopicArn           = module.failover.ops_topic_arn
+      readinessFunctionName = module.readiness.function_name
+    }
+    thresholds = {
+      replicaLagSecondsMax = var.replica_lag_seconds_max
+      rtoTargetSeconds     = var.rto_target_seconds
+    }
+    rto = {
+      metricDelaySeconds     = var.rto_assumptions.metric_delay_seconds
+      decideSeconds          = var.rto_assumptions.decide_seconds
+      promoteSeconds         = var.rto_assumptions.promote_seconds
+      instanceLaunchSeconds  = var.rto_assumptions.instance_launch_seconds
+      warmPoolLaunchSeconds  = var.rto_assumptions.warm_pool_launch_seconds
+      appStartSeconds        = var.rto_assumptions.app_start_seconds
+      targetHealthyThreshold = module.app_backup.target_health.healthy_threshold
+      targetIntervalSeconds  = module.app_backup.target_health.interval_seconds
+      resolverCacheSeconds   = var.rto_assumptions.resolver_cache_seconds
+    }
+  }
+}

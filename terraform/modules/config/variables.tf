@@ -1,0 +1,83 @@
+variable "deployment" {
+  description = "The deployment name; the parameter is /pilotlight/<deployment>/config."
+  type        = string
+}
+
+variable "document" {
+  description = "The deployment-config document (schema: src/core/config.ts, version 1), key for key. Written as JSON to SSM Parameter Store in this (the backup) region."
+  type = object({
+    version    = number
+    deployment = string
+    mode       = string
+    primary = object({
+      region         = string
+      alb            = object({ arn = string, dnsName = string, zoneId = string, targetGroupArn = string })
+      asg            = object({ name = string, desiredCapacity = number })
+      db             = object({ instanceId = string, arn = string })
+      secretArn      = string
+      artifactBucket = string
+    })
+    backup = object({
+      region = string
+      alb    = object({ arn = string, dnsName = string, zoneId = string, targetGroupArn = string })
+      asg = object({
+        name             = string
+        failoverCapacity = object({ min = number, max = number, desired = number })
+        warmPoolSize     = number
+      })
+      launchTemplateId = string
+      amiParameter     = string
+      db               = object({ instanceId = string, arn = string })
+      secretArn        = string
+      artifactBucket   = string
+    })
+    dns = object({
+      zoneId        = string
+      recordName    = string
+      healthCheckId = string
+      healthCheck   = object({ intervalSeconds = number, failureThreshold = number, resourcePath = string })
+      alarm = object({
+        name              = string
+        region            = string
+        topicArn          = string
+        evaluationPeriods = number
+        periodSeconds     = number
+      })
+      ttlSeconds = number
+    })
+    failover = object({
+      functionName          = string
+      lockTableName         = string
+      opsTopicArn           = string
+      readinessFunctionName = string
+    })
+    thresholds = object({ replicaLagSecondsMax = number, rtoTargetSeconds = number })
+    rto = object({
+      metricDelaySeconds     = object({ best = number, typical = number, worst = number })
+      decideSeconds          = object({ best = number, typical = number, worst = number })
+      promoteSeconds         = object({ best = number, typical = number, worst = number })
+      instanceLaunchSeconds  = object({ best = number, typical = number, worst = number })
+      warmPoolLaunchSeconds  = object({ best = number, typical = number, worst = number })
+      appStartSeconds        = object({ best = number, typical = number, worst = number })
+      targetHealthyThreshold = number
+      targetIntervalSeconds  = number
+      resolverCacheSeconds   = object({ best = number, typical = number, worst = number })
+    })
+  })
+
+  validation {
+    condition     = var.document.version == 1
+    error_message = "document.version must be 1 (the schema version of src/core/config.ts)."
+  }
+
+  validation {
+    condition     = var.document.dns.alarm.region == "us-east-1" && var.document.dns.alarm.periodSeconds == 60
+    error_message = "The alarm lives in us-east-1 with 60 s periods (Route 53 metrics are only there)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

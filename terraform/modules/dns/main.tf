@@ -1,0 +1,145 @@
+# Route 53 is global, and its health-check metrics live only in us-east-1: this module runs with
+# the us-east-1 provider, so the alarm, its topic and the topic's key sit next to the metric.
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  alarm_name = "${var.name}-primary-unhealthy"
+  alarm_arn  = "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:${local.alarm_name}"
+  account    = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+}
+
+resource "aws_route53_health_check" "primary" {
+  fqdn              = var.primary_alb.dns_name
+  type              = var.primary_alb.https ? "HTTPS_STR_MATCH" : "HTTP_STR_MATCH"
+  port              = var.primary_alb.https ? 443 : 80
+  resource_path     = var.health_check.resource_path
+  search_string     = var.health_check.search_string
+  request_interval  = var.health_check.interval_seconds
+  failure_threshold = var.health_check.failure_threshold
+  tags              = merge(var.tags, { Name = "${var.name}-primary" })
+
+  lifecycle {
+    # The latch: the failover function sets Disabled + Inverted (always unhealthy) so that Route 53
+    # cannot fail back to a stale database by itself; only the CLI's failback clears it.
+    ignore_changes = [disabled, invert_healthcheck]
+  }
+}
+
+resource "aws_route53_record" "primary" {
+  zone_id         = var.zone_id
+  name            = var.record_name
+  type            = "A"
+  set_identifier  = "primary"
+  health_check_id = aws_route53_health_check.primary.id
+
+  failover_routing_policy {
+    type = "PRIMARY"
+  }
+
+  alias {
+    name                   = var.primary_alb.dns_name
+    zone_id                = var.primary_alb.zone_id
+    evaluate_target_health = true
+  }
+}
+
+# While the backup's group is at zero its ALB has no healthy target; when both records are unhealthy
+# Route 53 answers with the primary (docs/terraform.md).
+resource "aws_route53_record" "backup" {
+  zone_id        = var.zone_id
+  name           = var.record_name
+  type           = "A"
+  set_identifier = "backup"
+
+  failover_routing_policy {
+    type = "SECONDARY"
+  }
+
+  alias {
+    name                   = var.backup_alb.dns_name
+    zone_id                = var.backup_alb.zone_id
+    evaluate_target_health = true
+  }
+}
+
+resource "aws_kms_key" "alarm_topic" {
+  description             = "${var.name}: the primary-health alarm topic (CloudWatch must be able to use it)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags                    = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = local.account }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchPublishesEncrypted"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { ArnEquals = { "aws:SourceArn" = local.alarm_arn } }
+      },
+    ]
+  })
+}
+
+resource "aws_sns_topic" "alarm" {
+  name              = "${var.name}-primary-health"
+  kms_master_key_id = aws_kms_key.alarm_topic.arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_policy" "alarm" {
+  arn = aws_sns_topic.alarm.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountManages"
+        Effect    = "Allow"
+        Principal = { AWS = local.account }
+        Action    = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"]
+        Resource  = aws_sns_topic.alarm.arn
+      },
+      {
+        Sid       = "TheAlarmPublishes"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.alarm.arn
+        Condition = { ArnEquals = { "aws:SourceArn" = local.alarm_arn } }
+      },
+    ]
+  })
+}
+
+resource "aws_cloudwatch_metric_alarm" "primary_unhealthy" {
+  count = var.alarm_enabled ? 1 : 0
+
+  alarm_name          = local.alarm_name
+  alarm_description   = "${var.name}: Route 53 sees the primary region's /health failing; triggers the failover function."
+  namespace           = "AWS/Route53"
+  metric_name         = "HealthCheckStatus"
+  dimensions          = { HealthCheckId = aws_route53_health_check.primary.id }
+  statistic           = "Minimum"
+  period              = 60
+  evaluation_periods  = var.alarm_evaluation_periods
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  # No data is not proof of failure: the function's guard confirms with Route 53 before acting.
+  treat_missing_data = "missing"
+  alarm_actions      = [aws_sns_topic.alarm.arn]
+  ok_actions         = [aws_sns_topic.alarm.arn]
+  tags               = var.tags
+}

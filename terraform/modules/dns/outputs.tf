@@ -1,0 +1,39 @@
+output "health_check_id" {
+  description = "ID of the Route 53 health check of the primary ALB (the failover function latches it)."
+  value       = aws_route53_health_check.primary.id
+}
+
+output "health_check_arn" {
+  description = "ARN of the health check (IAM policies scope to it)."
+  value       = aws_route53_health_check.primary.arn
+}
+
+output "record_fqdn" {
+  description = "The application's DNS name."
+  value       = aws_route53_record.primary.fqdn
+}
+
+output "alarm_name" {
+  description = "Name of the CloudWatch alarm on the health check (also when alarm_enabled is false: local mode creates it under this name)."
+  value       = local.alarm_name
+}
+
+output "alarm_arn" {
+  description = "ARN of the CloudWatch alarm (computed, so it is known when the alarm is created elsewhere)."
+  value       = local.alarm_arn
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic in us-east-1 the alarm notifies."
+  value       = aws_sns_topic.alarm.arn
+}
+
+output "alarm_topic_kms_key_arn" {
+  description = "ARN of the key that encrypts the alarm topic."
+  value       = aws_kms_key.alarm_topic.arn
+}
+
+output "ttl_seconds" {
+  description = "TTL clients see: Route 53 serves alias records to an ALB with a fixed 60 s TTL."
+  value       = 60
+}

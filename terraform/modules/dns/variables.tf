@@ -1,0 +1,73 @@
+variable "name" {
+  description = "Name prefix of every resource (the deployment name)."
+  type        = string
+}
+
+variable "zone_id" {
+  description = "ID of the Route 53 hosted zone that holds record_name."
+  type        = string
+}
+
+variable "record_name" {
+  description = "The application's DNS name (failover alias records), such as app.example.com."
+  type        = string
+}
+
+variable "primary_alb" {
+  description = "The primary region's ALB: DNS name, canonical zone ID, and whether it serves HTTPS."
+  type = object({
+    dns_name = string
+    zone_id  = string
+    https    = bool
+  })
+}
+
+variable "backup_alb" {
+  description = "The backup region's ALB: DNS name and canonical zone ID."
+  type = object({
+    dns_name = string
+    zone_id  = string
+  })
+}
+
+variable "health_check" {
+  description = "Route 53 health check of the primary ALB: request interval (10 or 30 s), failure threshold (1 to 10), path, and the string its body must contain."
+  type = object({
+    interval_seconds  = number
+    failure_threshold = number
+    resource_path     = optional(string, "/health")
+    search_string     = optional(string, "\"status\":\"ok\"")
+  })
+
+  validation {
+    condition     = contains([10, 30], var.health_check.interval_seconds)
+    error_message = "health_check.interval_seconds must be 10 or 30 (the intervals Route 53 offers)."
+  }
+
+  validation {
+    condition     = var.health_check.failure_threshold >= 1 && var.health_check.failure_threshold <= 10 && floor(var.health_check.failure_threshold) == var.health_check.failure_threshold
+    error_message = "health_check.failure_threshold must be a whole number from 1 to 10."
+  }
+}
+
+variable "alarm_evaluation_periods" {
+  description = "Consecutive one-minute periods the health check must be unhealthy before the alarm fires."
+  type        = number
+
+  validation {
+    condition     = var.alarm_evaluation_periods >= 1 && floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods
+    error_message = "alarm_evaluation_periods must be a whole number >= 1."
+  }
+}
+
+variable "alarm_enabled" {
+  description = "Create the CloudWatch alarm. Always true on AWS; local mode sets false because the emulator does not serve the protocol this provider's CloudWatch client speaks (the local harness creates the same alarm with the SDK)."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

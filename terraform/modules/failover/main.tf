@@ -1,0 +1,287 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  function_name = "${var.name}-failover"
+  region        = data.aws_region.current.region
+  account_id    = data.aws_caller_identity.current.account_id
+  partition     = data.aws_partition.current.partition
+  parameter_arn = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}"
+  log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${local.function_name}"
+}
+
+# One key for this deployment's operational data in the backup region: lock table, ops topic,
+# failure queue and the functions' logs.
+resource "aws_kms_key" "ops" {
+  description             = "${var.name}: failover lock table, ops topic, failure queue and function logs"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags                    = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchAlarmsPublishToOpsTopic"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+      {
+        Sid       = "LogsEncryptFunctionLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${var.name}-*" }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_alias" "ops" {
+  name          = "alias/${var.name}-ops"
+  target_key_id = aws_kms_key.ops.key_id
+}
+
+# --- the lock: exactly one failover proceeds per deployment ---
+
+resource "aws_dynamodb_table" "lock" {
+  name                        = "${var.name}-failover-lock"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "deployment"
+  deletion_protection_enabled = false
+  tags                        = var.tags
+
+  attribute {
+    name = "deployment"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.ops.arn
+  }
+}
+
+# --- notifications ---
+
+resource "aws_sns_topic" "ops" {
+  name              = "${var.name}-ops"
+  kms_master_key_id = aws_kms_key.ops.arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "ops_email" {
+  for_each = toset(var.ops_emails)
+
+  topic_arn = aws_sns_topic.ops.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+# Where a failover lands after its retries: kept 14 days for a human to read and replay.
+resource "aws_sqs_queue" "failures" {
+  name                      = "${var.name}-failover-failures"
+  message_retention_seconds = 1209600
+  kms_master_key_id         = aws_kms_key.ops.arn
+  tags                      = var.tags
+}
+
+# --- the function ---
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${local.function_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.ops.arn
+  tags              = var.tags
+}
+
+resource "aws_iam_role" "this" {
+  name        = local.function_name
+  description = "pilotlight failover function: promote the replica, scale the backup, latch DNS"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+  tags = var.tags
+}
+
+# Every statement names its resources, except the few actions AWS does not scope (Describe* of
+# Auto Scaling and ELB, X-Ray, PutMetricData: the latter limited to the Pilotlight namespace).
+resource "aws_iam_role_policy" "this" {
+  name = "failover"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Logs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["${local.log_group_arn}:*"]
+      },
+      {
+        Sid      = "ReadConfig"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameter"]
+        Resource = [local.parameter_arn]
+      },
+      {
+        Sid      = "Lock"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        Resource = [aws_dynamodb_table.lock.arn]
+      },
+      {
+        Sid      = "OpsKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [aws_kms_key.ops.arn]
+      },
+      {
+        Sid      = "Notify"
+        Effect   = "Allow"
+        Action   = ["sns:Publish"]
+        Resource = [aws_sns_topic.ops.arn]
+      },
+      {
+        Sid      = "FailureDestination"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = [aws_sqs_queue.failures.arn]
+      },
+      {
+        Sid      = "PromoteReplica"
+        Effect   = "Allow"
+        Action   = ["rds:PromoteReadReplica", "rds:DescribeDBInstances"]
+        Resource = [var.replica_db_arn]
+      },
+      {
+        Sid      = "DescribePrimary"
+        Effect   = "Allow"
+        Action   = ["rds:DescribeDBInstances"]
+        Resource = [var.primary_db_arn]
+      },
+      {
+        Sid      = "ScaleBackup"
+        Effect   = "Allow"
+        Action   = ["autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity"]
+        Resource = [var.backup_asg_arn]
+      },
+      {
+        Sid      = "ConfirmAndLatchHealthCheck"
+        Effect   = "Allow"
+        Action   = ["route53:GetHealthCheck", "route53:GetHealthCheckStatus", "route53:UpdateHealthCheck"]
+        Resource = [var.health_check_arn]
+      },
+      {
+        Sid      = "ReadAlarm"
+        Effect   = "Allow"
+        Action   = ["cloudwatch:DescribeAlarms"]
+        Resource = [var.alarm_arn]
+      },
+      {
+        Sid      = "Metrics"
+        Effect   = "Allow"
+        Action   = ["cloudwatch:PutMetricData"]
+        Resource = ["*"]
+        Condition = {
+          StringEquals = { "cloudwatch:namespace" = "Pilotlight" }
+        }
+      },
+      {
+        Sid      = "UnscopedDescribe"
+        Effect   = "Allow"
+        Action   = ["autoscaling:DescribeAutoScalingGroups", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+        Resource = ["*"]
+      },
+    ]
+  })
+}
+
+resource "aws_lambda_function" "this" {
+  function_name    = local.function_name
+  description      = "pilotlight: fails the deployment over to this region when the primary-health alarm fires"
+  role             = aws_iam_role.this.arn
+  filename         = var.package_path
+  source_code_hash = filebase64sha256(var.package_path)
+  handler          = "index.handler"
+  runtime          = "nodejs22.x"
+  architectures    = ["arm64"]
+  memory_size      = 256
+  timeout          = var.timeout_seconds
+  tags             = var.tags
+  #checkov:skip=CKV_AWS_116:Failures go to an on-failure destination (aws_lambda_function_event_invoke_config), which keeps the error context a DLQ loses.
+  #checkov:skip=CKV_AWS_117:The function calls AWS control-plane APIs only; a VPC would need endpoints for seven services in the backup region and adds a failure mode during a failover.
+  #checkov:skip=CKV_AWS_173:The environment holds names only (no secrets); the default AWS-managed encryption applies.
+  #checkov:skip=CKV_AWS_272:Code signing needs a signing profile; the bundle is built and hashed by this repository's build.
+  #checkov:skip=CKV_AWS_115:Reserved concurrency would have to leave the account's unreserved minimum; the lock table, not concurrency, makes exactly one failover proceed.
+
+  environment {
+    variables = {
+      PILOTLIGHT_CONFIG_PARAMETER  = var.config_parameter_name
+      POWERTOOLS_SERVICE_NAME      = "pilotlight-failover"
+      POWERTOOLS_METRICS_NAMESPACE = "Pilotlight"
+    }
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name                = aws_lambda_function.this.function_name
+  maximum_retry_attempts       = var.maximum_retry_attempts
+  maximum_event_age_in_seconds = var.maximum_event_age_seconds
+
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.failures.arn
+    }
+  }
+}
+
+# --- the cross-region trigger: the topic in us-east-1 delivers to the function here ---
+
+resource "aws_lambda_permission" "alarm_topic" {
+  statement_id  = "AlarmTopicInvokes"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.alarm_topic_arn
+}
+
+resource "aws_sns_topic_subscription" "alarm" {
+  provider = aws.us_east_1
+
+  topic_arn = var.alarm_topic_arn
+  protocol  = "lambda"
+  endpoint  = aws_lambda_function.this.arn
+
+  depends_on = [aws_lambda_permission.alarm_topic]
+}

@@ -1,0 +1,43 @@
+variable "name" {
+  description = "Name prefix of every resource (the deployment name)."
+  type        = string
+}
+
+variable "cidr_block" {
+  description = "CIDR block of the VPC; split into /20-style tiers (public, app, db) per availability zone."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.cidr_block, 0)) && tonumber(split("/", var.cidr_block)[1]) <= 20
+    error_message = "cidr_block must be a valid IPv4 CIDR of size /20 or larger, such as 10.10.0.0/16."
+  }
+}
+
+variable "availability_zone_count" {
+  description = "How many availability zones to spread the subnets over (2 to 4)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.availability_zone_count >= 2 && var.availability_zone_count <= 4
+    error_message = "availability_zone_count must be between 2 and 4: Multi-AZ RDS and the ALB need at least 2."
+  }
+}
+
+variable "nat_gateway_enabled" {
+  description = "Create one NAT gateway for outbound internet access from private subnets (about 32 USD/month plus data). Off by default: the VPC endpoints cover what the app needs."
+  type        = bool
+  default     = false
+}
+
+variable "vpc_endpoints_enabled" {
+  description = "Create interface endpoints for SSM, SSM messages, EC2 messages and Secrets Manager, and a gateway endpoint for S3 (about 7.5 USD/month per interface endpoint and AZ; the S3 gateway endpoint is free)."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

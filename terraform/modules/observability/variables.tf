@@ -1,0 +1,60 @@
+variable "name" {
+  description = "Name prefix of every resource (the deployment name)."
+  type        = string
+}
+
+variable "enabled" {
+  description = "Create the dashboard and alarms. Always true on AWS; local mode sets false because the emulator does not serve the protocol this provider's CloudWatch client speaks."
+  type        = bool
+  default     = true
+}
+
+variable "failover_function_name" {
+  description = "Name of the failover function."
+  type        = string
+}
+
+variable "readiness_function_name" {
+  description = "Name of the readiness function."
+  type        = string
+}
+
+variable "failure_queue_name" {
+  description = "Name of the failover function's failure-destination queue."
+  type        = string
+}
+
+variable "replica_db_instance_id" {
+  description = "Identifier of the cross-region read replica."
+  type        = string
+}
+
+variable "backup_asg_name" {
+  description = "Name of the backup region's Auto Scaling group (dashboard)."
+  type        = string
+}
+
+variable "replica_lag_seconds_max" {
+  description = "Replica lag above this many seconds alarms (the RPO bound)."
+  type        = number
+}
+
+variable "readiness_metric" {
+  description = "The metric the readiness function publishes: count of failed checks per run (namespace Pilotlight, Powertools' service dimension)."
+  type = object({
+    name       = optional(string, "ReadinessChecksFailed")
+    dimensions = optional(map(string), { service = "pilotlight-readiness" })
+  })
+  default = {}
+}
+
+variable "ops_topic_arn" {
+  description = "ARN of the ops SNS topic the alarms notify."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

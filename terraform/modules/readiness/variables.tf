@@ -1,0 +1,66 @@
+variable "name" {
+  description = "Name prefix of every resource (the deployment name)."
+  type        = string
+}
+
+variable "package_path" {
+  description = "Local path of the readiness function's bundle (dist/functions/readiness.zip: index.mjs, handler index.handler)."
+  type        = string
+}
+
+variable "config_parameter_name" {
+  description = "Name of the SSM parameter holding the deployment-config document (in this region)."
+  type        = string
+}
+
+variable "schedule_expression" {
+  description = "How often the readiness check runs (an EventBridge rate or cron expression)."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge expression such as rate(5 minutes) or cron(0/5 * * * ? *)."
+  }
+}
+
+variable "targets" {
+  description = "What the readiness check may read: ARNs of the databases, the health check, the alarm, the lock table, the failover function, the ops topic and key, the backup's secret and artifact bucket, and the AMI parameter name."
+  type = object({
+    primary_db_arn        = string
+    replica_db_arn        = string
+    health_check_arn      = string
+    alarm_arn             = string
+    lock_table_arn        = string
+    failover_function_arn = string
+    ops_topic_arn         = string
+    ops_kms_key_arn       = string
+    backup_secret_arn     = string
+    artifact_bucket       = string
+    artifact_key          = string
+    ami_parameter         = string
+  })
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group, days."
+  type        = number
+  default     = 365
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key that encrypts the function's log group (its policy must admit CloudWatch Logs)."
+  type        = string
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of the readiness function."
+  type        = number
+  default     = 60
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,79 @@
+output "deployment_config" {
+  description = "The deployment-config document (JSON) written to SSM Parameter Store in the backup region."
+  value       = module.config.document_json
+}
+
+output "config_parameter_name" {
+  description = "Name of the SSM parameter holding the deployment-config document (/pilotlight/<deployment>/config, backup region)."
+  value       = module.config.parameter_name
+}
+
+output "rto_model" {
+  description = "The recovery-time model: terms (detect, decide, promote, capacity, dns, total) of the best, typical and worst case and of the floor, the detection window, the target, and whether the worst case is within it. Same shape as rtoModel() of src/core/rto.ts."
+  value       = local.rto_model
+}
+
+output "record_fqdn" {
+  description = "The application's DNS name (failover alias records)."
+  value       = module.dns.record_fqdn
+}
+
+output "primary_alb_dns_name" {
+  description = "DNS name of the primary region's ALB."
+  value       = module.app_primary.alb_dns_name
+}
+
+output "backup_alb_dns_name" {
+  description = "DNS name of the backup region's ALB."
+  value       = module.app_backup.alb_dns_name
+}
+
+output "health_check_id" {
+  description = "ID of the Route 53 health check of the primary ALB."
+  value       = module.dns.health_check_id
+}
+
+output "alarm_name" {
+  description = "Name of the primary-health alarm in us-east-1."
+  value       = module.dns.alarm_name
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the alarm's SNS topic in us-east-1."
+  value       = module.dns.alarm_topic_arn
+}
+
+output "failover_function_name" {
+  description = "Name of the failover function (backup region)."
+  value       = module.failover.function_name
+}
+
+output "readiness_function_name" {
+  description = "Name of the readiness function (backup region)."
+  value       = module.readiness.function_name
+}
+
+output "lock_table_name" {
+  description = "Name of the failover lock table (backup region)."
+  value       = module.failover.lock_table_name
+}
+
+output "ops_topic_arn" {
+  description = "ARN of the ops SNS topic (backup region)."
+  value       = module.failover.ops_topic_arn
+}
+
+output "primary_db_instance_id" {
+  description = "Identifier of the primary database."
+  value       = module.database.primary_db_instance_id
+}
+
+output "replica_db_instance_id" {
+  description = "Identifier of the cross-region replica (the new primary after a failover)."
+  value       = module.database.replica_db_instance_id
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard in the backup region (null when cloudwatch_enabled is false)."
+  value       = module.observability.dashboard_name
+}

@@ -1,0 +1,1057 @@
+# Plan-level tests: one mock provider per alias, realistic ARNs, no network (the provider's own
+# argument validation still runs). The wiring runs apply against the mocks (computed values only
+# exist after a mocked apply); the module runs check what only a module's own resources show
+# (records, alarm, subscription, IAM). Then one expect_failures run per validation rule.
+
+mock_provider "aws" {
+  alias = "primary"
+
+  mock_data "aws_region" {
+    defaults = { region = "eu-west-1", name = "eu-west-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root", id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { value = "ami-0123456789abcdef0" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111" }
+  }
+  mock_resource "aws_db_instance" {
+    defaults = { arn = "arn:aws:rds:eu-west-1:123456789012:db:test-primary", address = "test-primary.abc.eu-west-1.rds.amazonaws.com" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pilotlight/test/db-AbCdEf" }
+  }
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/test-primary-alb/1111", dns_name = "test-primary-alb-1.eu-west-1.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/test-primary-app/1111" }
+  }
+  mock_resource "aws_autoscaling_group" {
+    defaults = { arn = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/test-primary-app" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/test-primary-app" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::test-primary-artifacts-1", id = "test-primary-artifacts-1" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0primary0000000000", latest_version = 1 }
+  }
+}
+
+mock_provider "aws" {
+  alias = "backup"
+
+  mock_data "aws_region" {
+    defaults = { region = "eu-central-1", name = "eu-central-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root", id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-central-1a", "eu-central-1b", "eu-central-1c"] }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { value = "ami-0fedcba9876543210" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222" }
+  }
+  mock_resource "aws_db_instance" {
+    defaults = { arn = "arn:aws:rds:eu-central-1:123456789012:db:test-replica", address = "test-replica.abc.eu-central-1.rds.amazonaws.com" }
+  }
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:loadbalancer/app/test-backup-alb/2222", dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/test-backup-app/2222" }
+  }
+  mock_resource "aws_autoscaling_group" {
+    defaults = { arn = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/test-backup" }
+  }
+  mock_resource "aws_iam_instance_profile" {
+    defaults = { arn = "arn:aws:iam::123456789012:instance-profile/test-backup-app" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::test-backup-artifacts-2", id = "test-backup-artifacts-2" }
+  }
+  mock_resource "aws_launch_template" {
+    defaults = { id = "lt-0backup00000000000", latest_version = 1 }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-central-1:123456789012:table/test-failover-lock" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-central-1:123456789012:test-ops" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-central-1:123456789012:test-failover-failures" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-central-1:123456789012:rule/test-readiness" }
+  }
+  mock_resource "aws_ssm_parameter" {
+    defaults = { arn = "arn:aws:ssm:eu-central-1:123456789012:parameter/pilotlight/test/config" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "us_east_1"
+
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1", name = "us-east-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root", id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/33333333-3333-3333-3333-333333333333" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:test-primary-health" }
+  }
+  mock_resource "aws_sns_topic_subscription" {
+    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:test-primary-health:44444444-4444-4444-4444-444444444444" }
+  }
+  mock_resource "aws_route53_health_check" {
+    defaults = { id = "abcdef01-2345-6789-abcd-ef0123456789", arn = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789" }
+  }
+  mock_resource "aws_cloudwatch_metric_alarm" {
+    defaults = { arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy" }
+  }
+}
+
+variables {
+  deployment             = "test"
+  regions                = { primary = "eu-west-1", backup = "eu-central-1" }
+  dns_zone_id            = "Z0123456789TESTZONE"
+  record_name            = "app.test.example.com"
+  app_bundle_path        = "tests/fixtures/placeholder.zip"
+  failover_package_path  = "tests/fixtures/placeholder.zip"
+  readiness_package_path = "tests/fixtures/placeholder.zip"
+}
+
+run "root_wiring" {
+  command = apply
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  assert {
+    condition     = module.database.replica_source_db_arn == module.database.primary_db_instance_arn
+    error_message = "The replica must replicate from the primary's ARN."
+  }
+  assert {
+    condition     = module.database.replica_kms_key_arn == module.database.backup_kms_key_arn && startswith(module.database.backup_kms_key_arn, "arn:aws:kms:eu-central-1:")
+    error_message = "The replica must be encrypted with the backup region's key."
+  }
+  assert {
+    condition     = startswith(module.database.primary_db_instance_arn, "arn:aws:rds:eu-west-1:") && startswith(module.database.replica_db_instance_arn, "arn:aws:rds:eu-central-1:")
+    error_message = "The primary database must be in P and the replica in B."
+  }
+  assert {
+    condition     = module.database.secret_replica_regions == { "eu-central-1" = module.database.backup_kms_key_arn }
+    error_message = "The credentials secret must be replicated to B with B's key."
+  }
+  assert {
+    condition     = module.database.backup_secret_arn == "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
+    error_message = "The secret replica's ARN is the primary's with B's region."
+  }
+  assert {
+    condition     = module.app_backup.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
+    error_message = "B's Auto Scaling group must rest at min = max = desired = 0."
+  }
+  assert {
+    condition     = module.app_primary.autoscaling_group_capacity == { min = 2, max = 4, desired = 2 }
+    error_message = "P's Auto Scaling group must have primary_capacity."
+  }
+  assert {
+    condition     = startswith(module.dns.alarm_topic_arn, "arn:aws:sns:us-east-1:") && startswith(module.dns.alarm_arn, "arn:aws:cloudwatch:us-east-1:123456789012:alarm:")
+    error_message = "The alarm and its topic must live in us-east-1 (the us_east_1 provider)."
+  }
+  assert {
+    condition     = startswith(module.failover.function_arn, "arn:aws:lambda:eu-central-1:") && startswith(module.failover.ops_topic_arn, "arn:aws:sns:eu-central-1:")
+    error_message = "The failover function and the ops topic must live in B."
+  }
+  assert {
+    condition     = startswith(module.failover.alarm_subscription_arn, "arn:aws:sns:us-east-1:")
+    error_message = "The function's subscription must be made in the topic's region, us-east-1."
+  }
+  assert {
+    condition     = jsondecode(output.deployment_config).version == 1 && jsondecode(output.deployment_config).dns.alarm.topicArn == module.dns.alarm_topic_arn
+    error_message = "The config document must be version 1 and name the alarm topic."
+  }
+  assert {
+    condition     = jsondecode(output.deployment_config).backup.db.arn == module.database.replica_db_instance_arn && jsondecode(output.deployment_config).backup.secretArn == module.database.backup_secret_arn
+    error_message = "The config document must name the replica and the secret replica in B."
+  }
+  assert {
+    condition     = output.config_parameter_name == "/pilotlight/test/config"
+    error_message = "The config parameter must be /pilotlight/<deployment>/config."
+  }
+  assert {
+    condition     = output.rto_model.withinTarget && output.rto_model.cases.worst.total <= 900 && output.rto_model.detectionWindowSeconds > 120
+    error_message = "The defaults must be within the 15-minute target with a detection window over 120 s."
+  }
+}
+
+# The model's arithmetic, against hand-computed values of src/core/rto.ts for the defaults.
+run "rto_model_defaults" {
+  command = plan
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  assert {
+    # detect = 10 x 3 + 10 + 2 x 60 + 60; capacity = 180 + 45 + 2 x 10; dns = 60 + 120.
+    condition     = output.rto_model.cases.worst == { detect = 220, decide = 30, promote = 420, capacity = 245, dns = 180, total = 850 }
+    error_message = "Worst case differs from rto.ts: ${jsonencode(output.rto_model.cases.worst)}"
+  }
+  assert {
+    # detect = 30 + 5 + 120 + 30; max(180, 90 + 15 + 20); dns = 60 + 30.
+    condition     = output.rto_model.cases.typical == { detect = 185, decide = 5, promote = 180, capacity = 125, dns = 90, total = 460 }
+    error_message = "Typical case differs from rto.ts: ${jsonencode(output.rto_model.cases.typical)}"
+  }
+  assert {
+    condition     = output.rto_model.floor == { detect = 80, decide = 2, promote = 60, capacity = 70, dns = 0, total = 152 }
+    error_message = "Floor differs from rto.ts: ${jsonencode(output.rto_model.floor)}"
+  }
+}
+
+# The role switch: the promoted database becomes Multi-AZ, the old primary's group is fenced at 0.
+run "role_switch" {
+  command = apply
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  variables {
+    active_region = "backup"
+  }
+
+  assert {
+    condition     = module.app_primary.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
+    error_message = "After the role switch P's group must be fenced at zero."
+  }
+  assert {
+    condition     = module.database.replica_source_db_arn == module.database.primary_db_instance_arn
+    error_message = "The role switch must not change the replica's configured source (ignored after creation)."
+  }
+}
+
+run "dns_module" {
+  command = apply
+
+  module {
+    source = "./modules/dns"
+  }
+
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  variables {
+    name                     = "test"
+    zone_id                  = "Z0123456789TESTZONE"
+    record_name              = "app.test.example.com"
+    primary_alb              = { dns_name = "test-primary-alb-1.eu-west-1.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = true }
+    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    health_check             = { interval_seconds = 10, failure_threshold = 3 }
+    alarm_evaluation_periods = 2
+  }
+
+  assert {
+    condition     = aws_route53_record.primary.failover_routing_policy[0].type == "PRIMARY" && aws_route53_record.primary.health_check_id == aws_route53_health_check.primary.id
+    error_message = "The PRIMARY record must carry the health check."
+  }
+  assert {
+    condition     = aws_route53_record.backup.failover_routing_policy[0].type == "SECONDARY" && aws_route53_record.backup.alias[0].name == var.backup_alb.dns_name
+    error_message = "The SECONDARY record must alias B's ALB."
+  }
+  assert {
+    condition     = aws_route53_health_check.primary.fqdn == var.primary_alb.dns_name && aws_route53_health_check.primary.type == "HTTPS_STR_MATCH" && aws_route53_health_check.primary.search_string == "\"status\":\"ok\"" && aws_route53_health_check.primary.resource_path == "/health"
+    error_message = "The health check must string-match the /health body of P's ALB."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.primary_unhealthy[0].namespace == "AWS/Route53" && aws_cloudwatch_metric_alarm.primary_unhealthy[0].metric_name == "HealthCheckStatus" && aws_cloudwatch_metric_alarm.primary_unhealthy[0].dimensions == { HealthCheckId = aws_route53_health_check.primary.id }
+    error_message = "The alarm must watch HealthCheckStatus with the health check's id as dimension."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.primary_unhealthy[0].alarm_actions == toset([aws_sns_topic.alarm.arn]) && aws_cloudwatch_metric_alarm.primary_unhealthy[0].evaluation_periods == 2 && aws_cloudwatch_metric_alarm.primary_unhealthy[0].period == 60
+    error_message = "The alarm must notify the us-east-1 topic after the configured one-minute periods."
+  }
+}
+
+run "failover_module" {
+  command = apply
+
+  module {
+    source = "./modules/failover"
+  }
+
+  providers = {
+    aws           = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  variables {
+    name                  = "test"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:test-primary-health"
+    alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
+    health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
+    replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
+    primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
+    backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app"
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.alarm.protocol == "lambda" && aws_sns_topic_subscription.alarm.endpoint == aws_lambda_function.this.arn && aws_sns_topic_subscription.alarm.topic_arn == var.alarm_topic_arn
+    error_message = "The alarm topic must deliver to the failover function."
+  }
+  assert {
+    condition     = aws_lambda_permission.alarm_topic.principal == "sns.amazonaws.com" && aws_lambda_permission.alarm_topic.source_arn == var.alarm_topic_arn
+    error_message = "Only the alarm topic may invoke the function."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["cloudwatch:PutMetricData", "autoscaling:DescribeAutoScalingGroups", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
+    ])
+    error_message = "Every failover statement must name resource ARNs, except actions AWS cannot scope."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Condition.StringEquals["cloudwatch:namespace"] == "Pilotlight"
+      if contains(s.Action, "cloudwatch:PutMetricData")
+    ])
+    error_message = "PutMetricData must be limited to the Pilotlight namespace."
+  }
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      s.Resource == [var.health_check_arn] && contains(s.Action, "route53:UpdateHealthCheck")
+    ])
+    error_message = "The health-check latch must be scoped to the health check's ARN."
+  }
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      s.Resource == [var.replica_db_arn] && contains(s.Action, "rds:PromoteReadReplica")
+    ])
+    error_message = "Promotion must be scoped to the replica's ARN."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables == { PILOTLIGHT_CONFIG_PARAMETER = "/pilotlight/test/config", POWERTOOLS_SERVICE_NAME = "pilotlight-failover", POWERTOOLS_METRICS_NAMESPACE = "Pilotlight" }
+    error_message = "The function's environment is the contract with the functions engineer."
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.this.destination_config[0].on_failure[0].destination == aws_sqs_queue.failures.arn
+    error_message = "Failed failovers must land in the failure queue."
+  }
+  assert {
+    condition     = aws_dynamodb_table.lock.hash_key == "deployment" && aws_dynamodb_table.lock.billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.lock.point_in_time_recovery[0].enabled && aws_dynamodb_table.lock.server_side_encryption[0].enabled
+    error_message = "The lock table: hash key deployment, on demand, PITR and SSE."
+  }
+}
+
+run "readiness_module" {
+  command = apply
+
+  module {
+    source = "./modules/readiness"
+  }
+
+  providers = {
+    aws = aws.backup
+  }
+
+  variables {
+    name                  = "test"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    targets = {
+      primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
+      replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
+      health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
+      alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
+      lock_table_arn        = "arn:aws:dynamodb:eu-central-1:123456789012:table/test-failover-lock"
+      failover_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
+      ops_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:test-ops"
+      ops_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+      backup_secret_arn     = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
+      artifact_bucket       = "test-backup-artifacts-2"
+      artifact_key          = "app/pilotlight-app.zip"
+      ami_parameter         = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.schedule.schedule_expression == "rate(5 minutes)" && aws_cloudwatch_event_target.schedule.arn == aws_lambda_function.this.arn
+    error_message = "The readiness function must run every 5 minutes by default."
+  }
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      !contains(s.Resource, "*") || contains(["Metrics", "UnscopedDescribe"], s.Sid)
+    ])
+    error_message = "Every readiness statement must name resource ARNs, except actions AWS cannot scope."
+  }
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [
+        for a in s.Action : can(regex(":(Describe|Get|List|PutMetricData|PutTrace|PutTelemetry|Publish|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a))
+      ]
+    ]))
+    error_message = "The readiness role must be read-only (plus metrics, logs and notifications)."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.POWERTOOLS_SERVICE_NAME == "pilotlight-readiness" && aws_lambda_function.this.environment[0].variables.PILOTLIGHT_CONFIG_PARAMETER == "/pilotlight/test/config"
+    error_message = "The readiness function's environment is the contract with the functions engineer."
+  }
+}
+
+# === validation rules: one expect_failures run each ===
+
+# --- root module ---
+
+run "rejects_deployment_name" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    deployment = "Bad_Name"
+  }
+  expect_failures = [var.deployment]
+}
+
+run "rejects_mode" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    mode = "manual"
+  }
+  expect_failures = [var.mode]
+}
+
+run "rejects_region_format" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    regions = { primary = "europe", backup = "eu-central-1" }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_regions_distinct" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    regions = { primary = "eu-west-1", backup = "eu-west-1" }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_backup_not_opt_in" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    regions = { primary = "eu-west-1", backup = "eu-south-1" }
+  }
+  expect_failures = [var.regions]
+}
+
+run "rejects_cidr_format" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    vpc_cidrs = { primary = "10.10.0.0/24", backup = "10.20.0.0/16" }
+  }
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "rejects_cidrs_overlap" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    vpc_cidrs = { primary = "10.0.0.0/8", backup = "10.20.0.0/16" }
+  }
+  expect_failures = [var.vpc_cidrs]
+}
+
+run "rejects_health_check_interval" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    detection = { interval_seconds = 15 }
+  }
+  expect_failures = [var.detection]
+}
+
+run "rejects_health_check_threshold" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    detection = { failure_threshold = 11 }
+  }
+  expect_failures = [var.detection]
+}
+
+run "rejects_alarm_periods" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    detection = { interval_seconds = 30, failure_threshold = 10, alarm_evaluation_periods = 0 }
+  }
+  expect_failures = [var.detection]
+}
+
+run "rejects_detection_window_over_multi_az_failover" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    detection = { interval_seconds = 10, failure_threshold = 6, alarm_evaluation_periods = 1 }
+  }
+  expect_failures = [var.detection]
+}
+
+run "rejects_primary_capacity" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    primary_capacity = { min = 3, max = 4, desired = 2 }
+  }
+  expect_failures = [var.primary_capacity]
+}
+
+run "rejects_failover_capacity_not_zero" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    failover_capacity = { min = 0, max = 0, desired = 0 }
+  }
+  expect_failures = [var.failover_capacity]
+}
+
+run "rejects_warm_pool_size" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    warm_pool_size = -1
+  }
+  expect_failures = [var.warm_pool_size]
+}
+
+run "rejects_replica_lag_bound" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    replica_lag_seconds_max = 0
+  }
+  expect_failures = [var.replica_lag_seconds_max]
+}
+
+run "rejects_rto_target" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    rto_target_seconds = 30
+  }
+  expect_failures = [var.rto_target_seconds]
+}
+
+run "rejects_rto_assumption_ranges" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    rto_assumptions = { promote_seconds = { best = 300, typical = 200, worst = 400 } }
+  }
+  expect_failures = [var.rto_assumptions]
+}
+
+run "rejects_active_region" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    active_region = "us-east-1"
+  }
+  expect_failures = [var.active_region]
+}
+
+run "rejects_rto_over_target" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    rto_target_seconds = 600
+  }
+  expect_failures = [terraform_data.rto_budget]
+}
+
+run "rejects_providers_match_regions" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    regions = { primary = "us-west-2", backup = "eu-central-1" }
+  }
+  expect_failures = [terraform_data.providers_match_regions]
+}
+
+# --- modules ---
+
+run "network_rejects_cidr_block" {
+  command = plan
+  module {
+    source = "./modules/network"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name       = "test"
+    cidr_block = "10.10.0.0/28"
+  }
+  expect_failures = [var.cidr_block]
+}
+
+run "network_rejects_availability_zone_count" {
+  command = plan
+  module {
+    source = "./modules/network"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name                    = "test"
+    cidr_block              = "10.10.0.0/16"
+    availability_zone_count = 1
+  }
+  expect_failures = [var.availability_zone_count]
+}
+
+run "app_rejects_region_role" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 0, max = 0, desired = 0 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    region_role       = "standby"
+  }
+  expect_failures = [var.region_role]
+}
+
+run "app_rejects_certificate_arn" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    region_role       = "primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 0, max = 0, desired = 0 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    certificate_arn   = "my-cert"
+  }
+  expect_failures = [var.certificate_arn]
+}
+
+run "app_rejects_app_port" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    region_role       = "primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 0, max = 0, desired = 0 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    app_port          = 80
+  }
+  expect_failures = [var.app_port]
+}
+
+run "app_rejects_target_health" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    region_role       = "primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 0, max = 0, desired = 0 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    target_health     = { healthy_threshold = 1 }
+  }
+  expect_failures = [var.target_health]
+}
+
+run "app_rejects_capacity" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    region_role       = "primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    capacity          = { min = 2, max = 1, desired = 1 }
+  }
+  expect_failures = [var.capacity]
+}
+
+run "app_rejects_warm_pool_size" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    region_role       = "primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 0, max = 0, desired = 0 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    warm_pool_size    = 1.5
+  }
+  expect_failures = [var.warm_pool_size]
+}
+
+run "database_rejects_engine_version" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  providers = {
+    aws.primary = aws.primary
+    aws.backup  = aws.backup
+  }
+  variables {
+    name           = "test"
+    primary        = { vpc_id = "vpc-1", subnet_ids = ["subnet-1", "subnet-2"], app_security_group_id = "sg-1" }
+    backup         = { vpc_id = "vpc-2", subnet_ids = ["subnet-3", "subnet-4"], app_security_group_id = "sg-2" }
+    engine_version = "16.4"
+  }
+  expect_failures = [var.engine_version]
+}
+
+run "database_rejects_backup_retention_days" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  providers = {
+    aws.primary = aws.primary
+    aws.backup  = aws.backup
+  }
+  variables {
+    name                  = "test"
+    primary               = { vpc_id = "vpc-1", subnet_ids = ["subnet-1", "subnet-2"], app_security_group_id = "sg-1" }
+    backup                = { vpc_id = "vpc-2", subnet_ids = ["subnet-3", "subnet-4"], app_security_group_id = "sg-2" }
+    backup_retention_days = 0
+  }
+  expect_failures = [var.backup_retention_days]
+}
+
+run "database_rejects_secret_recovery_window_days" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  providers = {
+    aws.primary = aws.primary
+    aws.backup  = aws.backup
+  }
+  variables {
+    name                        = "test"
+    primary                     = { vpc_id = "vpc-1", subnet_ids = ["subnet-1", "subnet-2"], app_security_group_id = "sg-1" }
+    backup                      = { vpc_id = "vpc-2", subnet_ids = ["subnet-3", "subnet-4"], app_security_group_id = "sg-2" }
+    secret_recovery_window_days = 3
+  }
+  expect_failures = [var.secret_recovery_window_days]
+}
+
+run "dns_rejects_health_check_interval" {
+  command = plan
+  module {
+    source = "./modules/dns"
+  }
+  providers = {
+    aws = aws.us_east_1
+  }
+  variables {
+    name                     = "test"
+    zone_id                  = "Z0123456789TESTZONE"
+    record_name              = "app.test.example.com"
+    primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    alarm_evaluation_periods = 2
+    health_check             = { interval_seconds = 20, failure_threshold = 3 }
+  }
+  expect_failures = [var.health_check_interval]
+}
+
+run "dns_rejects_health_check_threshold" {
+  command = plan
+  module {
+    source = "./modules/dns"
+  }
+  providers = {
+    aws = aws.us_east_1
+  }
+  variables {
+    name                     = "test"
+    zone_id                  = "Z0123456789TESTZONE"
+    record_name              = "app.test.example.com"
+    primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    alarm_evaluation_periods = 2
+    health_check             = { interval_seconds = 10, failure_threshold = 0 }
+  }
+  expect_failures = [var.health_check_threshold]
+}
+
+run "dns_rejects_alarm_evaluation_periods" {
+  command = plan
+  module {
+    source = "./modules/dns"
+  }
+  providers = {
+    aws = aws.us_east_1
+  }
+  variables {
+    name                     = "test"
+    zone_id                  = "Z0123456789TESTZONE"
+    record_name              = "app.test.example.com"
+    primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    health_check             = { interval_seconds = 10, failure_threshold = 3 }
+    alarm_evaluation_periods = 0
+  }
+  expect_failures = [var.alarm_evaluation_periods]
+}
+
+run "failover_rejects_ops_emails" {
+  command = plan
+  module {
+    source = "./modules/failover"
+  }
+  providers = {
+    aws           = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    name                  = "test"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:t"
+    alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"
+    health_check_arn      = "arn:aws:route53:::healthcheck/h"
+    replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:r"
+    primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:p"
+    backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:1:autoScalingGroupName/b"
+    ops_emails            = ["not-an-address"]
+  }
+  expect_failures = [var.ops_emails]
+}
+
+run "failover_rejects_log_retention_days" {
+  command = plan
+  module {
+    source = "./modules/failover"
+  }
+  providers = {
+    aws           = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    name                  = "test"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:t"
+    alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"
+    health_check_arn      = "arn:aws:route53:::healthcheck/h"
+    replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:r"
+    primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:p"
+    backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:1:autoScalingGroupName/b"
+    log_retention_days    = 100
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "readiness_rejects_schedule_expression" {
+  command = plan
+  module {
+    source = "./modules/readiness"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                  = "test"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/2"
+    targets               = { primary_db_arn = "a", replica_db_arn = "a", health_check_arn = "a", alarm_arn = "a", lock_table_arn = "a", failover_function_arn = "a", ops_topic_arn = "a", ops_kms_key_arn = "a", backup_secret_arn = "a", artifact_bucket = "a", artifact_key = "a", ami_parameter = "/a" }
+    schedule_expression   = "every 5 minutes"
+  }
+  expect_failures = [var.schedule_expression]
+}

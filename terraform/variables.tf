@@ -1,0 +1,352 @@
+variable "deployment" {
+  description = "Short name of this deployment: prefix of every resource name, the lock key, and part of the config parameter /pilotlight/<deployment>/config."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.deployment))
+    error_message = "deployment must be 3 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash."
+  }
+}
+
+variable "mode" {
+  description = "automatic: the alarm runs the failover. approval: the function notifies and an operator runs `pilotlight approve`."
+  type        = string
+  default     = "automatic"
+
+  validation {
+    condition     = contains(["automatic", "approval"], var.mode)
+    error_message = "mode must be automatic or approval."
+  }
+}
+
+variable "regions" {
+  description = "The primary region (P) and the backup region (B). They must match the providers passed as aws.primary and aws.backup."
+  type = object({
+    primary = string
+    backup  = string
+  })
+
+  validation {
+    condition     = alltrue([for r in values(var.regions) : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", r))])
+    error_message = "regions.primary and regions.backup must be AWS region names such as eu-west-1."
+  }
+
+  validation {
+    condition     = var.regions.primary != var.regions.backup
+    error_message = "regions.primary and regions.backup must differ: a backup in the same region does not survive a regional outage."
+  }
+
+  # The alarm's topic lives in us-east-1 (a default region); SNS does not deliver from a default
+  # region to a Lambda function in an opt-in region.
+  validation {
+    condition = !contains([
+      "af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+      "ap-southeast-6", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2", "il-central-1",
+      "me-central-1", "me-south-1", "mx-central-1",
+    ], var.regions.backup)
+    error_message = "regions.backup must not be an opt-in region: the failover function there is triggered by an SNS topic in us-east-1, and SNS does not deliver from a default region to an opt-in region."
+  }
+}
+
+variable "vpc_cidrs" {
+  description = "VPC CIDR blocks of the primary and backup regions (/20 or larger). They must not overlap, so that the VPCs can be peered for failback replication."
+  type = object({
+    primary = string
+    backup  = string
+  })
+  default = {
+    primary = "10.10.0.0/16"
+    backup  = "10.20.0.0/16"
+  }
+
+  validation {
+    condition     = alltrue([for c in values(var.vpc_cidrs) : can(cidrhost(c, 0)) && can(regex("^[0-9.]+/([0-9]|1[0-9]|20)$", c))])
+    error_message = "vpc_cidrs.primary and vpc_cidrs.backup must be IPv4 CIDR blocks of size /20 or larger, such as 10.10.0.0/16."
+  }
+
+  # Two blocks overlap when their network addresses agree at the shorter of the two prefixes.
+  validation {
+    condition = !can(cidrhost(var.vpc_cidrs.primary, 0)) || !can(cidrhost(var.vpc_cidrs.backup, 0)) || (
+      cidrhost("${split("/", var.vpc_cidrs.primary)[0]}/${min(tonumber(split("/", var.vpc_cidrs.primary)[1]), tonumber(split("/", var.vpc_cidrs.backup)[1]))}", 0) !=
+      cidrhost("${split("/", var.vpc_cidrs.backup)[0]}/${min(tonumber(split("/", var.vpc_cidrs.primary)[1]), tonumber(split("/", var.vpc_cidrs.backup)[1]))}", 0)
+    )
+    error_message = "vpc_cidrs.primary and vpc_cidrs.backup overlap; choose disjoint blocks such as 10.10.0.0/16 and 10.20.0.0/16."
+  }
+}
+
+variable "availability_zone_count" {
+  description = "Availability zones per region (2 to 4)."
+  type        = number
+  default     = 2
+}
+
+variable "nat_gateway_enabled" {
+  description = "One NAT gateway per region for outbound internet access from the private subnets (about 32 USD/month each plus data). Off: the VPC endpoints cover what the app needs."
+  type        = bool
+  default     = false
+}
+
+variable "vpc_endpoints_enabled" {
+  description = "Interface endpoints (SSM, SSM messages, EC2 messages, Secrets Manager) and the free S3 gateway endpoint in each region: about 7.5 USD/month per interface endpoint and AZ, 60 USD/month for 2 AZs in 2 regions, cheaper than two NAT gateways and their data charges."
+  type        = bool
+  default     = true
+}
+
+variable "dns_zone_id" {
+  description = "ID of the Route 53 hosted zone that holds record_name."
+  type        = string
+}
+
+variable "record_name" {
+  description = "The application's DNS name, such as app.example.com (failover alias records)."
+  type        = string
+}
+
+variable "certificate_arns" {
+  description = "ACM certificate ARNs for the HTTPS listeners, one per region (the certificate must live in the ALB's region). Without them the ALBs serve plain HTTP: local mode and first trials only."
+  type = object({
+    primary = optional(string)
+    backup  = optional(string)
+  })
+  default = {}
+}
+
+variable "detection" {
+  description = "Failure detection: Route 53 health-check interval (10 or 30 s) and failure threshold (1 to 10), and the alarm's one-minute evaluation periods. The window interval x threshold + periods x 60 must exceed 120 s, the time an in-region Multi-AZ failover takes."
+  type = object({
+    interval_seconds         = optional(number, 10)
+    failure_threshold        = optional(number, 3)
+    alarm_evaluation_periods = optional(number, 2)
+  })
+  default = {}
+
+  validation {
+    condition     = contains([10, 30], var.detection.interval_seconds)
+    error_message = "detection.interval_seconds must be 10 or 30 (the intervals Route 53 offers)."
+  }
+
+  validation {
+    condition     = var.detection.failure_threshold >= 1 && var.detection.failure_threshold <= 10 && floor(var.detection.failure_threshold) == var.detection.failure_threshold
+    error_message = "detection.failure_threshold must be a whole number from 1 to 10."
+  }
+
+  validation {
+    condition     = var.detection.alarm_evaluation_periods >= 1 && floor(var.detection.alarm_evaluation_periods) == var.detection.alarm_evaluation_periods
+    error_message = "detection.alarm_evaluation_periods must be a whole number >= 1."
+  }
+
+  validation {
+    condition     = var.detection.interval_seconds * var.detection.failure_threshold + var.detection.alarm_evaluation_periods * 60 > 120
+    error_message = "The detection window (interval_seconds x failure_threshold + alarm_evaluation_periods x 60 s = ${var.detection.interval_seconds * var.detection.failure_threshold + var.detection.alarm_evaluation_periods * 60} s) must exceed 120 s, or an in-region Multi-AZ failover of the primary database triggers a cross-region failover. Raise the threshold or the alarm periods."
+  }
+}
+
+variable "app_port" {
+  description = "Port the reference app listens on."
+  type        = number
+  default     = 8080
+}
+
+variable "instance_type" {
+  description = "EC2 instance type of the app instances (x86_64)."
+  type        = string
+  default     = "t3.small"
+}
+
+variable "target_health" {
+  description = "ALB target group health check: healthy threshold and interval (part of the recovery-time model's capacity term)."
+  type = object({
+    healthy_threshold = optional(number, 2)
+    interval_seconds  = optional(number, 10)
+  })
+  default = {}
+}
+
+variable "primary_capacity" {
+  description = "The primary region's Auto Scaling group: min, max and desired instances."
+  type = object({
+    min     = number
+    max     = number
+    desired = number
+  })
+  default = { min = 2, max = 4, desired = 2 }
+
+  validation {
+    condition     = var.primary_capacity.min >= 0 && var.primary_capacity.min <= var.primary_capacity.desired && var.primary_capacity.desired <= var.primary_capacity.max && var.primary_capacity.desired >= 1
+    error_message = "primary_capacity must satisfy 0 <= min <= desired <= max and desired >= 1."
+  }
+}
+
+variable "failover_capacity" {
+  description = "The size the failover function gives the backup region's group (which rests at min = max = desired = 0)."
+  type = object({
+    min     = number
+    max     = number
+    desired = number
+  })
+  default = { min = 2, max = 4, desired = 2 }
+
+  validation {
+    condition     = var.failover_capacity.min >= 0 && var.failover_capacity.min <= var.failover_capacity.desired && var.failover_capacity.desired <= var.failover_capacity.max && var.failover_capacity.desired >= 1
+    error_message = "failover_capacity must satisfy 0 <= min <= desired <= max and desired >= 1: a failover to zero instances serves nothing."
+  }
+}
+
+variable "warm_pool_size" {
+  description = "Stopped, pre-initialised instances kept in the backup region's warm pool (0: none). Each costs its EBS volume while stopped; it shortens the capacity term of the recovery time."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.warm_pool_size >= 0 && floor(var.warm_pool_size) == var.warm_pool_size && var.warm_pool_size <= 100
+    error_message = "warm_pool_size must be a whole number from 0 to 100."
+  }
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class of the primary and of the replica."
+  type        = string
+  default     = "db.t4g.medium"
+}
+
+variable "db_engine_version" {
+  description = "PostgreSQL major version."
+  type        = string
+  default     = "16"
+}
+
+variable "db_backup_retention_days" {
+  description = "Automated backup retention, days (1 to 35)."
+  type        = number
+  default     = 7
+}
+
+variable "db_deletion_protection" {
+  description = "Protect the databases from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "replica_multi_az" {
+  description = "Run the standby replica Multi-AZ before a failover (doubles its cost)."
+  type        = bool
+  default     = false
+}
+
+variable "replica_lag_seconds_max" {
+  description = "Replica lag above this many seconds is a readiness failure and alarms (the RPO bound)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.replica_lag_seconds_max >= 1
+    error_message = "replica_lag_seconds_max must be at least 1 second."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted credentials secret can be restored (0 deletes at once: local mode only)."
+  type        = number
+  default     = 7
+}
+
+variable "alb_deletion_protection" {
+  description = "Protect the ALBs from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "artifact_bucket_force_destroy" {
+  description = "Allow destroy to empty the artifact buckets (local mode and tests)."
+  type        = bool
+  default     = false
+}
+
+variable "app_bundle_path" {
+  description = "Path of the reference app bundle built by scripts/build.mjs (dist/app/pilotlight-app.zip)."
+  type        = string
+}
+
+variable "failover_package_path" {
+  description = "Path of the failover function's bundle (dist/functions/failover.zip)."
+  type        = string
+}
+
+variable "readiness_package_path" {
+  description = "Path of the readiness function's bundle (dist/functions/readiness.zip)."
+  type        = string
+}
+
+variable "readiness_schedule" {
+  description = "How often the readiness check runs (EventBridge expression)."
+  type        = string
+  default     = "rate(5 minutes)"
+}
+
+variable "ops_emails" {
+  description = "E-mail addresses subscribed to the ops topic (failover timelines, readiness alarms)."
+  type        = list(string)
+  default     = []
+}
+
+variable "log_retention_days" {
+  description = "Retention of the functions' logs, days."
+  type        = number
+  default     = 365
+}
+
+variable "rto_target_seconds" {
+  description = "The recovery-time objective: a configuration whose modeled worst case exceeds it is refused."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.rto_target_seconds >= 60 && floor(var.rto_target_seconds) == var.rto_target_seconds
+    error_message = "rto_target_seconds must be a whole number of seconds, at least 60."
+  }
+}
+
+variable "rto_assumptions" {
+  description = "Durations of the recovery-time model that no setting fixes, as best / typical / worst seconds: metric delay of Route 53 to CloudWatch, the function's decision, the RDS promotion, an instance launch (cold or from the warm pool), the app's start, and resolver caching beyond the TTL."
+  type = object({
+    metric_delay_seconds     = optional(object({ best = number, typical = number, worst = number }), { best = 10, typical = 30, worst = 60 })
+    decide_seconds           = optional(object({ best = number, typical = number, worst = number }), { best = 2, typical = 5, worst = 30 })
+    promote_seconds          = optional(object({ best = number, typical = number, worst = number }), { best = 60, typical = 180, worst = 420 })
+    instance_launch_seconds  = optional(object({ best = number, typical = number, worst = number }), { best = 45, typical = 90, worst = 180 })
+    warm_pool_launch_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 15, typical = 30, worst = 60 })
+    app_start_seconds        = optional(object({ best = number, typical = number, worst = number }), { best = 5, typical = 15, worst = 45 })
+    resolver_cache_seconds   = optional(object({ best = number, typical = number, worst = number }), { best = 0, typical = 30, worst = 120 })
+  })
+  default = {}
+
+  validation {
+    condition = alltrue(flatten([for r in values(var.rto_assumptions) : [
+      r.best >= 0, r.best <= r.typical, r.typical <= r.worst,
+      floor(r.best) == r.best, floor(r.typical) == r.typical, floor(r.worst) == r.worst,
+    ]]))
+    error_message = "Each rto_assumptions range must hold whole seconds with 0 <= best <= typical <= worst."
+  }
+}
+
+variable "cloudwatch_enabled" {
+  description = "Create the CloudWatch alarms and dashboard. Always true on AWS. examples/local sets false: the emulator does not serve the protocol this provider's CloudWatch client speaks, and the local harness creates the primary-health alarm with the SDK under the name the config document carries."
+  type        = bool
+  default     = true
+}
+
+variable "active_region" {
+  description = "The role switch. primary: normal operation. backup: set by the operator after a failover (docs/terraform.md): keeps the promoted database as it is, makes it Multi-AZ, fences the old primary's group at zero."
+  type        = string
+  default     = "primary"
+
+  validation {
+    condition     = contains(["primary", "backup"], var.active_region)
+    error_message = "active_region must be primary or backup."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
