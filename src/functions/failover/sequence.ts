@@ -298,7 +298,8 @@ async function stepBody(
         return decision;
       } catch (error) {
         // the replica changed between the look and the act (a backup started, someone promoted it)
-        if (errorCode(error) !== "InvalidDBInstanceState") throw error;
+        // the query error code is InvalidDBInstanceState; SDK v3 names its exception class ...Fault
+        if (!/^InvalidDBInstanceState(Fault)?$/.test(errorCode(error))) throw error;
         const again = planPromotion(await withThrottlingRetry(() => ports.database.describe(id), retry), id);
         if (again.action === "act") throw error;
         return again;

@@ -1,0 +1,468 @@
+// The fault matrix of the failover, through the handler and the real AWS adapters, with the SDK
+// clients stubbed by aws-sdk-client-mock. The stubs model AWS's documented answers for states the
+// emulator cannot produce (a replica promoting or backing up, throttling, AccessDenied); the lock
+// is the in-memory LockPort with the DynamoDB adapter's conditional semantics (the real
+// conditional writes are exercised against moto in failover.int.test.ts).
+import {
+  AutoScalingClient,
+  AutoScalingServiceException,
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  InvalidDBInstanceStateFault,
+  PromoteReadReplicaCommand,
+  RDSClient,
+  RDSServiceException,
+} from "@aws-sdk/client-rds";
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  Route53Client,
+  Route53ServiceException,
+  UpdateHealthCheckCommand,
+} from "@aws-sdk/client-route-53";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exampleConfig } from "../../core/config.fixture.js";
+import type { DeploymentConfig } from "../../core/config.js";
+import { silentLogger } from "../shared/observability.js";
+import { alarmEvent, snsEvent } from "./alarm-fixture.js";
+import { createFailoverPorts } from "./aws-ports.js";
+import { FailoverStepError } from "./errors.js";
+import { closeIncident } from "./incident.js";
+import { createFailoverHandler } from "./index.js";
+import { armRecord, type LockRecord } from "./lock-record.js";
+import { memoryLockPort } from "./memory-lock.js";
+import type { FailoverPorts } from "./ports.js";
+import { runFailover } from "./sequence.js";
+
+const rds = mockClient(RDSClient);
+const asg = mockClient(AutoScalingClient);
+const route53 = mockClient(Route53Client);
+const sns = mockClient(SNSClient);
+const cloudWatch = mockClient(CloudWatchClient);
+
+const meta = { $metadata: { httpStatusCode: 400 } };
+const awsError = (
+  Ctor: typeof RDSServiceException | typeof Route53ServiceException | typeof AutoScalingServiceException,
+  name: string,
+  message: string,
+) => new Ctor({ name, $fault: "client", message, ...meta });
+
+/** The state of B's resources and P's health check as AWS would answer it. */
+interface Model {
+  db?: { status: string; source?: string };
+  group?: { min: number; max: number; desired: number };
+  hc: { disabled: boolean; inverted: boolean; healthyCheckers: number };
+  lag?: number;
+}
+
+function modelAws(config: DeploymentConfig, model: Model) {
+  rds.on(DescribeDBInstancesCommand).callsFake(() => {
+    if (!model.db) throw new DBInstanceNotFoundFault({ message: "DBInstance not found", ...meta });
+    return {
+      DBInstances: [
+        {
+          DBInstanceIdentifier: config.backup.db.instanceId,
+          DBInstanceStatus: model.db.status,
+          ...(model.db.source ? { ReadReplicaSourceDBInstanceIdentifier: model.db.source } : {}),
+        },
+      ],
+    };
+  });
+  rds.on(PromoteReadReplicaCommand).callsFake(() => {
+    const db = model.db;
+    if (!db?.source || db.status !== "available") {
+      throw new InvalidDBInstanceStateFault({
+        message: `DB Instance is not in an available state (${db?.status})`,
+        ...meta,
+      });
+    }
+    db.status = "modifying";
+    return {
+      DBInstance: { DBInstanceIdentifier: config.backup.db.instanceId, DBInstanceStatus: "modifying" },
+    };
+  });
+  asg.on(DescribeAutoScalingGroupsCommand).callsFake(() => ({
+    AutoScalingGroups: model.group
+      ? [
+          {
+            AutoScalingGroupName: config.backup.asg.name,
+            MinSize: model.group.min,
+            MaxSize: model.group.max,
+            DesiredCapacity: model.group.desired,
+            LaunchTemplate: { LaunchTemplateId: config.backup.launchTemplateId, Version: "$Latest" },
+          },
+        ]
+      : [],
+  }));
+  asg.on(UpdateAutoScalingGroupCommand).callsFake((input) => {
+    if (!model.group)
+      throw awsError(AutoScalingServiceException, "ValidationError", "AutoScalingGroup name not found");
+    model.group = { min: input.MinSize, max: input.MaxSize, desired: input.DesiredCapacity };
+    return {};
+  });
+  route53.on(GetHealthCheckCommand).callsFake(() => ({
+    HealthCheck: {
+      Id: config.dns.healthCheckId,
+      CallerReference: "ref",
+      HealthCheckVersion: 1,
+      HealthCheckConfig: {
+        Type: "HTTPS",
+        ResourcePath: "/health",
+        Disabled: model.hc.disabled,
+        Inverted: model.hc.inverted,
+      },
+    },
+  }));
+  route53.on(GetHealthCheckStatusCommand).callsFake(() => ({
+    HealthCheckObservations: Array.from({ length: 8 }, (_, i) => ({
+      Region: `region-${i}`,
+      IPAddress: `15.177.0.${i}`,
+      StatusReport: {
+        Status:
+          i < model.hc.healthyCheckers
+            ? "Success: HTTP Status Code 200, OK"
+            : "Failure: Connection timed out.",
+        CheckedTime: new Date(),
+      },
+    })),
+  }));
+  route53.on(UpdateHealthCheckCommand).callsFake((input) => {
+    model.hc.disabled = input.Disabled ?? model.hc.disabled;
+    model.hc.inverted = input.Inverted ?? model.hc.inverted;
+    return { HealthCheck: {} };
+  });
+  sns.on(PublishCommand).resolves({ MessageId: "n-1" });
+  cloudWatch.on(GetMetricStatisticsCommand).callsFake(() => ({
+    Datapoints: model.lag === undefined ? [] : [{ Timestamp: new Date(), Maximum: model.lag }],
+  }));
+}
+
+function setup(
+  options: { model?: Partial<Model>; mode?: DeploymentConfig["mode"]; lock?: LockRecord | null } = {},
+) {
+  const config = { ...exampleConfig(), mode: options.mode ?? "automatic" };
+  const model: Model = {
+    db: { status: "available", source: config.primary.db.arn },
+    group: { min: 0, max: 0, desired: 0 },
+    hc: { disabled: false, inverted: false, healthyCheckers: 0 },
+    lag: 4,
+    ...options.model,
+  };
+  modelAws(config, model);
+  const lock = memoryLockPort(
+    options.lock === null
+      ? undefined
+      : (options.lock ?? armRecord(undefined, config.deployment, "test", Date.now())),
+  );
+  const clients = {
+    rds: new RDSClient({ region: config.backup.region }),
+    autoScaling: new AutoScalingClient({ region: config.backup.region }),
+    cloudWatch: new CloudWatchClient({ region: config.backup.region }),
+    dynamoDb: new DynamoDBClient({ region: config.backup.region }),
+    route53: new Route53Client({ region: "us-east-1" }),
+    sns: new SNSClient({ region: config.backup.region }),
+  };
+  const ports: FailoverPorts = {
+    ...createFailoverPorts(config, clients, { now: () => Date.now(), sleep: async () => {} }),
+    lock,
+  };
+  const metrics: Array<[string, number]> = [];
+  const handler = createFailoverHandler({
+    loadConfig: async () => config,
+    ports: () => ports,
+    logger: silentLogger,
+    metrics: { addMetric: (name, _unit, value) => metrics.push([name, value]), publishStoredMetrics() {} },
+  });
+  const record = () => lock.items.get(config.deployment) as LockRecord;
+  return { config, model, ports, lock, handler, metrics, record };
+}
+
+const calls = (client: { commandCalls(c: never): unknown[] }, command: unknown) =>
+  client.commandCalls(command as never).length;
+
+describe("failover (SDK mocks modelling AWS)", () => {
+  beforeEach(() => {
+    for (const m of [rds, asg, route53, sns, cloudWatch]) m.reset();
+  });
+  afterEach(() => {
+    for (const m of [rds, asg, route53, sns, cloudWatch]) m.reset();
+  });
+
+  describe("handler", () => {
+    it("issues every action once, records the timeline and RPO, and notifies ops", async () => {
+      // Prepare
+      const { config, handler, record, model, metrics } = setup();
+      // Act
+      const [result] = await handler(alarmEvent(config));
+      // Assess
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(asg.commandCalls(UpdateAutoScalingGroupCommand)[0]?.args[0].input).toMatchObject({
+        AutoScalingGroupName: config.backup.asg.name,
+        MinSize: 2,
+        MaxSize: 4,
+        DesiredCapacity: 2,
+      });
+      expect(route53.commandCalls(UpdateHealthCheckCommand)[0]?.args[0].input).toMatchObject({
+        HealthCheckId: config.dns.healthCheckId,
+        Disabled: true,
+        Inverted: true,
+      });
+      expect(model.hc).toMatchObject({ disabled: true, inverted: true });
+      expect(record()).toMatchObject({
+        state: "completed",
+        rpoEstimateSeconds: 4,
+        timeline: {
+          promote: { outcome: "issued" },
+          capacity: { outcome: "issued" },
+          latch: { outcome: "issued" },
+        },
+      });
+      const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+      expect(published?.TopicArn).toBe(config.failover.opsTopicArn);
+      expect(published?.Message).toContain("promote: issued");
+      expect(published?.Message).toContain("RPO estimate: 4 s");
+      expect(metrics.map(([n]) => n)).toEqual(
+        expect.arrayContaining([
+          "AlarmToPromoteMs",
+          "AlarmToCapacityMs",
+          "AlarmToLatchMs",
+          "AlarmToAllActionsMs",
+          "FailoverCompleted",
+        ]),
+      );
+    });
+
+    it("makes exactly one promotion out of 20 concurrent duplicate deliveries", async () => {
+      const { config, handler } = setup();
+      const event = alarmEvent(config, { messageId: "same-message" });
+      const results = (
+        await Promise.all(Array.from({ length: 20 }, () => handler(structuredClone(event))))
+      ).flat();
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(results.filter((r) => r.outcome === "completed")).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(19);
+    });
+
+    it.each([
+      ["OK", { state: "OK" as const }],
+      ["INSUFFICIENT_DATA", { state: "INSUFFICIENT_DATA" as const }],
+      ["a foreign alarm", { alarmName: "billing-alarm" }],
+    ])("acknowledges %s without touching AWS", async (_label, options) => {
+      const { config, handler, metrics } = setup();
+      const [result] = await handler(alarmEvent(config, options));
+      expect(result).toMatchObject({ outcome: "ignored" });
+      expect(rds.calls().length + asg.calls().length + route53.calls().length + sns.calls().length).toBe(0);
+      expect(metrics).toContainEqual(["EventIgnored", 1]);
+    });
+
+    it.each([
+      ["malformed JSON", snsEvent("arn:aws:sns:us-east-1:123456789012:t", "{not json")],
+      [
+        "non-alarm JSON",
+        snsEvent("arn:aws:sns:us-east-1:123456789012:t", JSON.stringify({ Type: "Notification" })),
+      ],
+      ["a non-SNS event", { detail: "x" }],
+    ])("acknowledges %s with a metric, never throwing", async (_label, event) => {
+      const { handler, metrics } = setup();
+      const [result] = await handler(event);
+      expect(result).toMatchObject({ outcome: "malformed" });
+      expect(metrics).toContainEqual(["EventMalformed", 1]);
+      expect(rds.calls()).toHaveLength(0);
+    });
+  });
+
+  describe("replica states", () => {
+    it("skips promotion of a replica already promoted (standalone)", async () => {
+      const { config, handler, record } = setup({ model: { db: { status: "available" } } });
+      await handler(alarmEvent(config));
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+      expect(record()).toMatchObject({ state: "completed", timeline: { promote: { outcome: "skipped" } } });
+    });
+
+    it("skips promotion of a replica being promoted (modifying, source link still present)", async () => {
+      const { config, handler, record } = setup({ model: { db: { status: "modifying", source: "arn:p" } } });
+      await handler(alarmEvent(config));
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+      expect(record().timeline?.promote?.detail).toContain("promotion under way");
+    });
+
+    it("retries later while the replica backs up, then promotes on the retry without repeating other steps", async () => {
+      // Prepare
+      const { config, handler, record, model } = setup({
+        model: { db: { status: "backing-up", source: "arn:p" } },
+      });
+      const event = alarmEvent(config);
+      // Act: the first delivery, then Lambda's async retry after the backup ended
+      await expect(handler(event)).rejects.toBeInstanceOf(FailoverStepError);
+      const first = record();
+      (model.db as { status: string }).status = "available";
+      const [second] = await handler(event);
+      // Assess
+      expect(first).toMatchObject({ state: "failed", timeline: { promote: { outcome: "retry-later" } } });
+      expect(second).toMatchObject({ outcome: "completed" });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(record()).toMatchObject({ state: "completed", attempts: 2 });
+    });
+
+    it("re-decides when AWS answers InvalidDBInstanceState because a backup just started", async () => {
+      const { config, handler, record, model } = setup();
+      rds.on(PromoteReadReplicaCommand).callsFake(() => {
+        (model.db as { status: string }).status = "backing-up";
+        throw new InvalidDBInstanceStateFault({ message: "backing-up", ...meta });
+      });
+      await expect(handler(alarmEvent(config))).rejects.toThrow(/promote/);
+      expect(record().timeline?.promote?.outcome).toBe("retry-later");
+    });
+  });
+
+  describe("faults", () => {
+    it("fails the capacity step when B's group is missing, after finishing the others", async () => {
+      const { config, handler, record } = setup({ model: { group: undefined } });
+      const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FailoverStepError);
+      expect((error as FailoverStepError).steps).toEqual(["capacity"]);
+      expect(record()).toMatchObject({
+        state: "failed",
+        timeline: {
+          promote: { outcome: "issued" },
+          latch: { outcome: "issued" },
+          capacity: { outcome: "failed" },
+        },
+      });
+      expect(record().error).toContain("does not exist");
+    });
+
+    it("retries throttling with backoff and completes", async () => {
+      const { config, handler, record } = setup();
+      rds
+        .on(PromoteReadReplicaCommand)
+        .rejectsOnce(awsError(RDSServiceException, "Throttling", "Rate exceeded"))
+        .rejectsOnce(awsError(RDSServiceException, "Throttling", "Rate exceeded"))
+        .resolves({});
+      route53
+        .on(UpdateHealthCheckCommand)
+        .rejectsOnce(awsError(Route53ServiceException, "PriorRequestNotComplete", "busy"))
+        .resolves({});
+      await handler(alarmEvent(config));
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(3);
+      expect(calls(route53, UpdateHealthCheckCommand)).toBe(2);
+      expect(record().state).toBe("completed");
+    });
+
+    it("fails loudly on AccessDenied, naming the step and the permission", async () => {
+      const { config, handler, record } = setup();
+      route53
+        .on(UpdateHealthCheckCommand)
+        .rejects(
+          awsError(
+            Route53ServiceException,
+            "AccessDenied",
+            "not authorized to perform route53:UpdateHealthCheck",
+          ),
+        );
+      const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FailoverStepError);
+      expect((error as Error).message).toMatch(/latch: AccessDenied/);
+      expect((error as Error).message).toContain("grant route53:UpdateHealthCheck");
+      expect((error as FailoverStepError).steps).toEqual(["latch"]);
+      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain("FAILED");
+      expect(record().state).toBe("failed");
+    });
+
+    it("after a partial failure, the retry completes without repeating finished steps", async () => {
+      const { config, handler, record } = setup();
+      asg
+        .on(UpdateAutoScalingGroupCommand)
+        .rejectsOnce(awsError(AutoScalingServiceException, "ServiceUnavailable", "try again"));
+      const event = alarmEvent(config);
+      await expect(handler(event)).rejects.toThrow(/capacity: ServiceUnavailable/);
+      asg.on(UpdateAutoScalingGroupCommand).resolves({});
+      await handler(event);
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(2);
+      expect(record()).toMatchObject({ state: "completed", attempts: 2 });
+    });
+  });
+
+  describe("guard", () => {
+    it("refuses when Route 53 sees P healthy (a false positive): no lock, no action", async () => {
+      const { config, handler, record } = setup({
+        model: { hc: { disabled: false, inverted: false, healthyCheckers: 8 } },
+      });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "healthy" });
+      expect(record().state).toBe("armed");
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+    });
+
+    it("lets a drill (inverted health check, healthy raw observations) fail over, marked as a drill", async () => {
+      const { config, handler, record } = setup({
+        model: { hc: { disabled: false, inverted: true, healthyCheckers: 8 } },
+      });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(record()).toMatchObject({ drill: true, state: "completed" });
+    });
+
+    it("does not start a failover on a latched health check", async () => {
+      const { config, handler } = setup({
+        model: { hc: { disabled: true, inverted: true, healthyCheckers: 8 } },
+      });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "latched" });
+    });
+
+    it("ignores alarms before P was ever seen healthy (not armed)", async () => {
+      const { config, handler, metrics } = setup({ lock: null });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
+      expect(metrics).toContainEqual(["FailoverNotArmed", 1]);
+      expect(route53.calls()).toHaveLength(0);
+    });
+  });
+
+  describe("approval mode and the incident lifecycle", () => {
+    it("notifies and stops; the operator's approve runs the same sequence", async () => {
+      const { config, handler, ports, record } = setup({ mode: "approval" });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "pending-approval" });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+      expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain("pilotlight approve");
+
+      const approved = await runFailover(ports, config, {
+        source: "operator",
+        alarmTime: new Date().toISOString(),
+        by: "alice",
+      });
+      expect(approved).toMatchObject({ outcome: "completed" });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(record().trigger).toMatchObject({ source: "alarm", by: "alice" });
+    });
+
+    it("allows a later incident only after failback closed the completed one and P was seen healthy", async () => {
+      const { config, handler, ports, record } = setup();
+      await handler(alarmEvent(config));
+      const [again] = await handler(alarmEvent(config, { at: new Date(Date.now() + 60_000) }));
+      expect(again).toMatchObject({ outcome: "duplicate" });
+      await closeIncident(ports.lock, config.deployment, "failback by test");
+      expect(record()).toMatchObject({ state: "unarmed", closedBy: "failback by test" });
+      const [closed] = await handler(alarmEvent(config));
+      expect(closed).toMatchObject({ outcome: "ignored", code: "not-armed" });
+    });
+  });
+});
