@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { exampleConfig } from "../../core/config.fixture.js";
+import * as check from "./checks.js";
+
+const config = exampleConfig();
+const replica = {
+  id: config.backup.db.instanceId,
+  status: "available",
+  sourceId: config.primary.db.arn,
+  replicationStatus: "replicating",
+};
+
+describe("readiness checks", () => {
+  describe("replica", () => {
+    it("passes a replicating replica of P and fails a promoted one with a fix", () => {
+      expect(check.replicaExists(replica, config).verdict).toBe("pass");
+      expect(check.replicaReplicating(replica).verdict).toBe("pass");
+      const promoted = check.replicaExists({ ...replica, sourceId: undefined }, config);
+      expect(promoted).toMatchObject({ verdict: "fail", fix: expect.stringContaining("failback") });
+    });
+    it("fails replication that stopped, warns while backing up", () => {
+      expect(check.replicaReplicating({ ...replica, replicationStatus: "error" }).verdict).toBe("fail");
+      expect(check.replicaReplicating({ ...replica, status: "backing-up" }).verdict).toBe("warn");
+    });
+    it("judges lag against the RPO bound, warns without data", () => {
+      expect(check.replicaLag(10, 300).verdict).toBe("pass");
+      expect(check.replicaLag(301, 300)).toMatchObject({ verdict: "fail", fix: expect.any(String) });
+      expect(check.replicaLag(undefined, 300).verdict).toBe("warn");
+    });
+  });
+
+  describe("compute", () => {
+    it("checks the group's launch template and the AMI alias", () => {
+      const group = {
+        name: config.backup.asg.name,
+        min: 0,
+        max: 0,
+        desired: 0,
+        launchTemplateId: config.backup.launchTemplateId,
+      };
+      expect(check.backupGroup(group, config).verdict).toBe("pass");
+      expect(check.backupGroup({ ...group, launchTemplateId: "lt-other" }, config).verdict).toBe("fail");
+      expect(check.backupGroup(undefined, config).verdict).toBe("fail");
+      const template = {
+        id: config.backup.launchTemplateId,
+        version: "1",
+        imageId: `resolve:ssm:${config.backup.amiParameter}`,
+      };
+      expect(check.launchTemplate(template, config).verdict).toBe("pass");
+      expect(check.launchTemplate({ ...template, imageId: "ami-0123" }, config).verdict).toBe("warn");
+      expect(check.amiParameter(undefined, config.backup.amiParameter).verdict).toBe("fail");
+    });
+    it("fails when the failover size exceeds the vCPU quota", () => {
+      expect(check.capacityQuota(1, 2, config)).toMatchObject({
+        verdict: "fail",
+        fix: expect.stringContaining("L-1216C47A"),
+      });
+      expect(check.capacityQuota(32, 2, config).verdict).toBe("pass");
+    });
+  });
+
+  describe("detection", () => {
+    it("fails a latched or inverted health check with what to do", () => {
+      const hc = {
+        id: config.dns.healthCheckId,
+        disabled: false,
+        inverted: false,
+        resourcePath: "/health",
+        observations: [],
+      };
+      expect(check.healthCheck(hc, config).verdict).toBe("pass");
+      expect(check.healthCheck({ ...hc, disabled: true, inverted: true }, config).detail).toContain(
+        "latched",
+      );
+      expect(check.healthCheck({ ...hc, inverted: true }, config).detail).toContain("drill");
+    });
+    it("checks the alarm's metric, health check and action, and the subscription", () => {
+      const alarm = {
+        name: config.dns.alarm.name,
+        namespace: "AWS/Route53",
+        metricName: "HealthCheckStatus",
+        dimensions: [{ name: "HealthCheckId", value: config.dns.healthCheckId }],
+        actions: [config.dns.alarm.topicArn],
+        actionsEnabled: true,
+      };
+      expect(check.alarm(alarm, config).verdict).toBe("pass");
+      expect(check.alarm({ ...alarm, actions: [] }, config).detail).toContain("does not notify");
+      const fn = { arn: `arn:aws:lambda:eu-central-1:123456789012:function:${config.failover.functionName}` };
+      expect(check.alarmSubscription([{ protocol: "lambda", endpoint: fn.arn }], fn, config).verdict).toBe(
+        "pass",
+      );
+      expect(
+        check.alarmSubscription([{ protocol: "email", endpoint: "ops@example.com" }], fn, config).verdict,
+      ).toBe("fail");
+    });
+    it("lists every permission the failover steps need", () => {
+      const actions = check.requiredFailoverPermissions(config).map((p) => p.action);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          "rds:PromoteReadReplica",
+          "autoscaling:UpdateAutoScalingGroup",
+          "route53:UpdateHealthCheck",
+          "dynamodb:PutItem",
+          "sns:Publish",
+        ]),
+      );
+    });
+  });
+});

@@ -1,0 +1,186 @@
+// The readiness runner over fakes, and the IAM policy simulation through the real adapter with
+// aws-sdk-client-mock: the emulator does not implement SimulatePrincipalPolicy, AWS does.
+import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, describe, expect, it } from "vitest";
+import { exampleConfig } from "../../core/config.fixture.js";
+import { armRecord, type LockRecord } from "../failover/lock-record.js";
+import { memoryLockPort } from "../failover/memory-lock.js";
+import type { HealthCheckState } from "../failover/ports.js";
+import { iamPermissionsPort } from "./aws-ports.js";
+import type { ReadinessPorts } from "./ports.js";
+import { runReadiness } from "./run.js";
+
+const config = exampleConfig();
+const iam = mockClient(IAMClient);
+const roleArn = "arn:aws:iam::123456789012:role/demo-failover";
+
+function fakePorts(
+  overrides: {
+    hc?: Partial<HealthCheckState>;
+    lock?: LockRecord;
+    simulate?: ReadinessPorts["permissions"];
+  } = {},
+) {
+  const lock = memoryLockPort(overrides.lock);
+  const ports: ReadinessPorts = {
+    database: {
+      describe: async (id) => ({
+        id,
+        status: "available",
+        sourceId: config.primary.db.arn,
+        replicationStatus: "replicating",
+      }),
+      promote: async () => {},
+      replicaLagSeconds: async () => 2,
+    },
+    capacity: {
+      describe: async (name) => ({
+        name,
+        min: 0,
+        max: 0,
+        desired: 0,
+        launchTemplateId: config.backup.launchTemplateId,
+        launchTemplateVersion: "$Latest",
+      }),
+      scale: async () => {},
+    },
+    healthCheck: {
+      describe: async (id) => ({
+        id,
+        disabled: false,
+        inverted: false,
+        resourcePath: "/health",
+        observations: [{ region: "us-east-1", healthy: true, status: "Success: HTTP Status Code 200, OK" }],
+        ...overrides.hc,
+      }),
+      latch: async () => {},
+    },
+    lock,
+    launch: {
+      template: async (id) => ({
+        id,
+        version: "1",
+        imageId: `resolve:ssm:${config.backup.amiParameter}`,
+        instanceType: "t3.small",
+      }),
+      parameter: async () => "ami-0123456789abcdef0",
+      vcpus: async () => 2,
+    },
+    detection: {
+      alarm: async (name) => ({
+        name,
+        namespace: "AWS/Route53",
+        metricName: "HealthCheckStatus",
+        dimensions: [{ name: "HealthCheckId", value: config.dns.healthCheckId }],
+        actions: [config.dns.alarm.topicArn],
+        actionsEnabled: true,
+        state: "OK",
+      }),
+      subscriptions: async () => [
+        {
+          protocol: "lambda",
+          endpoint: `arn:aws:lambda:eu-central-1:123456789012:function:${config.failover.functionName}`,
+        },
+      ],
+      function: async () => ({
+        arn: `arn:aws:lambda:eu-central-1:123456789012:function:${config.failover.functionName}`,
+        roleArn,
+      }),
+    },
+    permissions: overrides.simulate ?? { denied: async () => [] },
+    quota: { onDemandStandardVcpus: async () => 32 },
+    clock: { now: () => Date.now(), sleep: async () => {} },
+  };
+  return { ports, lock };
+}
+
+describe("readiness runner", () => {
+  afterEach(() => iam.reset());
+
+  describe("runReadiness", () => {
+    it("passes every check of a ready deployment and arms the failover", async () => {
+      const { ports, lock } = fakePorts();
+      const report = await runReadiness(ports, config);
+      expect(report.checks.map((c) => [c.name, c.verdict]).filter(([, v]) => v !== "pass")).toEqual([]);
+      expect(report.ready).toBe(true);
+      expect(lock.items.get(config.deployment)?.state).toBe("armed");
+    });
+
+    it("does not arm while P's health check is inverted (a drill)", async () => {
+      const { ports, lock } = fakePorts({ hc: { inverted: true } });
+      const report = await runReadiness(ports, config);
+      expect(lock.items.get(config.deployment)).toBeUndefined();
+      expect(report.ready).toBe(false);
+      expect(report.checks.find((c) => c.name === "armed")?.verdict).toBe("fail");
+    });
+
+    it("keeps an open incident as it is and warns", async () => {
+      const incident = {
+        ...(armRecord(undefined, config.deployment, "t", 0) as LockRecord),
+        state: "completed" as const,
+        incidentId: "demo-1",
+      };
+      const { ports, lock } = fakePorts({ lock: incident });
+      const report = await runReadiness(ports, config);
+      expect(lock.items.get(config.deployment)?.state).toBe("completed");
+      expect(report.checks.find((c) => c.name === "armed")).toMatchObject({ verdict: "warn" });
+    });
+
+    it("turns a check whose API fails into a failure with a fix, and an unimplemented API into a warning", async () => {
+      const { ports } = fakePorts();
+      ports.quota.onDemandStandardVcpus = async () => {
+        throw Object.assign(new Error("The GetServiceQuota action has not been implemented"), {
+          name: "NotImplemented",
+        });
+      };
+      ports.detection.alarm = async () => {
+        throw Object.assign(new Error("User is not authorized to perform cloudwatch:DescribeAlarms"), {
+          name: "AccessDenied",
+        });
+      };
+      const report = await runReadiness(ports, config);
+      expect(report.checks.find((c) => c.name === "capacity-quota")?.verdict).toBe("warn");
+      expect(report.checks.find((c) => c.name === "alarm")).toMatchObject({
+        verdict: "fail",
+        fix: expect.stringContaining("readiness"),
+      });
+    });
+  });
+
+  describe("failover-permissions (IAM SimulatePrincipalPolicy, SDK mock modelling AWS)", () => {
+    it("fails naming each denied action", async () => {
+      // AWS answers one EvaluationResult per action; deny UpdateHealthCheck only
+      iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => ({
+        EvaluationResults: [
+          {
+            EvalActionName: input.ActionNames[0],
+            EvalResourceName: input.ResourceArns[0],
+            EvalDecision: input.ActionNames[0] === "route53:UpdateHealthCheck" ? "implicitDeny" : "allowed",
+          },
+        ],
+      }));
+      const { ports } = fakePorts({ simulate: iamPermissionsPort(new IAMClient({ region: "us-east-1" })) });
+      const report = await runReadiness(ports, config);
+      const result = report.checks.find((c) => c.name === "failover-permissions");
+      expect(result).toMatchObject({
+        verdict: "fail",
+        fix: expect.stringContaining("terraform/modules/failover"),
+      });
+      expect(result?.detail).toContain("route53:UpdateHealthCheck");
+      expect(result?.detail).not.toContain("rds:PromoteReadReplica");
+      expect(iam.commandCalls(SimulatePrincipalPolicyCommand)[0]?.args[0].input.PolicySourceArn).toBe(
+        roleArn,
+      );
+    });
+
+    it("passes when every action is allowed", async () => {
+      iam
+        .on(SimulatePrincipalPolicyCommand)
+        .resolves({ EvaluationResults: [{ EvalActionName: "x", EvalDecision: "allowed" }] });
+      const { ports } = fakePorts({ simulate: iamPermissionsPort(new IAMClient({ region: "us-east-1" })) });
+      const report = await runReadiness(ports, config);
+      expect(report.checks.find((c) => c.name === "failover-permissions")?.verdict).toBe("pass");
+    });
+  });
+});
