@@ -1,0 +1,161 @@
+// The real API path against the moto server: the handler runs in-process (moto runs no Lambda
+// code and fires no alarms), with the exact SNS event AWS delivers, the config from SSM, and SDK
+// clients aimed at the emulator through AWS_ENDPOINT_URL. P is marked unhealthy the way a drill
+// does (moto's checkers always report "Success"): by inverting its health check.
+import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/client-rds";
+import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { DeploymentConfig } from "../../core/config.js";
+import { createMotoDeployment, type MotoDeployment } from "../moto-fixture.js";
+import { silentLogger } from "../shared/observability.js";
+import { alarmEvent } from "./alarm-fixture.js";
+import { createFailoverClients, createFailoverPorts, type FailoverClients } from "./aws-ports.js";
+import { configFromEnvironment } from "./config-env.js";
+import { armDeployment } from "./incident.js";
+import { createFailoverHandler } from "./index.js";
+
+/** Counts the commands a client sends, by name, with SDK middleware (what reached the wire). */
+function countCommands(clients: FailoverClients): Map<string, number> {
+  const counts = new Map<string, number>();
+  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    const name = String(context.commandName);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return next(args);
+  };
+  for (const client of Object.values(clients)) {
+    (client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>).add(counter, {
+      step: "initialize",
+      name: "pilotlightCommandCounter",
+    });
+  }
+  return counts;
+}
+
+async function harness(deployment: string) {
+  const fixture = await createMotoDeployment(deployment);
+  const { config } = fixture;
+  const clients = createFailoverClients(config);
+  const counts = countCommands(clients);
+  const handler = createFailoverHandler({
+    // the environment Terraform sets on the function, read in-process
+    loadConfig: configFromEnvironment({
+      PILOTLIGHT_CONFIG_PARAMETER: fixture.parameterName,
+      AWS_REGION: config.backup.region,
+    }),
+    ports: (c) => createFailoverPorts(c, clients),
+    logger: silentLogger,
+    metrics: { addMetric() {}, publishStoredMetrics() {} },
+  });
+  return { fixture, config, clients, counts, handler };
+}
+
+/** What the drill does to mark P unhealthy: invert P's health check. */
+async function invertHealthCheck(clients: FailoverClients, config: DeploymentConfig) {
+  await clients.route53.send(
+    new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
+  );
+}
+
+async function receiveAll(fixture: MotoDeployment, region: string) {
+  const sqs = new SQSClient({ region });
+  const out = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: fixture.opsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
+  return (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}") as { Subject?: string; Message: string });
+}
+
+describe("failover (moto)", () => {
+  describe("drill: alarm delivered after P's health check was inverted", () => {
+    let h: Awaited<ReturnType<typeof harness>>;
+    let results: Awaited<ReturnType<typeof h.handler>>;
+
+    beforeAll(async () => {
+      h = await harness("fo-int-drill");
+      const ports = createFailoverPorts(h.config, h.clients);
+      await armDeployment(ports.lock, h.config.deployment, "test: P seen healthy");
+      await invertHealthCheck(h.clients, h.config);
+      h.counts.clear();
+      // 20 concurrent deliveries of the same SNS message: SNS is at-least-once
+      const event = alarmEvent(h.config);
+      results = (
+        await Promise.all(Array.from({ length: 20 }, () => h.handler(structuredClone(event))))
+      ).flat();
+    });
+
+    it("completes once; the other 19 deliveries exit as duplicates", () => {
+      expect(results.filter((r) => r.outcome === "completed")).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(19);
+    });
+
+    it("calls PromoteReadReplica exactly once, and the replica loses its source link", async () => {
+      expect(h.counts.get(PromoteReadReplicaCommand.name)).toBe(1);
+      const db = await h.clients.rds.send(
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: h.config.backup.db.instanceId }),
+      );
+      expect(db.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    });
+
+    it("scales B's group to the failover capacity", async () => {
+      const out = await h.clients.autoScaling.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [h.config.backup.asg.name] }),
+      );
+      const group = out.AutoScalingGroups?.[0];
+      const want = h.config.backup.asg.failoverCapacity;
+      expect(group).toMatchObject({ MinSize: want.min, MaxSize: want.max, DesiredCapacity: want.desired });
+    });
+
+    it("latches P's health check (Disabled + Inverted)", async () => {
+      const out = await h.clients.route53.send(
+        new GetHealthCheckCommand({ HealthCheckId: h.config.dns.healthCheckId }),
+      );
+      expect(out.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: true, Inverted: true });
+    });
+
+    it("leaves a completed lock record with the timeline, marked as a drill", async () => {
+      const record = await createFailoverPorts(h.config, h.clients).lock.read(h.config.deployment);
+      expect(record).toMatchObject({
+        state: "completed",
+        attempts: 1,
+        drill: true,
+        timeline: {
+          promote: { outcome: "issued" },
+          capacity: { outcome: "issued" },
+          latch: { outcome: "issued" },
+        },
+      });
+      // moto publishes no ReplicaLag: the RPO estimate is unknown, and the record says when it looked
+      expect(record?.rpoEstimateSeconds).toBeUndefined();
+      expect(record?.rpoObservedAt).toBeDefined();
+    });
+
+    it("notifies the ops topic once, with the timeline", async () => {
+      const messages = await receiveAll(h.fixture, h.config.backup.region);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]?.Subject).toContain("failover actions issued [drill]");
+      expect(messages[0]?.Message).toContain("promote: issued");
+      expect(messages[0]?.Message).toContain("latch: issued");
+    });
+  });
+
+  describe("guard against moto's always-healthy checkers", () => {
+    it("refuses to fail over when the health check is not inverted (Route 53 sees P healthy)", async () => {
+      const h = await harness("fo-int-guard");
+      await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
+      h.counts.clear();
+      const [result] = await h.handler(alarmEvent(h.config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "healthy" });
+      expect(h.counts.get(PromoteReadReplicaCommand.name)).toBeUndefined();
+      expect(h.counts.get(UpdateHealthCheckCommand.name)).toBeUndefined();
+    });
+
+    it("ignores the alarm of a deployment that was never armed", async () => {
+      const h = await harness("fo-int-unarmed");
+      await invertHealthCheck(h.clients, h.config);
+      const [result] = await h.handler(alarmEvent(h.config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
+    });
+  });
+});
