@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { type ClientOptions, Clients } from "./clients.js";
 import { approveCommand } from "./commands/approve.js";
+import { drillCommand } from "./commands/drill.js";
 import { readinessCommand } from "./commands/readiness.js";
 import { rtoCommand } from "./commands/rto.js";
 import { statusCommand } from "./commands/status.js";
@@ -20,7 +21,13 @@ export interface CommandDefinition<O = Record<string, unknown>> {
   handler(ctx: CommandContext, options: O): Promise<ExitCode | undefined>;
 }
 
-const COMMANDS = [statusCommand, readinessCommand, rtoCommand, approveCommand] as CommandDefinition<never>[];
+const COMMANDS = [
+  statusCommand,
+  readinessCommand,
+  rtoCommand,
+  drillCommand,
+  approveCommand,
+] as CommandDefinition<never>[];
 
 export interface RunDependencies {
   io: Io;

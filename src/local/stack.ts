@@ -1,0 +1,237 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { DeploymentConfig } from "../core/config.js";
+import { normaliseDnsName } from "./dns.js";
+import { type Credentials, type ServerRef, stopServer } from "./pg-control.js";
+import { startPostgresCluster } from "./postgres.js";
+
+/**
+ * The local stack the emulator cannot run: a real PostgreSQL primary (P's database) and its
+ * streaming replica (B's), and the reference app as two processes on loopback, one per region,
+ * each behind "its" ALB. It outlives one CLI command (`drill --local` starts it, `failback`
+ * works on it), so everything is recorded in `<stateDir>/stack.json` and stopped by pid.
+ */
+
+export type Side = "primary" | "backup";
+
+export interface AppInstance {
+  side: Side;
+  region: string;
+  /** The ALB this instance stands behind (normalised DNS name): what "the DNS name" resolves to. */
+  albDnsName: string;
+  port: number;
+  url: string;
+  /** The database server it connects to. */
+  db: ServerRef;
+  pid?: number;
+}
+
+export interface LocalStack {
+  stateDir: string;
+  deployment: string;
+  creds: Credentials;
+  database: string;
+  /** Base directory of both data directories (removed on stop). */
+  baseDir: string;
+  db: Record<Side, ServerRef>;
+  apps: Record<Side, AppInstance>;
+  /** The app bundle the instances run. */
+  appBundle: string;
+}
+
+export class LocalStackError extends Error {
+  override readonly name = "LocalStackError";
+}
+
+const stackFile = (stateDir: string) => join(stateDir, "stack.json");
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => (typeof a === "object" && a ? res(a.port) : rej(new Error("no port"))));
+    });
+  });
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function saveStack(stack: LocalStack): void {
+  writeFileSync(stackFile(stack.stateDir), JSON.stringify(stack, null, 2));
+}
+
+/** The stack recorded in `stateDir`, if any. */
+export function loadStack(stateDir: string): LocalStack | undefined {
+  const file = stackFile(stateDir);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as LocalStack;
+}
+
+/** Whether an app instance answers `/health` with 200 (what an ALB target health check asks). */
+export async function appHealthy(app: AppInstance, timeoutMs = 1_000): Promise<boolean> {
+  if (!alive(app.pid)) return false;
+  try {
+    const res = await fetch(`${app.url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts one instance of the app (the bundle the launch template installs) with the environment
+ * user data gives it, and waits until it is alive (`/healthz`).
+ */
+export async function startApp(stack: LocalStack, side: Side): Promise<AppInstance> {
+  const app = stack.apps[side];
+  if (alive(app.pid)) return app;
+  const log = openSync(join(stack.stateDir, `app-${side}.log`), "a");
+  const config = JSON.parse(readFileSync(join(stack.stateDir, "config.json"), "utf8")) as DeploymentConfig;
+  const child = spawn(process.execPath, [stack.appBundle], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      PILOTLIGHT_REGION: app.region,
+      PILOTLIGHT_REGION_ROLE: side,
+      PILOTLIGHT_DB_HOST: stack.creds.host,
+      PILOTLIGHT_DB_PORT: String(app.db.port),
+      PILOTLIGHT_DB_NAME: stack.database,
+      PILOTLIGHT_DB_SECRET_ARN: config[side].secretArn,
+      PILOTLIGHT_DB_TLS: "disable",
+      HOST: "127.0.0.1",
+      PORT: String(app.port),
+    },
+  });
+  child.unref();
+  app.pid = child.pid;
+  saveStack(stack);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return app;
+    } catch {
+      // not listening yet
+    }
+    if (!alive(app.pid)) {
+      throw new LocalStackError(
+        `the ${side} app exited at start; see ${join(stack.stateDir, `app-${side}.log`)}`,
+      );
+    }
+    if (Date.now() > deadline) throw new LocalStackError(`the ${side} app did not answer /healthz in 30 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stops an app instance by pid (SIGTERM: it drains) and waits for it to exit. */
+export async function stopApp(stack: LocalStack, side: Side): Promise<void> {
+  const app = stack.apps[side];
+  const pid = app.pid;
+  if (alive(pid)) {
+    process.kill(pid as number, "SIGTERM");
+    const deadline = Date.now() + 30_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (alive(pid)) process.kill(pid as number, "SIGKILL");
+  }
+  delete app.pid;
+  saveStack(stack);
+}
+
+/**
+ * Starts PostgreSQL (primary + streaming replica), writes their credentials into both regions'
+ * DB secrets in the emulator (RDS format, as Terraform's secret holds them), and starts both app
+ * instances. Refuses when a stack is already recorded in `stateDir` and still runs.
+ */
+export async function startStack(
+  config: DeploymentConfig,
+  stateDir: string,
+  appBundle: string,
+  log: (m: string) => void,
+): Promise<LocalStack> {
+  mkdirSync(stateDir, { recursive: true });
+  const existing = loadStack(stateDir);
+  if (
+    existing &&
+    (alive(existing.apps.primary.pid) || alive(existing.apps.backup.pid) || existsSync(existing.baseDir))
+  ) {
+    throw new LocalStackError(
+      `a local stack from ${stateDir} still runs; stop it first (node_modules/.bin/tsx src/local/stack-main.ts stop ${stateDir})`,
+    );
+  }
+  if (!existsSync(appBundle)) {
+    throw new LocalStackError(`the app bundle ${appBundle} is missing: run node scripts/build.mjs app`);
+  }
+  writeFileSync(join(stateDir, "config.json"), JSON.stringify(config, null, 2));
+  const started = Date.now();
+  const cluster = await startPostgresCluster();
+  if (!cluster.replica) throw new LocalStackError("the PostgreSQL harness started no replica");
+  log(
+    `PostgreSQL 15 primary :${cluster.primary.port} and streaming replica :${cluster.replica.port} (${Date.now() - started} ms)`,
+  );
+
+  const secret = JSON.stringify({ username: cluster.user, password: cluster.password, engine: "postgres" });
+  for (const side of ["primary", "backup"] as const) {
+    await new SecretsManagerClient({ region: config[side].region }).send(
+      new PutSecretValueCommand({ SecretId: config[side].secretArn, SecretString: secret }),
+    );
+  }
+  const app = async (side: Side, db: ServerRef): Promise<AppInstance> => {
+    const port = await freePort();
+    return {
+      side,
+      region: config[side].region,
+      albDnsName: normaliseDnsName(config[side].alb.dnsName),
+      port,
+      url: `http://127.0.0.1:${port}`,
+      db,
+    };
+  };
+  const db = {
+    primary: { port: cluster.primary.port, dataDir: cluster.primary.dataDir },
+    backup: { port: cluster.replica.port, dataDir: cluster.replica.dataDir },
+  };
+  const stack: LocalStack = {
+    stateDir,
+    deployment: config.deployment,
+    creds: { host: cluster.host, user: cluster.user, password: cluster.password, socketDir: cluster.baseDir },
+    database: cluster.database,
+    baseDir: cluster.baseDir,
+    db,
+    apps: { primary: await app("primary", db.primary), backup: await app("backup", db.backup) },
+    appBundle: resolve(appBundle),
+  };
+  saveStack(stack);
+  await Promise.all([startApp(stack, "primary"), startApp(stack, "backup")]);
+  saveStack(stack);
+  log(
+    `app instances: P ${stack.apps.primary.url} (pid ${stack.apps.primary.pid}), B ${stack.apps.backup.url} (pid ${stack.apps.backup.pid})`,
+  );
+  return stack;
+}
+
+/** Stops everything a stack started, by pid, and removes its databases. */
+export async function stopStack(stateDir: string): Promise<boolean> {
+  const stack = loadStack(stateDir);
+  if (!stack) return false;
+  await Promise.all([stopApp(stack, "primary"), stopApp(stack, "backup")]);
+  for (const side of ["backup", "primary"] as const) await stopServer(stack.db[side]).catch(() => undefined);
+  rmSync(stack.baseDir, { recursive: true, force: true });
+  rmSync(stackFile(stateDir), { force: true });
+  return true;
+}
