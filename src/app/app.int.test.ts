@@ -232,7 +232,7 @@ describe("app when the database fails", () => {
     const res = await timedHealth();
     expect(res.status).toBe(503);
     expect(res.ms).toBeLessThan(2000);
-    expect(JSON.parse(res.text).reason).toMatch(/unreachable/);
+    expect(JSON.parse(res.text).reason).toMatch(/database unavailable/);
     expect((await get(app, "/healthz")).status).toBe(200);
     const write = await post(app, "/orders", { customer: "x", item: "y", quantity: 1 });
     expect(write.status).toBe(503);

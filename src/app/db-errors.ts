@@ -12,6 +12,8 @@ const UNAVAILABLE_SQLSTATES = new Set([
   "57014", // query_canceled (statement_timeout)
   "53300", // too_many_connections
   "42P01", // undefined_table: the schema is not migrated yet
+  "28P01", // invalid_password: the secret and the DB disagree (rotation in progress)
+  "28000", // invalid_authorization_specification
 ]);
 
 const UNAVAILABLE_ERRNOS = new Set([

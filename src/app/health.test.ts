@@ -58,7 +58,7 @@ describe("health", () => {
         false,
       );
       expect(report.body).toMatchObject({
-        reason: "database unreachable: connect ECONNREFUSED 127.0.0.1:5432",
+        reason: "database unavailable: connect ECONNREFUSED 127.0.0.1:5432",
       });
     });
 

@@ -40,6 +40,6 @@ export async function checkHealth(
   try {
     return await withDeadline(probe(), deadlineMs, "health check");
   } catch (err) {
-    return unhealthy(`database unreachable: ${(err as Error).message}`);
+    return unhealthy(`database unavailable: ${(err as Error).message}`);
   }
 }
