@@ -169,8 +169,11 @@ async function runLocalDrill(
     `lock record state ${armed?.state ?? "none"} (readiness arms once P is seen healthy)`,
   );
 
+  // the load loop resolves before every request: its first answer of B dates the DNS switch too
+  let firstAnswerB: number | undefined;
   const resolveTarget = async () => {
     const a = await resolveLocal(clients, config, stack);
+    if (a.role === "SECONDARY") firstAnswerB ??= Date.now();
     return { side: a.app.side, url: a.app.url };
   };
   const first = await resolveLocal(clients, config, stack);
@@ -256,9 +259,12 @@ async function runLocalDrill(
   );
   const reached = await watchMilestones(watched, {
     deadline: t0 + deadlineMs,
+    intervalMs: 100,
     onReached: (k, at) => log(`${names[k]} (+${((at - t0) / 1000).toFixed(1)}s)`),
   });
   Object.assign(times, reached);
+  if (firstAnswerB !== undefined && (times.dns === undefined || firstAnswerB < times.dns))
+    times.dns = firstAnswerB;
   await promotionPlay;
   times.promotionStarted = promotion?.seenAt;
   times.promotionFinished = promotion?.promotedAt;
@@ -275,8 +281,9 @@ async function runLocalDrill(
   const record = await lock.read(config.deployment);
 
   const switchEnd = times.dns ?? Number.POSITIVE_INFINITY;
+  // a request belongs to the phase in which it ended: one in flight when P stopped failed in the switch
   const slice = (from: number, to: number) =>
-    load.records.filter((r: RequestRecord) => r.at >= from && r.at < to);
+    load.records.filter((r: RequestRecord) => r.at + r.ms >= from && r.at + r.ms < to);
   const recovery = times.dns === undefined ? undefined : (times.dns - t0) / 1000;
   const model = rtoModel(rtoInputsFromConfig(config));
 
