@@ -190,10 +190,18 @@ export const ON_DEMAND_STANDARD_QUOTA = "L-1216C47A";
 export function serviceQuotaPort(quotas: ServiceQuotasClient): QuotaPort {
   return {
     async onDemandStandardVcpus() {
-      const out = await awsCall("servicequotas:GetServiceQuota", () =>
-        quotas.send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: ON_DEMAND_STANDARD_QUOTA })),
-      );
-      return out.Quota?.Value;
+      try {
+        const out = await awsCall("servicequotas:GetServiceQuota", () =>
+          quotas.send(
+            new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: ON_DEMAND_STANDARD_QUOTA }),
+          ),
+        );
+        return out.Quota?.Value;
+      } catch (error) {
+        // no applied value for this quota here: headroom unknown, which readiness reports as a warning
+        if (missing(error, ["NoSuchResourceException"])) return undefined;
+        throw error;
+      }
     },
   };
 }

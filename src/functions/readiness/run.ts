@@ -16,17 +16,25 @@ export interface ReadinessReport {
   checks: CheckResult[];
 }
 
-/** An API the emulator does not implement answers like this; on AWS the same check runs for real. */
-function notImplemented(error: unknown): boolean {
+/**
+ * An API the emulator does not implement: moto answers an HTML "500 Internal Server Error" page
+ * (which AWS never sends) or a NotImplemented error. Only when an endpoint override is set; on AWS
+ * the same answer is a failure.
+ */
+function notImplemented(error: unknown, emulated: boolean): boolean {
   const message = (error as Error)?.message ?? "";
-  return errorCode(error) === "NotImplemented" || /not (been )?implemented/i.test(message);
+  if (errorCode(error) === "NotImplemented" || /not (been )?implemented/i.test(message)) return true;
+  const sdk = ((error as Error)?.cause ?? error) as { $metadata?: { httpStatusCode?: number } };
+  return (
+    emulated && sdk.$metadata?.httpStatusCode === 500 && /parse error|Deserialization error/i.test(message)
+  );
 }
 
 /** A check whose facts could not be gathered: fails (AccessDenied says which role), or warns for an API the emulator lacks. */
-function unavailable(name: CheckName, error: unknown): CheckResult {
+function unavailable(name: CheckName, error: unknown, emulated: boolean): CheckResult {
   const code = errorCode(error);
   const message = (error as Error)?.message ?? String(error);
-  if (notImplemented(error)) {
+  if (notImplemented(error, emulated)) {
     return {
       name,
       verdict: "warn",
@@ -39,11 +47,15 @@ function unavailable(name: CheckName, error: unknown): CheckResult {
   return { name, verdict: "fail", detail: `could not check: ${code}: ${message}`, fix };
 }
 
-async function guarded(names: CheckName[], run: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+async function guarded(
+  names: CheckName[],
+  emulated: boolean,
+  run: () => Promise<CheckResult[]>,
+): Promise<CheckResult[]> {
   try {
     return await run();
   } catch (error) {
-    return names.map((n) => unavailable(n, error));
+    return names.map((n) => unavailable(n, error, emulated));
   }
 }
 
@@ -56,9 +68,10 @@ async function guarded(names: CheckName[], run: () => Promise<CheckResult[]>): P
 export async function runReadiness(
   ports: ReadinessPorts,
   config: DeploymentConfig,
-  options: { logger?: LoggerLike; arm?: boolean; by?: string } = {},
+  options: { logger?: LoggerLike; arm?: boolean; by?: string; endpointOverride?: string } = {},
 ): Promise<ReadinessReport> {
   const log = options.logger ?? silentLogger;
+  const emulated = Boolean(options.endpointOverride ?? process.env.AWS_ENDPOINT_URL);
   const fn = ports.detection.function(config.failover.functionName);
   const group = ports.capacity.describe(config.backup.asg.name);
   const db = ports.database.describe(config.backup.db.instanceId);
@@ -72,25 +85,25 @@ export async function runReadiness(
   for (const p of [fn, group, db, hc, template]) p.catch(() => undefined);
 
   const groups = await Promise.all([
-    guarded(["replica-exists", "replica-replicating"], async () => {
+    guarded(["replica-exists", "replica-replicating"], emulated, async () => {
       const state = await db;
       return [check.replicaExists(state, config), check.replicaReplicating(state)];
     }),
-    guarded(["replica-lag"], async () => [
+    guarded(["replica-lag"], emulated, async () => [
       check.replicaLag(
         await ports.database.replicaLagSeconds(config.backup.db.instanceId),
         config.thresholds.replicaLagSecondsMax,
       ),
     ]),
-    guarded(["backup-asg"], async () => [check.backupGroup(await group, config)]),
-    guarded(["launch-template"], async () => [check.launchTemplate(await template, config)]),
-    guarded(["ami-parameter"], async () => [
+    guarded(["backup-asg"], emulated, async () => [check.backupGroup(await group, config)]),
+    guarded(["launch-template"], emulated, async () => [check.launchTemplate(await template, config)]),
+    guarded(["ami-parameter"], emulated, async () => [
       check.amiParameter(
         await ports.launch.parameter(config.backup.amiParameter),
         config.backup.amiParameter,
       ),
     ]),
-    guarded(["failover-permissions"], async () => {
+    guarded(["failover-permissions"], emulated, async () => {
       const f = await fn;
       const g = await group.catch(() => undefined);
       const denied = f?.roleArn
@@ -98,16 +111,18 @@ export async function runReadiness(
         : [];
       return [check.failoverPermissions(f, denied, config)];
     }),
-    guarded(["health-check"], async () => [check.healthCheck(await hc, config)]),
-    guarded(["alarm"], async () => [check.alarm(await ports.detection.alarm(config.dns.alarm.name), config)]),
-    guarded(["alarm-subscription"], async () => [
+    guarded(["health-check"], emulated, async () => [check.healthCheck(await hc, config)]),
+    guarded(["alarm"], emulated, async () => [
+      check.alarm(await ports.detection.alarm(config.dns.alarm.name), config),
+    ]),
+    guarded(["alarm-subscription"], emulated, async () => [
       check.alarmSubscription(
         await ports.detection.subscriptions(config.dns.alarm.topicArn),
         await fn.catch(() => undefined),
         config,
       ),
     ]),
-    guarded(["capacity-quota"], async () => {
+    guarded(["capacity-quota"], emulated, async () => {
       const t = await template;
       const [quota, vcpus] = await Promise.all([
         ports.quota.onDemandStandardVcpus(),
@@ -115,7 +130,7 @@ export async function runReadiness(
       ]);
       return [check.capacityQuota(quota, vcpus, config)];
     }),
-    guarded(["armed"], async () => {
+    guarded(["armed"], emulated, async () => {
       const healthy = seenHealthy(await hc);
       if (healthy && options.arm !== false) {
         const armedNow = await armDeployment(

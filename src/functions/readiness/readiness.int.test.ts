@@ -1,0 +1,104 @@
+// The readiness checks against the moto server, with the function deployed and subscribed as
+// Terraform does it. APIs moto lacks (IAM policy simulation) must come out as warnings, never as
+// a false pass; their behaviour on AWS is tested with SDK mocks in run.mock.test.ts.
+
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { strToU8, zipSync } from "fflate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createMotoDeployment } from "../moto-fixture.js";
+import { createReadinessClients, createReadinessPorts } from "./aws-ports.js";
+import type { CheckName, Verdict } from "./checks.js";
+import { type ReadinessReport, runReadiness } from "./run.js";
+
+describe("readiness (moto)", () => {
+  let report: ReadinessReport;
+  let verdicts: Partial<Record<CheckName, Verdict>>;
+  let fixture: Awaited<ReturnType<typeof createMotoDeployment>>;
+
+  beforeAll(async () => {
+    fixture = await createMotoDeployment("rd-int");
+    const { config } = fixture;
+    const role = await new IAMClient({ region: "us-east-1" }).send(
+      new CreateRoleCommand({
+        RoleName: `${config.deployment}-failover`,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        }),
+      }),
+    );
+    const fn = await new LambdaClient({ region: config.backup.region }).send(
+      new CreateFunctionCommand({
+        FunctionName: config.failover.functionName,
+        Runtime: "nodejs22.x",
+        Handler: "index.handler",
+        Role: role.Role?.Arn,
+        Code: { ZipFile: zipSync({ "index.mjs": strToU8("export const handler = async () => {};") }) },
+      }),
+    );
+    await new SNSClient({ region: "us-east-1" }).send(
+      new SubscribeCommand({
+        TopicArn: config.dns.alarm.topicArn,
+        Protocol: "lambda",
+        Endpoint: fn.FunctionArn,
+      }),
+    );
+    report = await runReadiness(createReadinessPorts(config), config);
+    verdicts = Object.fromEntries(report.checks.map((c) => [c.name, c.verdict]));
+  });
+
+  it("passes what moto can prove", () => {
+    expect(verdicts).toMatchObject({
+      "replica-exists": "pass",
+      "backup-asg": "pass",
+      "ami-parameter": "pass",
+      "health-check": "pass",
+      alarm: "pass",
+      "alarm-subscription": "pass",
+      armed: "pass",
+    });
+  });
+
+  it("warns where moto has no data or no API, with the reason", () => {
+    expect(verdicts["replica-lag"]).toBe("warn");
+    expect(verdicts["failover-permissions"]).toBe("warn");
+    expect(report.checks.find((c) => c.name === "failover-permissions")?.detail).toMatch(/not implemented/);
+    // the fixture pins a literal AMI: readiness recommends the SSM alias
+    expect(verdicts["launch-template"]).toBe("warn");
+  });
+
+  it("is ready (no failed check) and armed the failover in the lock table", async () => {
+    expect(report.checks.filter((c) => c.verdict === "fail")).toEqual([]);
+    expect(report.ready).toBe(true);
+    const item = await createReadinessClients(fixture.config).dynamoDb.send(
+      new GetItemCommand({
+        TableName: fixture.config.failover.lockTableName,
+        Key: { deployment: { S: fixture.config.deployment } },
+      }),
+    );
+    expect(item.Item?.state?.S).toBe("armed");
+  });
+
+  it("fails the health-check check while a drill inverts it, and does not arm", async () => {
+    const { config } = fixture;
+    const clients = createReadinessClients(config);
+    await clients.route53.send(
+      new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
+    );
+    const during = await runReadiness(createReadinessPorts(config, clients), config);
+    await clients.route53.send(
+      new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: false }),
+    );
+    expect(during.checks.find((c) => c.name === "health-check")).toMatchObject({
+      verdict: "fail",
+      fix: expect.stringContaining("drill"),
+    });
+    expect(during.ready).toBe(false);
+  });
+});
