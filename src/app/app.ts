@@ -4,8 +4,8 @@ import type { AppConfig } from "./config.js";
 import { fetchDbCredentials } from "./credentials.js";
 import { Database, type DbTimeouts, DEFAULT_TIMEOUTS } from "./database.js";
 import { classifyDbError } from "./db-errors.js";
-import { checkHealth } from "./health.js";
-import { InputError, registerOrders } from "./orders.js";
+import { checkHealth, type HealthSource } from "./health.js";
+import { InputError, type OrdersPool, registerOrders } from "./orders.js";
 
 /** Seconds a client should wait before retrying a write the DB could not take. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -41,18 +41,12 @@ export const BUILD_VERSION = process.env.PILOTLIGHT_BUILD_VERSION ?? "dev";
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const secrets = options.secretsManager ?? new SecretsManagerClient({ region: config.region });
   const credentials = await fetchDbCredentials(secrets, config.db.secretArn);
-  const app = Fastify({
-    logger: options.logger ?? false,
-    // ALB idle timeout is 60 s; keep connections open longer so the ALB closes them, not us.
-    keepAliveTimeout: 65_000,
-    bodyLimit: 16 * 1024,
-  });
+  let draining = false;
+  // The pools log only after start, when `app` exists.
   const db = new Database(config.db, credentials, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, (msg, err) =>
     err ? app.log.warn({ err }, msg) : app.log.info(msg),
   );
-  let draining = false;
-
-  registerRoutes(app, config, db, () => draining);
+  const app = buildServer(config, db, { logger: options.logger ?? false, draining: () => draining });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -75,7 +69,27 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   };
 }
 
-function registerRoutes(app: FastifyInstance, config: AppConfig, db: Database, draining: () => boolean) {
+/** What the routes need of the database; tests hand in a fake. */
+export interface AppDatabase extends HealthSource {
+  pool: OrdersPool;
+}
+
+/**
+ * The HTTP server with every route, not yet listening: startApp() listens; unit tests use
+ * `inject()` with a fake database.
+ */
+export function buildServer(
+  config: AppConfig,
+  db: AppDatabase,
+  options: { logger: boolean; draining: () => boolean },
+): FastifyInstance {
+  const { draining } = options;
+  const app = Fastify({
+    logger: options.logger,
+    // ALB idle timeout is 60 s; keep connections open longer so the ALB closes them, not us.
+    keepAliveTimeout: 65_000,
+    bodyLimit: 16 * 1024,
+  });
   // While draining, close each connection after its response: a keep-alive connection would
   // otherwise hold the server open until its idle timeout.
   app.addHook("onSend", async (_request, reply) => {
@@ -141,4 +155,6 @@ function registerRoutes(app: FastifyInstance, config: AppConfig, db: Database, d
     request.log.error({ err }, "unexpected error");
     return reply.code(500).send({ error: { code: "internal", message: "internal error" } });
   });
+
+  return app;
 }

@@ -16,7 +16,7 @@ export interface DbTimeouts {
   rolePoll: number;
 }
 
-export const DEFAULT_TIMEOUTS: DbTimeouts = { connect: 1000, query: 5000, probe: 1500, rolePoll: 1000 };
+export const DEFAULT_TIMEOUTS: DbTimeouts = { connect: 1000, query: 5000, probe: 1000, rolePoll: 1000 };
 
 export type DbRole = "primary" | "replica";
 

@@ -16,7 +16,7 @@ export interface HealthSource {
 }
 
 /** Route 53 gives up on a health check after 2 s; answer well before. */
-export const HEALTH_DEADLINE_MS = 1800;
+export const HEALTH_DEADLINE_MS = 1500;
 
 /** Never throws, and resolves within `deadlineMs` whatever the DB does. */
 export async function checkHealth(

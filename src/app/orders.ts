@@ -65,7 +65,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   );
 }
 
-export function registerOrders(app: FastifyInstance, pool: pg.Pool, region: string): void {
+/** The one pool method the routes use. */
+export type OrdersPool = Pick<pg.Pool, "query">;
+
+export function registerOrders(app: FastifyInstance, pool: OrdersPool, region: string): void {
   app.post("/orders", async (request, reply) => {
     const order = parse(NewOrder, request.body, "order");
     const header = request.headers["idempotency-key"];
