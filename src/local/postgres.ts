@@ -8,6 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -231,6 +232,8 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
       "--auth-local=trust",
       "--auth-host=scram-sha-256",
       "--no-instructions",
+      // the data directory is thrown away: skip initdb's fsync (the server itself keeps fsync on)
+      "--no-sync",
     ]);
     // small and quick: the harness runs next to other tests on a small machine
     writeFileSync(
@@ -244,7 +247,20 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
       await run(
         owner,
         "pg_basebackup",
-        ["-h", HOST, "-p", String(primary.port), "-D", replica.dataDir, "-R", "-X", "stream", "-c", "fast"],
+        [
+          "-h",
+          HOST,
+          "-p",
+          String(primary.port),
+          "-D",
+          replica.dataDir,
+          "-R",
+          "-X",
+          "stream",
+          "-c",
+          "fast",
+          "--no-sync",
+        ],
         pgEnv,
       );
       await start(replica);
@@ -303,7 +319,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     start,
     async close() {
       for (const s of [replica, primary]) if (s) await stop(s).catch(() => undefined);
-      rmSync(baseDir, { recursive: true, force: true });
+      await rm(baseDir, { recursive: true, force: true });
     },
   };
   return cluster;
