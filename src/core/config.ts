@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The deployment-config document: one JSON document that Terraform writes to SSM Parameter Store
