@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type ClientOptions, Clients } from "./clients.js";
 import { approveCommand } from "./commands/approve.js";
 import { drillCommand } from "./commands/drill.js";
+import { failbackCommand } from "./commands/failback.js";
 import { readinessCommand } from "./commands/readiness.js";
 import { rtoCommand } from "./commands/rto.js";
 import { statusCommand } from "./commands/status.js";
@@ -26,6 +27,7 @@ const COMMANDS = [
   readinessCommand,
   rtoCommand,
   drillCommand,
+  failbackCommand,
   approveCommand,
 ] as CommandDefinition<never>[];
 

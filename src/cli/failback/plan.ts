@@ -1,0 +1,132 @@
+import type { DeploymentConfig } from "../../core/config.js";
+
+/**
+ * The failback plan of DESIGN.md "After a failover", as data: printed by `--dry-run`, executed
+ * step by step otherwise. Never automatic: every destructive step asks first (or `--yes`).
+ */
+
+export type StepId =
+  | "fence"
+  | "snapshot"
+  | "reverse-replication"
+  | "restore-primary-capacity"
+  | "switchover"
+  | "unlatch"
+  | "scale-backup-down"
+  | "rebuild-backup-replica"
+  | "close-incident";
+
+export interface PlanStep {
+  id: StepId;
+  title: string;
+  /** What it does, with the ids it touches. */
+  actions: string[];
+  /** Asks for confirmation (or `--yes`) before it runs. */
+  destructive: boolean;
+  /** Local mode: what the harness plays on the local PostgreSQL and app instances. */
+  local?: string;
+}
+
+/** Names of what failback creates, derived from a timestamp so reruns and records line up. */
+export function failbackNames(config: DeploymentConfig, stamp: string) {
+  return {
+    snapshot: `${config.primary.db.instanceId}-failback-${stamp}`,
+    fencedPrimary: `${config.primary.db.instanceId}-fenced-${stamp}`,
+    retiredBackup: `${config.backup.db.instanceId}-retired-${stamp}`,
+  };
+}
+
+/** A compact UTC stamp valid in RDS identifiers: 20261126t011200. */
+export function stampOf(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").toLowerCase();
+}
+
+/** The steps, in order, for this deployment. */
+export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[] {
+  const P = config.primary;
+  const B = config.backup;
+  const n = failbackNames(config, stamp);
+  return [
+    {
+      id: "fence",
+      title: "fence the old primary",
+      actions: [`scale ${P.asg.name} in ${P.region} to 0 (no instance of P may write to the old primary)`],
+      destructive: true,
+      local: "stop P's app instance",
+    },
+    {
+      id: "snapshot",
+      title: "snapshot the old primary",
+      actions: [
+        `CreateDBSnapshot ${n.snapshot} of ${P.db.instanceId}: its writes that never reached B are the RPO loss, to reconcile from this snapshot`,
+      ],
+      destructive: false,
+      local: "stop the old primary PostgreSQL and copy its data directory",
+    },
+    {
+      id: "reverse-replication",
+      title: "rebuild replication in the reverse direction",
+      actions: [
+        `rename ${P.db.instanceId} to ${n.fencedPrimary} (kept until reconciled; delete it yourself after)`,
+        `CreateDBInstanceReadReplica ${P.db.instanceId} in ${P.region} from ${B.db.arn}, encrypted with P's key`,
+        `wait until ${P.db.instanceId} is available and replicating`,
+      ],
+      destructive: true,
+      local: "rebuild the old primary's data directory with pg_basebackup from B's PostgreSQL, streaming",
+    },
+    {
+      id: "restore-primary-capacity",
+      title: "bring P's instances back",
+      actions: [
+        `scale ${P.asg.name} to ${P.asg.desiredCapacity} (its instances serve reads from the replica until the switchover)`,
+      ],
+      destructive: false,
+      local: "start P's app instance (on P's replica)",
+    },
+    {
+      id: "switchover",
+      title: "planned switchover with zero data loss",
+      actions: [
+        "writes to B paused (maintenance: the app answers writes 503)",
+        `wait for ${P.db.instanceId}'s replica lag to reach 0`,
+        `PromoteReadReplica ${P.db.instanceId}; restore Multi-AZ and backups; wait until standalone and available, and P's targets healthy`,
+      ],
+      destructive: true,
+      local:
+        "B's PostgreSQL made read-only (default_transaction_read_only), replay caught up to B's WAL position, pg_promote() on P's",
+    },
+    {
+      id: "unlatch",
+      title: "unlatch DNS",
+      actions: [
+        `health check ${config.dns.healthCheckId}: Disabled = false, Inverted = false`,
+        `wait until ${config.dns.recordName} answers P`,
+      ],
+      destructive: true,
+    },
+    {
+      id: "scale-backup-down",
+      title: "scale B back down",
+      actions: [`scale ${B.asg.name} in ${B.region} to min 0 / max 0 / desired 0`],
+      destructive: true,
+    },
+    {
+      id: "rebuild-backup-replica",
+      title: "restore the pilot light: B's replica",
+      actions: [
+        `rename ${B.db.instanceId} to ${n.retiredBackup} (stale since the switchover; delete it yourself after)`,
+        `CreateDBInstanceReadReplica ${B.db.instanceId} in ${B.region} from ${P.db.arn}, encrypted with B's key`,
+      ],
+      destructive: true,
+      local: "rebuild B's data directory with pg_basebackup from P's PostgreSQL, streaming",
+    },
+    {
+      id: "close-incident",
+      title: "close the incident",
+      actions: [
+        `lock record of ${config.deployment}: closed, unarmed; the readiness function re-arms it once it sees P healthy`,
+      ],
+      destructive: false,
+    },
+  ];
+}
