@@ -149,6 +149,17 @@ function processTree(pid: number): number[] {
   return [pid, ...children];
 }
 
+/** Signals the postmaster and its children; a backend that exits meanwhile is skipped. */
+function signalTree(pid: number, signal: NodeJS.Signals): void {
+  for (const p of processTree(pid)) {
+    try {
+      process.kill(p, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    }
+  }
+}
+
 /**
  * Starts a primary (and a streaming replica made with pg_basebackup -R) and waits until both
  * answer. Takes a few seconds.
@@ -194,12 +205,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
   const stop = async (server: PostgresServer) => {
     const pid = postmasterPid(server.dataDir);
     if (pid === undefined) return;
-    try {
-      // a hung server cannot shut down
-      for (const p of processTree(pid)) process.kill(p, "SIGCONT");
-    } catch {
-      // already gone
-    }
+    signalTree(pid, "SIGCONT"); // a hung server cannot shut down
     await run(owner, "pg_ctl", ["stop", "-w", "-t", "60", "-m", "fast", "-D", server.dataDir]);
   };
   const query = async <T extends pg.QueryResultRow>(
@@ -308,12 +314,12 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     hang(server) {
       const pid = postmasterPid(server.dataDir);
       if (pid === undefined) throw new PostgresHarnessError(`${server.name} is not running`);
-      for (const p of processTree(pid)) process.kill(p, "SIGSTOP");
+      signalTree(pid, "SIGSTOP");
     },
     resume(server) {
       const pid = postmasterPid(server.dataDir);
       if (pid === undefined) return;
-      for (const p of processTree(pid)) process.kill(p, "SIGCONT");
+      signalTree(pid, "SIGCONT");
     },
     stop,
     start,
