@@ -329,6 +329,27 @@ describe("failover (SDK mocks modelling AWS)", () => {
   });
 
   describe("faults", () => {
+    it("fails the promote step when the replica does not exist (DBInstanceNotFound)", async () => {
+      const { config, handler, record } = setup({ model: { db: undefined } });
+      const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
+      expect((error as FailoverStepError).steps).toEqual(["promote"]);
+      expect(record().timeline?.promote?.detail).toContain("does not exist");
+    });
+
+    it("retries a throttled guard read before deciding", async () => {
+      const { config, handler } = setup();
+      route53
+        .on(GetHealthCheckStatusCommand)
+        .rejectsOnce(awsError(Route53ServiceException, "Throttling", "Rate exceeded"))
+        .resolves({
+          HealthCheckObservations: [{ Region: "us-east-1", StatusReport: { Status: "Failure: timed out" } }],
+        });
+      const [result] = await handler(alarmEvent(config));
+      expect(result?.outcome, JSON.stringify(result)).toBe("completed");
+      // the guard: throttled, then retried; the latch step looks once more
+      expect(route53.commandCalls(GetHealthCheckStatusCommand)).toHaveLength(3);
+    });
+
     it("fails the capacity step when B's group is missing, after finishing the others", async () => {
       const { config, handler, record } = setup({ model: { group: undefined } });
       const error = await handler(alarmEvent(config)).catch((e: unknown) => e);

@@ -77,7 +77,12 @@ export async function runFailover(
           drill: false,
           reason: `operator ${trigger.by ?? ""} skipped the confirmation`,
         }
-      : guardVerdict(await ports.healthCheck.describe(config.dns.healthCheckId));
+      : guardVerdict(
+          await withThrottlingRetry(() => ports.healthCheck.describe(config.dns.healthCheckId), {
+            ...DEFAULT_RETRY,
+            sleep: ports.clock.sleep,
+          }),
+        );
     if (!verdict.proceed) {
       log.warn("guard refused the failover", { code: verdict.code, reason: verdict.reason });
       metrics.addMetric("GuardRefused", "Count", 1);
