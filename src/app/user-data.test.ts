@@ -23,8 +23,8 @@ const VARIABLES = {
 
 /** templatefile's interpolation, for a template that uses no directives (checked below). */
 function render(template: string, vars: Record<string, string>): string {
-  return template.replace(/(\$?)\$\{([^}]*)\}/g, (match, escape: string, name: string) =>
-    escape ? match.slice(1) : (vars[name] ?? `<<unknown ${name}>>`),
+  return template.replace(/(\$?)\$\{([^}]*)\}/g, (match, escaped: string, name: string) =>
+    escaped ? match.slice(1) : (vars[name] ?? `<<unknown ${name}>>`),
   );
 }
 
