@@ -92,7 +92,7 @@ export function alarmSnsEvent(
   alarm: MetricAlarm,
   config: DeploymentConfig,
   subscriptionArn: string,
-  messageId = crypto.randomUUID(),
+  messageId: string = crypto.randomUUID(),
 ): unknown {
   const topicArn = config.dns.alarm.topicArn;
   const account = topicArn.split(":")[4];
