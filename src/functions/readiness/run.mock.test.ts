@@ -1,13 +1,17 @@
 // The readiness runner over fakes, and the IAM policy simulation through the real adapter with
 // aws-sdk-client-mock: the emulator does not implement SimulatePrincipalPolicy, AWS does.
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { exampleConfig } from "../../core/config.fixture.js";
 import { armRecord, type LockRecord } from "../failover/lock-record.js";
 import { memoryLockPort } from "../failover/memory-lock.js";
 import type { HealthCheckState } from "../failover/ports.js";
 import { iamPermissionsPort } from "./aws-ports.js";
+import { createReadinessHandler } from "./index.js";
 import type { ReadinessPorts } from "./ports.js";
 import { runReadiness } from "./run.js";
 
@@ -181,6 +185,35 @@ describe("readiness runner", () => {
       const { ports } = fakePorts({ simulate: iamPermissionsPort(new IAMClient({ region: "us-east-1" })) });
       const report = await runReadiness(ports, config);
       expect(report.checks.find((c) => c.name === "failover-permissions")?.verdict).toBe("pass");
+    });
+  });
+
+  describe("handler", () => {
+    it("publishes one ReadinessCheck metric per check and Ready overall", async () => {
+      // Prepare: EMF lines go to stdout
+      const emf: Array<Record<string, unknown>> = [];
+      vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+        const text = String(chunk).trim();
+        if (text.startsWith("{") && text.includes("CloudWatchMetrics")) emf.push(JSON.parse(text));
+        return true;
+      });
+      vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "false");
+      const { ports } = fakePorts();
+      const handler = createReadinessHandler({
+        loadConfig: async () => config,
+        ports: () => ports,
+        logger: new Logger({ logLevel: "SILENT" }),
+        metrics: new Metrics({ namespace: "Pilotlight", serviceName: "pilotlight-readiness" }),
+      });
+      // Act
+      const report = await handler();
+      vi.unstubAllEnvs();
+      vi.restoreAllMocks();
+      // Assess
+      expect(report.ready).toBe(true);
+      const perCheck = emf.filter((d) => "check" in d && d.ReadinessCheck === 1).map((d) => d.check);
+      expect(perCheck).toHaveLength(report.checks.length);
+      expect(emf.find((d) => "Ready" in d)).toMatchObject({ Ready: 1, service: "pilotlight-readiness" });
     });
   });
 });
