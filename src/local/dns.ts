@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-route-53";
 import type { Clients } from "../cli/clients.js";
 import type { DeploymentConfig } from "../core/config.js";
+import { HEALTHY_CHECKER_FRACTION } from "../functions/failover/guard.js";
 
 /**
  * "The DNS name" answered the way Route 53 answers a failover record pair, computed from what the
@@ -59,7 +60,7 @@ export function healthCheckHealthy(state: HealthCheckState): boolean {
 export function observedHealthy(statuses: string[]): boolean {
   if (statuses.length === 0) return false;
   const ok = statuses.filter((s) => s.startsWith("Success")).length;
-  return ok / statuses.length > 0.18;
+  return ok / statuses.length > HEALTHY_CHECKER_FRACTION;
 }
 
 /**

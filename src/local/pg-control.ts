@@ -73,7 +73,9 @@ export function postmasterPid(server: ServerRef): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process still runs (signal 0). */
+export function isRunning(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -85,10 +87,10 @@ function alive(pid: number): boolean {
 /** Fast shutdown (SIGINT to the postmaster, by its recorded pid); waits until it has exited. */
 export async function stopServer(server: ServerRef, timeoutMs = 30_000): Promise<void> {
   const pid = postmasterPid(server);
-  if (pid === undefined || !alive(pid)) return;
-  process.kill(pid, "SIGINT");
+  if (!isRunning(pid)) return;
+  process.kill(pid as number, "SIGINT");
   const deadline = Date.now() + timeoutMs;
-  while (alive(pid)) {
+  while (isRunning(pid)) {
     if (Date.now() > deadline)
       throw new PgControlError(`PostgreSQL (pid ${pid}) did not stop in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { DeploymentConfig } from "../core/config.js";
 import { normaliseDnsName } from "./dns.js";
-import { type Credentials, type ServerRef, stopServer } from "./pg-control.js";
+import { type Credentials, isRunning, type ServerRef, stopServer } from "./pg-control.js";
 import { startPostgresCluster } from "./postgres.js";
 
 /**
@@ -60,16 +60,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function saveStack(stack: LocalStack): void {
   writeFileSync(stackFile(stack.stateDir), JSON.stringify(stack, null, 2));
 }
@@ -83,7 +73,7 @@ export function loadStack(stateDir: string): LocalStack | undefined {
 
 /** Whether an app instance answers `/health` with 200 (what an ALB target health check asks). */
 export async function appHealthy(app: AppInstance, timeoutMs = 1_000): Promise<boolean> {
-  if (!alive(app.pid)) return false;
+  if (!isRunning(app.pid)) return false;
   try {
     const res = await fetch(`${app.url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
@@ -99,7 +89,7 @@ export async function appHealthy(app: AppInstance, timeoutMs = 1_000): Promise<b
  */
 export async function startApp(stack: LocalStack, side: Side): Promise<AppInstance> {
   const app = stack.apps[side];
-  if (alive(app.pid)) return app;
+  if (isRunning(app.pid)) return app;
   const log = openSync(join(stack.stateDir, `app-${side}.log`), "a");
   const config = JSON.parse(readFileSync(join(stack.stateDir, "config.json"), "utf8")) as DeploymentConfig;
   const child = spawn(process.execPath, [stack.appBundle], {
@@ -129,7 +119,7 @@ export async function startApp(stack: LocalStack, side: Side): Promise<AppInstan
     } catch {
       // not listening yet
     }
-    if (!alive(app.pid)) {
+    if (!isRunning(app.pid)) {
       throw new LocalStackError(
         `the ${side} app exited at start; see ${join(stack.stateDir, `app-${side}.log`)}`,
       );
@@ -143,11 +133,11 @@ export async function startApp(stack: LocalStack, side: Side): Promise<AppInstan
 export async function stopApp(stack: LocalStack, side: Side): Promise<void> {
   const app = stack.apps[side];
   const pid = app.pid;
-  if (alive(pid)) {
+  if (isRunning(pid)) {
     process.kill(pid as number, "SIGTERM");
     const deadline = Date.now() + 30_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (alive(pid)) process.kill(pid as number, "SIGKILL");
+    while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (isRunning(pid)) process.kill(pid as number, "SIGKILL");
   }
   delete app.pid;
   saveStack(stack);
@@ -168,7 +158,9 @@ export async function startStack(
   const existing = loadStack(stateDir);
   if (
     existing &&
-    (alive(existing.apps.primary.pid) || alive(existing.apps.backup.pid) || existsSync(existing.baseDir))
+    (isRunning(existing.apps.primary.pid) ||
+      isRunning(existing.apps.backup.pid) ||
+      existsSync(existing.baseDir))
   ) {
     throw new LocalStackError(
       `a local stack from ${stateDir} still runs; stop it first (node_modules/.bin/tsx src/local/stack-main.ts stop ${stateDir})`,
