@@ -75,6 +75,23 @@ function refuseOpenIncident(record: LockRecord | undefined): void {
   }
 }
 
+/**
+ * A drill whose failover never latched P's health check would leave P marked unhealthy (and
+ * DNS on B once B is healthy) with nobody in charge: undo the inversion and say so.
+ */
+async function restoreIfNotLatched(
+  clients: Clients,
+  config: DeploymentConfig,
+  latchedAt: number | undefined,
+  log: (m: string) => void,
+): Promise<void> {
+  if (latchedAt !== undefined) return;
+  await invertPrimaryHealthCheck(clients, config, false);
+  log(
+    `the failover did not latch P's health check: inversion undone (health check ${config.dns.healthCheckId} Inverted = false)`,
+  );
+}
+
 function comparison(
   model: RtoModel,
   m: Record<string, number | undefined>,
@@ -269,6 +286,7 @@ async function runLocalDrill(
   times.promotionStarted = promotion?.seenAt;
   times.promotionFinished = promotion?.promotedAt;
 
+  await restoreIfNotLatched(clients, config, times.latched, log);
   await sleep(Number(options.after) * 1000);
   await load.stop();
   const firstBWrite = load.records.find((r) => r.at >= t0 && r.side === "backup" && r.op === "write" && r.ok);
@@ -437,6 +455,7 @@ async function runAwsDrill(
     intervalMs: 5_000,
     onReached: (k, at) => log(`${probes[k]?.name} (+${((at - t0) / 1000).toFixed(1)}s)`),
   });
+  await restoreIfNotLatched(ctx.clients, config, times.latched, log);
   const record = await lock.read(config.deployment);
   const model = rtoModel(rtoInputsFromConfig(config));
   const expectations: Expectation[] = Object.entries(probes).map(([k, p]) => ({
