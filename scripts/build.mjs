@@ -16,15 +16,19 @@ const banner = {
 };
 
 const targets = {
+  // The functions prefer packages' ESM builds ("module"): the AWS SDK's dist-es tree-shakes,
+  // which halves the bundle and its cold init (see docs/functions.md, Benchmark).
   failover: {
     entry: "src/functions/failover/index.ts",
     out: "dist/functions/failover/index.mjs",
     zip: "dist/functions/failover.zip",
+    mainFields: ["module", "main"],
   },
   readiness: {
     entry: "src/functions/readiness/index.ts",
     out: "dist/functions/readiness/index.mjs",
     zip: "dist/functions/readiness.zip",
+    mainFields: ["module", "main"],
   },
   app: { entry: "src/app/main.ts", out: "dist/app/server.mjs", zip: "dist/app/pilotlight-app.zip" },
   cli: { entry: "src/cli/main.ts", out: "dist/cli/pilotlight.mjs" },
@@ -52,6 +56,7 @@ for (const [name, t] of Object.entries(targets)) {
     sourcemap: false,
     legalComments: "none",
     banner,
+    ...(t.mainFields ? { mainFields: t.mainFields } : {}),
     // pg tries pg-native only when asked to; never bundle it.
     external: ["pg-native"],
     define: { "process.env.PILOTLIGHT_BUILD_VERSION": JSON.stringify(pkg.version) },
