@@ -26,6 +26,7 @@ export interface MotoDeployment {
   opsQueueUrl: string;
 }
 
+/** Creates the resources in the emulator (AWS_ENDPOINT_URL) and writes the config document to SSM in B. */
 export async function createMotoDeployment(
   deployment: string,
   options: { primaryRegion?: string; backupRegion?: string; mode?: DeploymentConfig["mode"] } = {},

@@ -24,6 +24,7 @@ export const SnsEventSchema = z.object({
 
 const dimension = z.object({ name: z.string(), value: z.string() });
 
+/** The CloudWatch alarm notification JSON (SNS Message); only what the function reads is required. */
 export const AlarmNotificationSchema = z.object({
   AlarmName: z.string().min(1),
   NewStateValue: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]),

@@ -98,6 +98,7 @@ async function orMissing<T>(
   }
 }
 
+/** B's replica through RDS, and its ReplicaLag through CloudWatch in the same region. */
 export function rdsDatabasePort(
   rds: RDSClient,
   cloudWatch: CloudWatchClient,
@@ -150,6 +151,7 @@ export function rdsDatabasePort(
   };
 }
 
+/** B's auto scaling group; `scale` sets min, max and desired in one call. */
 export function autoScalingCapacityPort(autoScaling: AutoScalingClient): CapacityPort {
   return {
     async describe(name) {
@@ -185,6 +187,7 @@ export function autoScalingCapacityPort(autoScaling: AutoScalingClient): Capacit
   };
 }
 
+/** P's health check: its configuration and every checker's raw observation, read together. */
 export function route53HealthCheckPort(route53: Route53Client): HealthCheckPort {
   return {
     async describe(id) {
@@ -217,6 +220,7 @@ export function route53HealthCheckPort(route53: Route53Client): HealthCheckPort 
   };
 }
 
+/** The ops topic: one message per incident state change. */
 export function snsNotifierPort(sns: SNSClient, topicArn: string): NotifierPort {
   return {
     async publish(subject, message) {

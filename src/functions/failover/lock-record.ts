@@ -222,6 +222,7 @@ export function closeRecord(record: LockRecord, by: string, now: number): LockRe
   return { ...rest, state: "unarmed", attempts: 0, closedAt: iso(now), closedBy: by, updatedAt: iso(now) };
 }
 
+/** A step that finished (issued or skipped) is never run again for the same incident. */
 export function isFinal(entry: StepRecord | undefined): boolean {
   return entry?.outcome === "issued" || entry?.outcome === "skipped";
 }

@@ -100,6 +100,7 @@ export interface FailoverPorts {
   clock: Clock;
 }
 
+/** Real time; tests pass a clock whose sleep returns at once. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

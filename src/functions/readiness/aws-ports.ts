@@ -68,6 +68,7 @@ export function createReadinessClients(config: DeploymentConfig): ReadinessClien
 const missing = (error: unknown, codes: string[]) =>
   error instanceof AwsCallError && codes.includes(error.code);
 
+/** The launch template, the AMI alias and instance sizes, all in B. */
 export function ec2LaunchPort(ec2: EC2Client, ssm: SSMClient): LaunchPort {
   return {
     async template(id, version) {
@@ -109,6 +110,7 @@ export function ec2LaunchPort(ec2: EC2Client, ssm: SSMClient): LaunchPort {
   };
 }
 
+/** The alarm and its topic (us-east-1), and the failover function (B). */
 export function detectionPort(
   cloudWatch: CloudWatchClient,
   sns: SNSClient,
@@ -187,6 +189,7 @@ export function iamPermissionsPort(iam: IAMClient): PermissionsPort {
 /** EC2 "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", in vCPUs. */
 export const ON_DEMAND_STANDARD_QUOTA = "L-1216C47A";
 
+/** Service Quotas in B; a quota without an applied value there reads as unknown. */
 export function serviceQuotaPort(quotas: ServiceQuotasClient): QuotaPort {
   return {
     async onDemandStandardVcpus() {

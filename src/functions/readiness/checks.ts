@@ -49,6 +49,7 @@ const fail = (name: CheckName, detail: string, fix: string): CheckResult => ({
   fix,
 });
 
+/** B's replica exists and replicates from P's database (not standalone, not from elsewhere). */
 export function replicaExists(db: DatabaseState | undefined, config: DeploymentConfig): CheckResult {
   const id = config.backup.db.instanceId;
   if (!db)
@@ -75,6 +76,7 @@ export function replicaExists(db: DatabaseState | undefined, config: DeploymentC
   return pass("replica-exists", `${id} replicates from ${db.sourceId}`);
 }
 
+/** Replication is running now: a stopped or broken replica cannot take over with recent data. */
 export function replicaReplicating(db: DatabaseState | undefined): CheckResult {
   if (!db?.sourceId) return fail("replica-replicating", "no replica", "see replica-exists");
   if (db.status !== "available") {
@@ -95,6 +97,7 @@ export function replicaReplicating(db: DatabaseState | undefined): CheckResult {
   return pass("replica-replicating", `${db.id} is available and replicating`);
 }
 
+/** The last replica lag against the RPO bound. */
 export function replicaLag(lagSeconds: number | undefined, boundSeconds: number): CheckResult {
   if (lagSeconds === undefined) {
     return warn(
@@ -113,6 +116,7 @@ export function replicaLag(lagSeconds: number | undefined, boundSeconds: number)
   return pass("replica-lag", `replica lag ${lagSeconds} s (bound ${boundSeconds} s)`);
 }
 
+/** B's group exists and launches from the configured template. */
 export function backupGroup(group: GroupState | undefined, config: DeploymentConfig): CheckResult {
   const name = config.backup.asg.name;
   if (!group)
@@ -134,6 +138,7 @@ export function backupGroup(group: GroupState | undefined, config: DeploymentCon
   );
 }
 
+/** The template resolves its AMI from the configured SSM alias (a pinned AMI ages and is regional). */
 export function launchTemplate(
   template: LaunchTemplateState | undefined,
   config: DeploymentConfig,
@@ -168,6 +173,7 @@ export function launchTemplate(
   );
 }
 
+/** The AMI alias resolves in B, or no instance can launch there. */
 export function amiParameter(value: string | undefined, name: string): CheckResult {
   if (!value)
     return fail(
@@ -202,6 +208,7 @@ export function requiredFailoverPermissions(config: DeploymentConfig, groupArn?:
   ];
 }
 
+/** The failover function's role may do every step (IAM policy simulation). */
 export function failoverPermissions(
   fn: FunctionState | undefined,
   denied: Array<PermissionCheck & { decision: string }>,
@@ -224,6 +231,7 @@ export function failoverPermissions(
   return pass("failover-permissions", `${fn.roleArn} may run every failover step`);
 }
 
+/** P's health check is in its normal state: enabled, not inverted (no drill left behind), right path. */
 export function healthCheck(check: HealthCheckState | undefined, config: DeploymentConfig): CheckResult {
   const id = config.dns.healthCheckId;
   if (!check) return fail("health-check", `health check ${id} does not exist`, "run terraform apply");
@@ -259,6 +267,7 @@ export function healthCheck(check: HealthCheckState | undefined, config: Deploym
   return pass("health-check", `health check ${id} probes ${path}, enabled, not inverted`);
 }
 
+/** The alarm watches P's health check and notifies the topic the function is subscribed to. */
 export function alarm(state: AlarmState | undefined, config: DeploymentConfig): CheckResult {
   const want = config.dns.alarm;
   if (!state)
@@ -284,6 +293,7 @@ export function alarm(state: AlarmState | undefined, config: DeploymentConfig): 
   );
 }
 
+/** The failover function is subscribed to the alarm topic, or the alarm reaches nobody. */
 export function alarmSubscription(
   subscriptions: Array<{ protocol: string; endpoint: string }>,
   fn: FunctionState | undefined,
@@ -304,6 +314,7 @@ export function alarmSubscription(
   return pass("alarm-subscription", `function ${name} is subscribed to ${topic}`);
 }
 
+/** B can launch the failover capacity within its on-demand vCPU quota. */
 export function capacityQuota(
   quota: number | undefined,
   vcpus: number | undefined,
@@ -324,6 +335,7 @@ export function capacityQuota(
   return pass("capacity-quota", `failover needs ${needed} of ${quota} on-demand vCPUs`);
 }
 
+/** The failover is armed: an alarm now would act. */
 export function armed(record: LockRecord | undefined, seenHealthyNow: boolean): CheckResult {
   const state = record?.state ?? "unarmed";
   if (state === "armed") return pass("armed", `failover armed (P last seen healthy ${record?.armedAt})`);

@@ -15,6 +15,8 @@ export interface MetricsLike {
   addMetric(name: string, unit: MetricUnitName, value: number): unknown;
 }
 
+/** For callers that log elsewhere (tests, the CLI's JSON output). */
 export const silentLogger: LoggerLike = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** For callers that publish no metrics (the CLI). */
 export const noMetrics: MetricsLike = { addMetric() {} };

@@ -14,6 +14,7 @@ const THROTTLING = new Set([
   "PriorRequestNotComplete",
 ]);
 
+/** Throttling by AWS error code, or by the SDK's own classification. */
 export function isThrottling(error: unknown): boolean {
   const e = error as { $retryable?: { throttling?: boolean } } | undefined;
   return THROTTLING.has(errorCode(error)) || e?.$retryable?.throttling === true;
@@ -28,6 +29,7 @@ export interface RetryOptions {
   random?: () => number;
 }
 
+/** 5 attempts within about 3 s: well inside the function's timeout. */
 export const DEFAULT_RETRY: Omit<RetryOptions, "sleep"> = { attempts: 5, baseMs: 100, maxMs: 2_000 };
 
 /** Backoff before retry `n` (0-based): full jitter over an exponentially growing cap. */
