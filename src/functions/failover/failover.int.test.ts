@@ -2,6 +2,11 @@
 // code and fires no alarms), with the exact SNS event AWS delivers, the config from SSM, and SDK
 // clients aimed at the emulator through AWS_ENDPOINT_URL. P is marked unhealthy the way a drill
 // does (moto's checkers always report "Success"): by inverting its health check.
+
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
@@ -156,6 +161,39 @@ describe("failover (moto)", () => {
       await invertHealthCheck(h.clients, h.config);
       const [result] = await h.handler(alarmEvent(h.config));
       expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
+    });
+  });
+
+  describe("the deployed artifact (dist/functions/failover/index.mjs)", () => {
+    it("fails over from the exact SNS event with its config from PILOTLIGHT_CONFIG_PARAMETER", async () => {
+      // Prepare: the bundle Terraform zips (built by the test runner's build step, or here)
+      const root = join(import.meta.dirname, "../../..");
+      const bundle = join(root, "dist/functions/failover/index.mjs");
+      if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "failover"]);
+      const h = await harness("fo-int-bundle");
+      await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
+      await invertHealthCheck(h.clients, h.config);
+      Object.assign(process.env, {
+        PILOTLIGHT_CONFIG_PARAMETER: h.fixture.parameterName,
+        AWS_REGION: h.config.backup.region,
+        POWERTOOLS_SERVICE_NAME: "pilotlight-failover",
+        POWERTOOLS_METRICS_NAMESPACE: "Pilotlight",
+        POWERTOOLS_METRICS_DISABLED: "true",
+        POWERTOOLS_LOG_LEVEL: "SILENT",
+      });
+      const { handler } = (await import(pathToFileURL(bundle).href)) as {
+        handler: (e: unknown) => Promise<unknown[]>;
+      };
+      // Act
+      const [ok] = await handler(alarmEvent(h.config, { state: "OK" }));
+      const [alarm] = await handler(alarmEvent(h.config));
+      // Assess
+      expect(ok).toMatchObject({ outcome: "ignored" });
+      expect(alarm).toMatchObject({ outcome: "completed", record: { state: "completed", drill: true } });
+      const check = await h.clients.route53.send(
+        new GetHealthCheckCommand({ HealthCheckId: h.config.dns.healthCheckId }),
+      );
+      expect(check.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: true, Inverted: true });
     });
   });
 });
