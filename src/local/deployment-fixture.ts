@@ -142,14 +142,15 @@ export async function createDeploymentFixture(options: FixtureOptions): Promise<
       SourceDBInstanceIdentifier: primaryArn,
     }),
   );
-  const secret = (region: string) =>
-    new SecretsManagerClient({ region }).send(
-      new CreateSecretCommand({
-        Name: `pilotlight/${d}/db`,
-        SecretString: '{"username":"app","password":"x"}',
-      }),
-    );
-  const [secretP, secretB] = await Promise.all([secret(P), secret(B)]);
+  // like Terraform's database module: a secret in P replicated to B (B reads its replica)
+  const secretP = await new SecretsManagerClient({ region: P }).send(
+    new CreateSecretCommand({
+      Name: `pilotlight/${d}/db`,
+      SecretString: '{"username":"app","password":"x"}',
+      AddReplicaRegions: [{ Region: B }],
+    }),
+  );
+  const secretB = { ARN: String(secretP.ARN).replace(`:${P}:`, `:${B}:`) };
 
   const route53 = new Route53Client({ region: "us-east-1" });
   const zone = await route53.send(

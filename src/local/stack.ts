@@ -2,7 +2,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import type { DeploymentConfig } from "../core/config.js";
 import { normaliseDnsName } from "./dns.js";
 import { type Credentials, isRunning, type ServerRef, stopServer } from "./pg-control.js";
@@ -177,10 +181,17 @@ export async function startStack(
     `PostgreSQL 15 primary :${cluster.primary.port} and streaming replica :${cluster.replica.port} (${Date.now() - started} ms)`,
   );
 
+  // the secret lives in P and is replicated to B (writes to a replica are refused, as on AWS)
   const secret = JSON.stringify({ username: cluster.user, password: cluster.password, engine: "postgres" });
-  for (const side of ["primary", "backup"] as const) {
-    await new SecretsManagerClient({ region: config[side].region }).send(
-      new PutSecretValueCommand({ SecretId: config[side].secretArn, SecretString: secret }),
+  await new SecretsManagerClient({ region: config.primary.region }).send(
+    new PutSecretValueCommand({ SecretId: config.primary.secretArn, SecretString: secret }),
+  );
+  const replica = await new SecretsManagerClient({ region: config.backup.region }).send(
+    new GetSecretValueCommand({ SecretId: config.backup.secretArn }),
+  );
+  if (replica.SecretString !== secret) {
+    throw new LocalStackError(
+      `${config.backup.secretArn} did not follow ${config.primary.secretArn}: is it its replica?`,
     );
   }
   const app = async (side: Side, db: ServerRef): Promise<AppInstance> => {
