@@ -44,12 +44,13 @@ resource "aws_sqs_queue" "smoke" {
 
 resource "aws_ssm_parameter" "smoke" {
   #checkov:skip=CKV2_AWS_34:Smoke test against the emulator; the value is a queue URL, not a secret.
-  name  = "/pilotlight/smoke/queue-url"
-  type  = "String"
-  value = aws_sqs_queue.smoke.url
+  name = "/pilotlight/smoke/queue-url"
+  type = "String"
+  # insecure_value: a plain String that plans and outputs without being marked sensitive.
+  insecure_value = aws_sqs_queue.smoke.url
 }
 
 output "queue_url" {
   description = "URL of the smoke queue, read back through SSM."
-  value       = aws_ssm_parameter.smoke.value
+  value       = aws_ssm_parameter.smoke.insecure_value
 }
