@@ -7,27 +7,16 @@ locals {
   failed_over           = var.active_region == "backup"
 }
 
-data "aws_region" "primary" {
-  provider = aws.primary
-}
-
-data "aws_region" "backup" {
-  provider = aws.backup
-}
-
-data "aws_region" "us_east_1" {
-  provider = aws.us_east_1
-}
-
 # Cross-variable rules live here as preconditions (variable validations may only reference their own
-# variable before Terraform 1.9; we support 1.7).
+# variable before Terraform 1.9; we support 1.7). The regions come from the modules: a root module
+# that receives its providers cannot hold data sources of its own and still validate alone.
 resource "terraform_data" "providers_match_regions" {
-  input = [data.aws_region.primary.region, data.aws_region.backup.region, data.aws_region.us_east_1.region]
+  input = [module.network_primary.region, module.network_backup.region, module.dns.region]
 
   lifecycle {
     precondition {
-      condition     = data.aws_region.primary.region == var.regions.primary && data.aws_region.backup.region == var.regions.backup && data.aws_region.us_east_1.region == "us-east-1"
-      error_message = "The providers do not match the regions: aws.primary is in ${data.aws_region.primary.region} (regions.primary = ${var.regions.primary}), aws.backup in ${data.aws_region.backup.region} (regions.backup = ${var.regions.backup}), aws.us_east_1 in ${data.aws_region.us_east_1.region} (must be us-east-1)."
+      condition     = module.network_primary.region == var.regions.primary && module.network_backup.region == var.regions.backup && module.dns.region == "us-east-1"
+      error_message = "The providers do not match the regions: aws.primary is in ${module.network_primary.region} (regions.primary = ${var.regions.primary}), aws.backup in ${module.network_backup.region} (regions.backup = ${var.regions.backup}), aws.us_east_1 in ${module.dns.region} (must be us-east-1)."
     }
   }
 }
@@ -57,31 +46,42 @@ module "network_backup" {
 }
 
 module "database" {
-  source = "./modules/database"
-  providers = {
-    aws.primary = aws.primary
-    aws.backup  = aws.backup
-  }
+  source    = "./modules/database"
+  providers = { aws = aws.primary }
 
-  name = var.deployment
-  primary = {
-    vpc_id                = module.network_primary.vpc_id
-    subnet_ids            = module.network_primary.db_subnet_ids
-    app_security_group_id = module.app_primary.security_group_id
+  name                  = var.deployment
+  vpc_id                = module.network_primary.vpc_id
+  subnet_ids            = module.network_primary.db_subnet_ids
+  app_security_group_id = module.app_primary.security_group_id
+  secret_replica = {
+    region      = var.regions.backup
+    kms_key_arn = module.database_replica.kms_key_arn
   }
-  backup = {
-    vpc_id                = module.network_backup.vpc_id
-    subnet_ids            = module.network_backup.db_subnet_ids
-    app_security_group_id = module.app_backup.security_group_id
-  }
-  promoted                    = local.failed_over
   engine_version              = var.db_engine_version
   instance_class              = var.db_instance_class
   backup_retention_days       = var.db_backup_retention_days
   deletion_protection         = var.db_deletion_protection
-  replica_multi_az            = var.replica_multi_az
   secret_recovery_window_days = var.secret_recovery_window_days
   tags                        = local.tags
+}
+
+module "database_replica" {
+  source    = "./modules/database-replica"
+  providers = { aws = aws.backup }
+
+  name                  = var.deployment
+  source_db_arn         = module.database.db_instance_arn
+  vpc_id                = module.network_backup.vpc_id
+  subnet_ids            = module.network_backup.db_subnet_ids
+  subnet_group_name     = module.database.subnet_group_name
+  app_security_group_id = module.app_backup.security_group_id
+  promoted              = local.failed_over
+  multi_az              = var.replica_multi_az
+  engine_version        = module.database.engine_version
+  instance_class        = var.db_instance_class
+  backup_retention_days = var.db_backup_retention_days
+  deletion_protection   = var.db_deletion_protection
+  tags                  = local.tags
 }
 
 module "app_primary" {
@@ -103,11 +103,11 @@ module "app_primary" {
   app_bundle_path               = var.app_bundle_path
   artifact_bucket_force_destroy = var.artifact_bucket_force_destroy
   db = {
-    host        = module.database.primary_db_instance_address
+    host        = module.database.db_instance_address
     port        = module.database.db_port
     name        = module.database.db_name
-    secret_arn  = module.database.primary_secret_arn
-    kms_key_arn = module.database.primary_kms_key_arn
+    secret_arn  = module.database.secret_arn
+    kms_key_arn = module.database.kms_key_arn
   }
   tags = local.tags
 }
@@ -132,11 +132,11 @@ module "app_backup" {
   app_bundle_path               = var.app_bundle_path
   artifact_bucket_force_destroy = var.artifact_bucket_force_destroy
   db = {
-    host        = module.database.replica_db_instance_address
+    host        = module.database_replica.db_instance_address
     port        = module.database.db_port
     name        = module.database.db_name
-    secret_arn  = module.database.backup_secret_arn
-    kms_key_arn = module.database.backup_kms_key_arn
+    secret_arn  = module.database.secret_replica_arn
+    kms_key_arn = module.database_replica.kms_key_arn
   }
   tags = local.tags
 }
@@ -162,16 +162,14 @@ module "dns" {
     failure_threshold = var.detection.failure_threshold
   }
   alarm_evaluation_periods = var.detection.alarm_evaluation_periods
+  subscriber_function_arn  = module.failover.function_arn
   alarm_enabled            = var.cloudwatch_enabled
   tags                     = local.tags
 }
 
 module "failover" {
-  source = "./modules/failover"
-  providers = {
-    aws           = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
+  source    = "./modules/failover"
+  providers = { aws = aws.backup }
 
   name                  = var.deployment
   package_path          = var.failover_package_path
@@ -179,8 +177,8 @@ module "failover" {
   alarm_topic_arn       = module.dns.alarm_topic_arn
   alarm_arn             = module.dns.alarm_arn
   health_check_arn      = module.dns.health_check_arn
-  replica_db_arn        = module.database.replica_db_instance_arn
-  primary_db_arn        = module.database.primary_db_instance_arn
+  replica_db_arn        = module.database_replica.db_instance_arn
+  primary_db_arn        = module.database.db_instance_arn
   backup_asg_arn        = module.app_backup.autoscaling_group_arn
   ops_emails            = var.ops_emails
   log_retention_days    = var.log_retention_days
@@ -198,15 +196,15 @@ module "readiness" {
   log_retention_days    = var.log_retention_days
   log_kms_key_arn       = module.failover.ops_kms_key_arn
   targets = {
-    primary_db_arn        = module.database.primary_db_instance_arn
-    replica_db_arn        = module.database.replica_db_instance_arn
+    primary_db_arn        = module.database.db_instance_arn
+    replica_db_arn        = module.database_replica.db_instance_arn
     health_check_arn      = module.dns.health_check_arn
     alarm_arn             = module.dns.alarm_arn
     lock_table_arn        = module.failover.lock_table_arn
     failover_function_arn = module.failover.function_arn
     ops_topic_arn         = module.failover.ops_topic_arn
     ops_kms_key_arn       = module.failover.ops_kms_key_arn
-    backup_secret_arn     = module.database.backup_secret_arn
+    backup_secret_arn     = module.database.secret_replica_arn
     artifact_bucket       = module.app_backup.artifact_bucket
     artifact_key          = module.app_backup.artifact_key
     ami_parameter         = module.app_backup.ami_parameter
@@ -223,7 +221,7 @@ module "observability" {
   failover_function_name  = module.failover.function_name
   readiness_function_name = module.readiness.function_name
   failure_queue_name      = module.failover.failure_queue_name
-  replica_db_instance_id  = module.database.replica_db_instance_id
+  replica_db_instance_id  = module.database_replica.db_instance_id
   backup_asg_name         = module.app_backup.autoscaling_group_name
   replica_lag_seconds_max = var.replica_lag_seconds_max
   ops_topic_arn           = module.failover.ops_topic_arn
@@ -253,8 +251,8 @@ locals {
         targetGroupArn = module.app_primary.target_group_arn
       }
       asg            = { name = module.app_primary.autoscaling_group_name, desiredCapacity = var.primary_capacity.desired }
-      db             = { instanceId = module.database.primary_db_instance_id, arn = module.database.primary_db_instance_arn }
-      secretArn      = module.database.primary_secret_arn
+      db             = { instanceId = module.database.db_instance_id, arn = module.database.db_instance_arn }
+      secretArn      = module.database.secret_arn
       artifactBucket = module.app_primary.artifact_bucket
     }
     backup = {
@@ -272,8 +270,8 @@ locals {
       }
       launchTemplateId = module.app_backup.launch_template_id
       amiParameter     = module.app_backup.ami_parameter
-      db               = { instanceId = module.database.replica_db_instance_id, arn = module.database.replica_db_instance_arn }
-      secretArn        = module.database.backup_secret_arn
+      db               = { instanceId = module.database_replica.db_instance_id, arn = module.database_replica.db_instance_arn }
+      secretArn        = module.database.secret_replica_arn
       artifactBucket   = module.app_backup.artifact_bucket
     }
     dns = {

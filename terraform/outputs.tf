@@ -65,12 +65,12 @@ output "ops_topic_arn" {
 
 output "primary_db_instance_id" {
   description = "Identifier of the primary database."
-  value       = module.database.primary_db_instance_id
+  value       = module.database.db_instance_id
 }
 
 output "replica_db_instance_id" {
   description = "Identifier of the cross-region replica (the new primary after a failover)."
-  value       = module.database.replica_db_instance_id
+  value       = module.database_replica.db_instance_id
 }
 
 output "dashboard_name" {

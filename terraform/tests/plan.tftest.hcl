@@ -167,23 +167,23 @@ run "root_wiring" {
   }
 
   assert {
-    condition     = module.database.replica_source_db_arn == module.database.primary_db_instance_arn
+    condition     = module.database_replica.source_db_arn == module.database.db_instance_arn
     error_message = "The replica must replicate from the primary's ARN."
   }
   assert {
-    condition     = module.database.replica_kms_key_arn == module.database.backup_kms_key_arn && startswith(module.database.backup_kms_key_arn, "arn:aws:kms:eu-central-1:")
+    condition     = module.database_replica.db_kms_key_arn == module.database_replica.kms_key_arn && startswith(module.database_replica.kms_key_arn, "arn:aws:kms:eu-central-1:")
     error_message = "The replica must be encrypted with the backup region's key."
   }
   assert {
-    condition     = startswith(module.database.primary_db_instance_arn, "arn:aws:rds:eu-west-1:") && startswith(module.database.replica_db_instance_arn, "arn:aws:rds:eu-central-1:")
+    condition     = startswith(module.database.db_instance_arn, "arn:aws:rds:eu-west-1:") && startswith(module.database_replica.db_instance_arn, "arn:aws:rds:eu-central-1:")
     error_message = "The primary database must be in P and the replica in B."
   }
   assert {
-    condition     = module.database.secret_replica_regions == { "eu-central-1" = module.database.backup_kms_key_arn }
+    condition     = module.database.secret_replica_regions == { "eu-central-1" = module.database_replica.kms_key_arn }
     error_message = "The credentials secret must be replicated to B with B's key."
   }
   assert {
-    condition     = module.database.backup_secret_arn == "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
+    condition     = module.database.secret_replica_arn == "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
     error_message = "The secret replica's ARN is the primary's with B's region."
   }
   assert {
@@ -203,7 +203,7 @@ run "root_wiring" {
     error_message = "The failover function and the ops topic must live in B."
   }
   assert {
-    condition     = startswith(module.failover.alarm_subscription_arn, "arn:aws:sns:us-east-1:")
+    condition     = startswith(module.dns.alarm_subscription_arn, "arn:aws:sns:us-east-1:")
     error_message = "The function's subscription must be made in the topic's region, us-east-1."
   }
   assert {
@@ -211,7 +211,7 @@ run "root_wiring" {
     error_message = "The config document must be version 1 and name the alarm topic."
   }
   assert {
-    condition     = jsondecode(output.deployment_config).backup.db.arn == module.database.replica_db_instance_arn && jsondecode(output.deployment_config).backup.secretArn == module.database.backup_secret_arn
+    condition     = jsondecode(output.deployment_config).backup.db.arn == module.database_replica.db_instance_arn && jsondecode(output.deployment_config).backup.secretArn == module.database.secret_replica_arn
     error_message = "The config document must name the replica and the secret replica in B."
   }
   assert {
@@ -269,7 +269,7 @@ run "role_switch" {
     error_message = "After the role switch P's group must be fenced at zero."
   }
   assert {
-    condition     = module.database.replica_source_db_arn == module.database.primary_db_instance_arn
+    condition     = module.database_replica.source_db_arn == module.database.db_instance_arn
     error_message = "The role switch must not change the replica's configured source (ignored after creation)."
   }
 }
@@ -293,8 +293,13 @@ run "dns_module" {
     backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
     health_check             = { interval_seconds = 10, failure_threshold = 3 }
     alarm_evaluation_periods = 2
+    subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
   }
 
+  assert {
+    condition     = aws_sns_topic_subscription.failover.protocol == "lambda" && aws_sns_topic_subscription.failover.endpoint == var.subscriber_function_arn && aws_sns_topic_subscription.failover.topic_arn == aws_sns_topic.alarm.arn
+    error_message = "The alarm topic must deliver to the failover function in B."
+  }
   assert {
     condition     = aws_route53_record.primary.failover_routing_policy[0].type == "PRIMARY" && aws_route53_record.primary.health_check_id == aws_route53_health_check.primary.id
     error_message = "The PRIMARY record must carry the health check."
@@ -308,7 +313,7 @@ run "dns_module" {
     error_message = "The health check must string-match the /health body of P's ALB."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.primary_unhealthy[0].namespace == "AWS/Route53" && aws_cloudwatch_metric_alarm.primary_unhealthy[0].metric_name == "HealthCheckStatus" && aws_cloudwatch_metric_alarm.primary_unhealthy[0].dimensions == { HealthCheckId = aws_route53_health_check.primary.id }
+    condition     = aws_cloudwatch_metric_alarm.primary_unhealthy[0].namespace == "AWS/Route53" && aws_cloudwatch_metric_alarm.primary_unhealthy[0].metric_name == "HealthCheckStatus" && aws_cloudwatch_metric_alarm.primary_unhealthy[0].dimensions == tomap({ HealthCheckId = aws_route53_health_check.primary.id })
     error_message = "The alarm must watch HealthCheckStatus with the health check's id as dimension."
   }
   assert {
@@ -325,8 +330,7 @@ run "failover_module" {
   }
 
   providers = {
-    aws           = aws.backup
-    aws.us_east_1 = aws.us_east_1
+    aws = aws.backup
   }
 
   variables {
@@ -341,10 +345,6 @@ run "failover_module" {
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app"
   }
 
-  assert {
-    condition     = aws_sns_topic_subscription.alarm.protocol == "lambda" && aws_sns_topic_subscription.alarm.endpoint == aws_lambda_function.this.arn && aws_sns_topic_subscription.alarm.topic_arn == var.alarm_topic_arn
-    error_message = "The alarm topic must deliver to the failover function."
-  }
   assert {
     condition     = aws_lambda_permission.alarm_topic.principal == "sns.amazonaws.com" && aws_lambda_permission.alarm_topic.source_arn == var.alarm_topic_arn
     error_message = "Only the alarm topic may invoke the function."
@@ -378,7 +378,7 @@ run "failover_module" {
     error_message = "Promotion must be scoped to the replica's ARN."
   }
   assert {
-    condition     = aws_lambda_function.this.environment[0].variables == { PILOTLIGHT_CONFIG_PARAMETER = "/pilotlight/test/config", POWERTOOLS_SERVICE_NAME = "pilotlight-failover", POWERTOOLS_METRICS_NAMESPACE = "Pilotlight" }
+    condition     = aws_lambda_function.this.environment[0].variables == tomap({ PILOTLIGHT_CONFIG_PARAMETER = "/pilotlight/test/config", POWERTOOLS_SERVICE_NAME = "pilotlight-failover", POWERTOOLS_METRICS_NAMESPACE = "Pilotlight" })
     error_message = "The function's environment is the contract with the functions engineer."
   }
   assert {
@@ -881,14 +881,15 @@ run "database_rejects_engine_version" {
     source = "./modules/database"
   }
   providers = {
-    aws.primary = aws.primary
-    aws.backup  = aws.backup
+    aws = aws.primary
   }
   variables {
-    name           = "test"
-    primary        = { vpc_id = "vpc-1", subnet_ids = ["subnet-1", "subnet-2"], app_security_group_id = "sg-1" }
-    backup         = { vpc_id = "vpc-2", subnet_ids = ["subnet-3", "subnet-4"], app_security_group_id = "sg-2" }
-    engine_version = "16.4"
+    name                  = "test"
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
+    engine_version        = "16.4"
   }
   expect_failures = [var.engine_version]
 }
@@ -899,13 +900,14 @@ run "database_rejects_backup_retention_days" {
     source = "./modules/database"
   }
   providers = {
-    aws.primary = aws.primary
-    aws.backup  = aws.backup
+    aws = aws.primary
   }
   variables {
     name                  = "test"
-    primary               = { vpc_id = "vpc-1", subnet_ids = ["subnet-1", "subnet-2"], app_security_group_id = "sg-1" }
-    backup                = { vpc_id = "vpc-2", subnet_ids = ["subnet-3", "subnet-4"], app_security_group_id = "sg-2" }
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
     backup_retention_days = 0
   }
   expect_failures = [var.backup_retention_days]
@@ -917,13 +919,14 @@ run "database_rejects_secret_recovery_window_days" {
     source = "./modules/database"
   }
   providers = {
-    aws.primary = aws.primary
-    aws.backup  = aws.backup
+    aws = aws.primary
   }
   variables {
     name                        = "test"
-    primary                     = { vpc_id = "vpc-1", subnet_ids = ["subnet-1", "subnet-2"], app_security_group_id = "sg-1" }
-    backup                      = { vpc_id = "vpc-2", subnet_ids = ["subnet-3", "subnet-4"], app_security_group_id = "sg-2" }
+    vpc_id                      = "vpc-1"
+    subnet_ids                  = ["subnet-1", "subnet-2"]
+    app_security_group_id       = "sg-1"
+    secret_replica              = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
     secret_recovery_window_days = 3
   }
   expect_failures = [var.secret_recovery_window_days]
@@ -939,6 +942,7 @@ run "dns_rejects_health_check_interval" {
   }
   variables {
     name                     = "test"
+    subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
@@ -946,7 +950,7 @@ run "dns_rejects_health_check_interval" {
     alarm_evaluation_periods = 2
     health_check             = { interval_seconds = 20, failure_threshold = 3 }
   }
-  expect_failures = [var.health_check_interval]
+  expect_failures = [var.health_check]
 }
 
 run "dns_rejects_health_check_threshold" {
@@ -959,6 +963,7 @@ run "dns_rejects_health_check_threshold" {
   }
   variables {
     name                     = "test"
+    subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
@@ -966,7 +971,7 @@ run "dns_rejects_health_check_threshold" {
     alarm_evaluation_periods = 2
     health_check             = { interval_seconds = 10, failure_threshold = 0 }
   }
-  expect_failures = [var.health_check_threshold]
+  expect_failures = [var.health_check]
 }
 
 run "dns_rejects_alarm_evaluation_periods" {
@@ -979,6 +984,7 @@ run "dns_rejects_alarm_evaluation_periods" {
   }
   variables {
     name                     = "test"
+    subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
@@ -995,8 +1001,7 @@ run "failover_rejects_ops_emails" {
     source = "./modules/failover"
   }
   providers = {
-    aws           = aws.backup
-    aws.us_east_1 = aws.us_east_1
+    aws = aws.backup
   }
   variables {
     name                  = "test"
@@ -1019,8 +1024,7 @@ run "failover_rejects_log_retention_days" {
     source = "./modules/failover"
   }
   providers = {
-    aws           = aws.backup
-    aws.us_east_1 = aws.us_east_1
+    aws = aws.backup
   }
   variables {
     name                  = "test"
@@ -1054,4 +1058,23 @@ run "readiness_rejects_schedule_expression" {
     schedule_expression   = "every 5 minutes"
   }
   expect_failures = [var.schedule_expression]
+}
+
+run "database_replica_rejects_source_db_arn" {
+  command = plan
+  module {
+    source = "./modules/database-replica"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                  = "test"
+    source_db_arn         = "test-primary"
+    vpc_id                = "vpc-2"
+    subnet_ids            = ["subnet-3", "subnet-4"]
+    subnet_group_name     = "test-db"
+    app_security_group_id = "sg-2"
+  }
+  expect_failures = [var.source_db_arn]
 }

@@ -3,30 +3,28 @@ variable "name" {
   type        = string
 }
 
-variable "primary" {
-  description = "The primary region's network: VPC, DB subnets, and the app security group the database admits."
+variable "vpc_id" {
+  description = "ID of the primary region's VPC."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "The primary region's DB subnets (2 or more availability zones)."
+  type        = list(string)
+}
+
+variable "app_security_group_id" {
+  description = "Security group of the app instances, the only clients the database admits."
+  type        = string
+}
+
+variable "secret_replica" {
+  description = "Where the credentials secret is replicated: the backup region and its KMS key (database-replica's key)."
   type = object({
-    vpc_id                = string
-    subnet_ids            = list(string)
-    app_security_group_id = string
+    region      = string
+    kms_key_arn = string
   })
 }
-
-variable "backup" {
-  description = "The backup region's network: VPC, DB subnets, and the app security group the replica admits."
-  type = object({
-    vpc_id                = string
-    subnet_ids            = list(string)
-    app_security_group_id = string
-  })
-}
-
-variable "promoted" {
-  description = "Role switch after a failover: true once the backup's replica has been promoted. Makes the promoted database Multi-AZ and keeps a final snapshot on deletion; never touches its replication source (see docs/terraform.md)."
-  type        = bool
-  default     = false
-}
-
 variable "engine_version" {
   description = "PostgreSQL major version (the parameter group family follows it)."
   type        = string
@@ -89,12 +87,6 @@ variable "deletion_protection" {
   description = "Protect both database instances from deletion."
   type        = bool
   default     = true
-}
-
-variable "replica_multi_az" {
-  description = "Run the standby replica Multi-AZ before any failover (doubles its cost; after the role switch the promoted database is Multi-AZ anyway)."
-  type        = bool
-  default     = false
 }
 
 variable "secret_recovery_window_days" {

@@ -2,9 +2,8 @@ terraform {
   required_version = ">= 1.7"
   required_providers {
     aws = {
-      source                = "hashicorp/aws"
-      version               = ">= 6.0, < 7.0"
-      configuration_aliases = [aws.primary, aws.backup]
+      source  = "hashicorp/aws"
+      version = ">= 6.0, < 7.0"
     }
   }
 }

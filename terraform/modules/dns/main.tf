@@ -143,3 +143,10 @@ resource "aws_cloudwatch_metric_alarm" "primary_unhealthy" {
   ok_actions         = [aws_sns_topic.alarm.arn]
   tags               = var.tags
 }
+
+# Cross-region delivery: the topic here (us-east-1) to the failover function in the backup region.
+resource "aws_sns_topic_subscription" "failover" {
+  topic_arn = aws_sns_topic.alarm.arn
+  protocol  = "lambda"
+  endpoint  = var.subscriber_function_arn
+}

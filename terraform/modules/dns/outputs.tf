@@ -37,3 +37,13 @@ output "ttl_seconds" {
   description = "TTL clients see: Route 53 serves alias records to an ALB with a fixed 60 s TTL."
   value       = 60
 }
+
+output "alarm_subscription_arn" {
+  description = "ARN of the failover function's subscription to the alarm topic."
+  value       = aws_sns_topic_subscription.failover.arn
+}
+
+output "region" {
+  description = "The region this module's provider manages."
+  value       = data.aws_region.current.region
+}

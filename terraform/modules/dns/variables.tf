@@ -60,6 +60,11 @@ variable "alarm_evaluation_periods" {
   }
 }
 
+variable "subscriber_function_arn" {
+  description = "ARN of the failover function (in the backup region) subscribed to the alarm topic. The subscription is made here, in the topic's region; the function's module grants SNS the invoke permission."
+  type        = string
+}
+
 variable "alarm_enabled" {
   description = "Create the CloudWatch alarm. Always true on AWS; local mode sets false because the emulator does not serve the protocol this provider's CloudWatch client speaks (the local harness creates the same alarm with the SDK)."
   type        = bool

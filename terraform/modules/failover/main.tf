@@ -266,7 +266,8 @@ resource "aws_lambda_function_event_invoke_config" "this" {
   }
 }
 
-# --- the cross-region trigger: the topic in us-east-1 delivers to the function here ---
+# --- the cross-region trigger: the topic in us-east-1 delivers to the function here. The
+# subscription itself is made in the topic's region (module dns); this is the function's side. ---
 
 resource "aws_lambda_permission" "alarm_topic" {
   statement_id  = "AlarmTopicInvokes"
@@ -274,14 +275,4 @@ resource "aws_lambda_permission" "alarm_topic" {
   function_name = aws_lambda_function.this.function_name
   principal     = "sns.amazonaws.com"
   source_arn    = var.alarm_topic_arn
-}
-
-resource "aws_sns_topic_subscription" "alarm" {
-  provider = aws.us_east_1
-
-  topic_arn = var.alarm_topic_arn
-  protocol  = "lambda"
-  endpoint  = aws_lambda_function.this.arn
-
-  depends_on = [aws_lambda_permission.alarm_topic]
 }

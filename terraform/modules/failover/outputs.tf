@@ -42,8 +42,3 @@ output "ops_kms_key_arn" {
   description = "ARN of the key that encrypts the lock table, ops topic, failure queue and function logs."
   value       = aws_kms_key.ops.arn
 }
-
-output "alarm_subscription_arn" {
-  description = "ARN of the cross-region subscription of the function to the alarm topic."
-  value       = aws_sns_topic_subscription.alarm.arn
-}

@@ -14,7 +14,7 @@ variable "config_parameter_name" {
 }
 
 variable "alarm_topic_arn" {
-  description = "ARN of the SNS topic in us-east-1 that the primary-health alarm notifies; the function subscribes to it."
+  description = "ARN of the SNS topic in us-east-1 that the primary-health alarm notifies; only it may invoke the function."
   type        = string
 }
 

@@ -27,3 +27,8 @@ output "availability_zones" {
   description = "The availability zones the subnets span."
   value       = local.azs
 }
+
+output "region" {
+  description = "The region this module's provider manages."
+  value       = data.aws_region.current.region
+}

@@ -58,7 +58,7 @@ locals {
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = var.enabled ? local.alarms : {}
+  for_each = { for k, v in local.alarms : k => v if var.enabled }
 
   alarm_name          = "${var.name}-${each.key}"
   alarm_description   = "${var.name}: ${each.value.description}"

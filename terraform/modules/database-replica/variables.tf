@@ -1,0 +1,92 @@
+variable "name" {
+  description = "Name prefix of every resource (the deployment name)."
+  type        = string
+}
+
+variable "source_db_arn" {
+  description = "ARN of the primary database in the other region (a cross-region replica is created from the ARN)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:db:.+$", var.source_db_arn))
+    error_message = "source_db_arn must be an RDS instance ARN (arn:aws:rds:<region>:<account>:db:<id>): a cross-region replica needs the ARN, not the identifier."
+  }
+}
+
+variable "vpc_id" {
+  description = "ID of the backup region's VPC."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "The backup region's DB subnets."
+  type        = list(string)
+}
+
+variable "subnet_group_name" {
+  description = "Name of the DB subnet group: the primary's subnet group name."
+  type        = string
+}
+
+variable "app_security_group_id" {
+  description = "Security group of the backup region's app instances, the only clients the replica admits."
+  type        = string
+}
+
+variable "promoted" {
+  description = "Role switch after a failover: true once this replica has been promoted. Makes it Multi-AZ and keeps a final snapshot on deletion; never touches its replication source (docs/terraform.md)."
+  type        = bool
+  default     = false
+}
+
+variable "multi_az" {
+  description = "Run the standby replica Multi-AZ before any failover (doubles its cost)."
+  type        = bool
+  default     = false
+}
+
+variable "engine_version" {
+  description = "PostgreSQL major version (the parameter group family follows it)."
+  type        = string
+  default     = "16"
+
+  validation {
+    condition     = can(regex("^1[3-9]$", var.engine_version))
+    error_message = "engine_version must be a PostgreSQL major version from 13 to 19, such as 16."
+  }
+}
+
+variable "instance_class" {
+  description = "Instance class of the replica (it becomes the primary: keep it equal to the primary's)."
+  type        = string
+  default     = "db.t4g.medium"
+}
+
+variable "port" {
+  description = "PostgreSQL port."
+  type        = number
+  default     = 5432
+}
+
+variable "backup_retention_days" {
+  description = "Automated backup retention of the replica (so that a promoted replica has backups at once), days."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.backup_retention_days >= 1 && var.backup_retention_days <= 35
+    error_message = "backup_retention_days must be 1 to 35: a read replica needs automated backups on its source."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Protect the replica from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
