@@ -55,33 +55,39 @@ module "database" {
   app_security_group_id = module.app_primary.security_group_id
   secret_replica = {
     region      = var.regions.backup
-    kms_key_arn = module.database_replica.kms_key_arn
+    kms_key_arn = var.secret_replica_customer_managed_key ? module.database_replica.kms_key_arn : null
   }
-  engine_version              = var.db_engine_version
-  instance_class              = var.db_instance_class
-  backup_retention_days       = var.db_backup_retention_days
-  deletion_protection         = var.db_deletion_protection
-  secret_recovery_window_days = var.secret_recovery_window_days
-  tags                        = local.tags
+  parameters                   = var.db_parameters
+  performance_insights_enabled = var.db_performance_insights_enabled
+  max_allocated_storage        = var.db_max_allocated_storage
+  engine_version               = var.db_engine_version
+  instance_class               = var.db_instance_class
+  backup_retention_days        = var.db_backup_retention_days
+  deletion_protection          = var.db_deletion_protection
+  secret_recovery_window_days  = var.secret_recovery_window_days
+  tags                         = local.tags
 }
 
 module "database_replica" {
   source    = "./modules/database-replica"
   providers = { aws = aws.backup }
 
-  name                  = var.deployment
-  source_db_arn         = module.database.db_instance_arn
-  vpc_id                = module.network_backup.vpc_id
-  subnet_ids            = module.network_backup.db_subnet_ids
-  subnet_group_name     = module.database.subnet_group_name
-  app_security_group_id = module.app_backup.security_group_id
-  promoted              = local.failed_over
-  multi_az              = var.replica_multi_az
-  engine_version        = module.database.engine_version
-  instance_class        = var.db_instance_class
-  backup_retention_days = var.db_backup_retention_days
-  deletion_protection   = var.db_deletion_protection
-  tags                  = local.tags
+  name                         = var.deployment
+  source_db_arn                = module.database.db_instance_arn
+  vpc_id                       = module.network_backup.vpc_id
+  subnet_ids                   = module.network_backup.db_subnet_ids
+  subnet_group_name            = module.database.subnet_group_name
+  app_security_group_id        = module.app_backup.security_group_id
+  promoted                     = local.failed_over
+  multi_az                     = var.replica_multi_az
+  engine_version               = module.database.engine_version
+  max_allocated_storage        = module.database.max_allocated_storage
+  parameters                   = var.db_parameters
+  performance_insights_enabled = var.db_performance_insights_enabled
+  instance_class               = var.db_instance_class
+  backup_retention_days        = var.db_backup_retention_days
+  deletion_protection          = var.db_deletion_protection
+  tags                         = local.tags
 }
 
 module "app_primary" {

@@ -215,6 +215,34 @@ variable "db_engine_version" {
   default     = "16"
 }
 
+variable "db_max_allocated_storage" {
+  description = "Upper bound of storage autoscaling of both databases, GiB."
+  type        = number
+  default     = 100
+}
+
+variable "db_parameters" {
+  description = "PostgreSQL parameters of both regions' parameter groups (TLS only and DDL / slow-query logging by default)."
+  type        = map(string)
+  default = {
+    "rds.force_ssl"              = "1"
+    "log_statement"              = "ddl"
+    "log_min_duration_statement" = "1000"
+  }
+}
+
+variable "db_performance_insights_enabled" {
+  description = "Performance Insights on both databases, encrypted with each region's key."
+  type        = bool
+  default     = true
+}
+
+variable "secret_replica_customer_managed_key" {
+  description = "Encrypt the credentials secret's replica in B with B's customer managed key (false: the AWS-managed aws/secretsmanager key of B)."
+  type        = bool
+  default     = true
+}
+
 variable "db_backup_retention_days" {
   description = "Automated backup retention, days (1 to 35)."
   type        = number

@@ -23,6 +23,10 @@ provider "aws" {
   # perpetual diff (DESIGN.md "Local mode").
   skip_requesting_account_id = false
   s3_use_path_style          = true
+  # S3 bucket tags go through S3 Control with the account id as a host prefix
+  # (123456789012.127.0.0.1), which does not resolve; through the emulator as a proxy they reach it
+  # (moto routes /v20180820/ to S3 Control). Plain loopback requests are never proxied.
+  http_proxy = var.endpoint
 
   endpoints {
     autoscaling    = var.endpoint
@@ -58,6 +62,10 @@ provider "aws" {
   # perpetual diff (DESIGN.md "Local mode").
   skip_requesting_account_id = false
   s3_use_path_style          = true
+  # S3 bucket tags go through S3 Control with the account id as a host prefix
+  # (123456789012.127.0.0.1), which does not resolve; through the emulator as a proxy they reach it
+  # (moto routes /v20180820/ to S3 Control). Plain loopback requests are never proxied.
+  http_proxy = var.endpoint
 
   endpoints {
     autoscaling    = var.endpoint
@@ -93,6 +101,10 @@ provider "aws" {
   # perpetual diff (DESIGN.md "Local mode").
   skip_requesting_account_id = false
   s3_use_path_style          = true
+  # S3 bucket tags go through S3 Control with the account id as a host prefix
+  # (123456789012.127.0.0.1), which does not resolve; through the emulator as a proxy they reach it
+  # (moto routes /v20180820/ to S3 Control). Plain loopback requests are never proxied.
+  http_proxy = var.endpoint
 
   endpoints {
     autoscaling    = var.endpoint
@@ -151,6 +163,15 @@ module "pilotlight" {
   # primary-health alarm with the AWS SDK for JavaScript (query protocol) under the name that the
   # config document carries.
   cloudwatch_enabled = false
+
+  # Emulator fidelity (moto 5.2.5), each a perpetual diff otherwise: DescribeDBParameters omits
+  # Source (the provider then keeps no parameter), Performance Insights is not stored, a secret
+  # replica's KmsKeyId is ignored (it reports aws/secretsmanager), and a cross-region replica
+  # reports the primary's MultiAZ.
+  db_parameters                       = {}
+  db_performance_insights_enabled     = false
+  secret_replica_customer_managed_key = false
+  replica_multi_az                    = true
 
   # Disposable local resources.
   db_deletion_protection        = false

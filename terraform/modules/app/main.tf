@@ -27,7 +27,8 @@ locals {
 resource "aws_s3_bucket" "artifacts" {
   bucket_prefix = "${var.name}-artifacts-"
   force_destroy = var.artifact_bucket_force_destroy
-  tags          = var.tags
+  # Untagged: the provider reads bucket tags through S3 Control, where the emulator does not see
+  # the tags it stored (a perpetual diff). The name carries the deployment.
   #checkov:skip=CKV_AWS_144:Deliberately no cross-region replication: each region gets its own upload so the backup never depends on the primary.
   #checkov:skip=CKV_AWS_18:Access logs of a bucket read only by the deployment's own instances add cost without audit value; CloudTrail data events cover it where required.
   #checkov:skip=CKV2_AWS_62:Nothing reacts to new bundles; event notifications would have no consumer.
@@ -117,6 +118,12 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
   from_port                    = var.app_port
   to_port                      = var.app_port
   referenced_security_group_id = aws_security_group.app.id
+
+  lifecycle {
+    # The emulator drops the description of a rule that references a group (a perpetual diff
+    # there); a description is cosmetic, so later edits of it are not worth that diff.
+    ignore_changes = [description]
+  }
 }
 
 resource "aws_security_group" "app" {
@@ -133,6 +140,12 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
   from_port                    = var.app_port
   to_port                      = var.app_port
   referenced_security_group_id = aws_security_group.alb.id
+
+  lifecycle {
+    # The emulator drops the description of a rule that references a group (a perpetual diff
+    # there); a description is cosmetic, so later edits of it are not worth that diff.
+    ignore_changes = [description]
+  }
 }
 
 resource "aws_vpc_security_group_egress_rule" "app_https" {
@@ -296,7 +309,8 @@ resource "aws_launch_template" "this" {
   user_data              = base64encode(local.user_data)
   vpc_security_group_ids = [aws_security_group.app.id]
   update_default_version = true
-  tags                   = var.tags
+  # No tags on the template itself: the emulator echoes them back as a launch-template tag
+  # specification (a perpetual diff); instances and volumes are tagged below.
 
   iam_instance_profile {
     arn = aws_iam_instance_profile.instance.arn

@@ -62,6 +62,12 @@ variable "instance_class" {
   default     = "db.t4g.medium"
 }
 
+variable "max_allocated_storage" {
+  description = "Upper bound of the replica's storage autoscaling, GiB (the primary's: the replica must grow with it)."
+  type        = number
+  default     = 100
+}
+
 variable "port" {
   description = "PostgreSQL port."
   type        = number
@@ -81,6 +87,22 @@ variable "backup_retention_days" {
 
 variable "deletion_protection" {
   description = "Protect the replica from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "parameters" {
+  description = "PostgreSQL parameters of the parameter group (TLS only and query logging by default; the replica needs the same)."
+  type        = map(string)
+  default = {
+    "rds.force_ssl"              = "1"
+    "log_statement"              = "ddl"
+    "log_min_duration_statement" = "1000"
+  }
+}
+
+variable "performance_insights_enabled" {
+  description = "Enable Performance Insights, encrypted with this module's key."
   type        = bool
   default     = true
 }

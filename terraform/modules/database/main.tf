@@ -6,12 +6,6 @@ locals {
   # moto looks a cross-region replica's subnet group up in the source region, and AWS allows the
   # same name in both regions: database-replica uses the same name (DESIGN.md "Local mode").
   subnet_group_name = "${var.name}-db"
-  # Query logging and TLS-only connections (database-replica sets the same: it becomes the primary).
-  parameters = {
-    "rds.force_ssl"              = "1"
-    "log_statement"              = "ddl"
-    "log_min_duration_statement" = "1000"
-  }
 }
 
 resource "aws_kms_key" "this" {
@@ -97,6 +91,12 @@ resource "aws_vpc_security_group_ingress_rule" "app" {
   from_port                    = var.port
   to_port                      = var.port
   referenced_security_group_id = var.app_security_group_id
+
+  lifecycle {
+    # The emulator drops the description of a rule that references a group (a perpetual diff
+    # there); a description is cosmetic, so later edits of it are not worth that diff.
+    ignore_changes = [description]
+  }
 }
 
 resource "aws_db_parameter_group" "this" {
@@ -106,7 +106,7 @@ resource "aws_db_parameter_group" "this" {
   tags        = var.tags
 
   dynamic "parameter" {
-    for_each = local.parameters
+    for_each = var.parameters
     content {
       name  = parameter.key
       value = parameter.value
@@ -145,8 +145,8 @@ resource "aws_db_instance" "this" {
   auto_minor_version_upgrade          = true
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
-  performance_insights_enabled        = true
-  performance_insights_kms_key_id     = aws_kms_key.this.arn
+  performance_insights_enabled        = var.performance_insights_enabled
+  performance_insights_kms_key_id     = var.performance_insights_enabled ? aws_kms_key.this.arn : null
   tags                                = var.tags
   #checkov:skip=CKV_AWS_118:Enhanced monitoring needs a monitoring role and costs per instance; Performance Insights and the exported logs cover this deployment's needs.
   #checkov:skip=CKV2_AWS_8:Backups are RDS automated backups (backup_retention_days) plus the standby replica; an AWS Backup plan is the organisation's choice.

@@ -48,6 +48,11 @@ output "engine_version" {
   value       = var.engine_version
 }
 
+output "max_allocated_storage" {
+  description = "Upper bound of storage autoscaling, GiB (the replica follows it)."
+  value       = var.max_allocated_storage
+}
+
 output "subnet_group_name" {
   description = "Name of the DB subnet group; the replica's group in the backup region has the same name."
   value       = aws_db_subnet_group.this.name

@@ -19,10 +19,10 @@ variable "app_security_group_id" {
 }
 
 variable "secret_replica" {
-  description = "Where the credentials secret is replicated: the backup region and its KMS key (database-replica's key)."
+  description = "Where the credentials secret is replicated: the backup region and its KMS key (database-replica's key; null: the AWS-managed aws/secretsmanager key of that region)."
   type = object({
     region      = string
-    kms_key_arn = string
+    kms_key_arn = optional(string)
   })
 }
 variable "engine_version" {
@@ -98,6 +98,22 @@ variable "secret_recovery_window_days" {
     condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
     error_message = "secret_recovery_window_days must be 0 or 7 to 30."
   }
+}
+
+variable "parameters" {
+  description = "PostgreSQL parameters of the parameter group (TLS only and query logging by default; the replica needs the same)."
+  type        = map(string)
+  default = {
+    "rds.force_ssl"              = "1"
+    "log_statement"              = "ddl"
+    "log_min_duration_statement" = "1000"
+  }
+}
+
+variable "performance_insights_enabled" {
+  description = "Enable Performance Insights, encrypted with this module's key."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

@@ -11,7 +11,7 @@
 import json
 import sys
 
-REPLICA = "module.pilotlight.module.database.aws_db_instance.replica"
+REPLICA = "module.pilotlight.module.database_replica.aws_db_instance.replica"
 PRIMARY_ASG = "module.pilotlight.module.app_primary.aws_autoscaling_group.managed[0]"
 BACKUP_ASG = "module.pilotlight.module.app_backup.aws_autoscaling_group.external[0]"
 HEALTH_CHECK = "module.pilotlight.module.dns.aws_route53_health_check.primary"

@@ -25,7 +25,7 @@ def main(src, promoted_path, failed_over_path):
     with open(src) as f:
         state = json.load(f)
 
-    replica = instance(state, "module.pilotlight.module.database", "aws_db_instance", "replica")
+    replica = instance(state, "module.pilotlight.module.database_replica", "aws_db_instance", "replica")
     if not replica["replicate_source_db"]:
         raise SystemExit("states.py: the applied replica has no source; expected the primary's ARN")
     replica["replicate_source_db"] = ""
