@@ -61,15 +61,19 @@ export async function invertPrimaryHealthCheck(
     .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: inverted }));
 }
 
-/** Sets the alarm to ALARM, as CloudWatch would after the evaluation periods; returns it as stored. */
+/**
+ * Sets the alarm's state as CloudWatch would after its evaluation periods (ALARM when P fails, OK
+ * once P is healthy again); returns the alarm as stored.
+ */
 export async function setAlarm(
   clients: Clients,
   config: DeploymentConfig,
   reason: string,
+  state: "ALARM" | "OK" = "ALARM",
 ): Promise<MetricAlarm> {
   const cw = clients.cloudWatch(config.dns.alarm.region);
   await cw.send(
-    new SetAlarmStateCommand({ AlarmName: config.dns.alarm.name, StateValue: "ALARM", StateReason: reason }),
+    new SetAlarmStateCommand({ AlarmName: config.dns.alarm.name, StateValue: state, StateReason: reason }),
   );
   const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [config.dns.alarm.name] }));
   const alarm = out.MetricAlarms?.[0];

@@ -4,7 +4,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateDBInstanceReadReplicaCommand,
   CreateDBSnapshotCommand,
@@ -20,9 +20,10 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { dynamoDbLockPort } from "../../functions/failover/aws-ports.js";
 import { closeIncident } from "../../functions/failover/incident.js";
 import { resolveDnsName } from "../../local/dns.js";
-import { resolveLocal } from "../../local/harness.js";
+import { resolveLocal, setAlarm } from "../../local/harness.js";
 import { type AckedWrite, loadStats, startLoad, verifyLedger } from "../../local/load.js";
 import {
+  inRecovery,
   promoteServer,
   rebuildAsReplica,
   replicationLagBytes,
@@ -308,6 +309,10 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
               DBInstanceIdentifier: P.db.instanceId,
               SourceDBInstanceIdentifier: B.db.arn,
               DBInstanceClass: fenced?.DBInstanceClass,
+              // a cross-region replica needs a parameter group of its own region: the one it replaces
+              ...(fenced?.DBParameterGroups?.[0]?.DBParameterGroupName
+                ? { DBParameterGroupName: fenced.DBParameterGroups[0].DBParameterGroupName }
+                : {}),
               ...(fenced?.KmsKeyId ? { KmsKeyId: fenced.KmsKeyId } : {}),
               ...(fenced?.DBSubnetGroup?.DBSubnetGroupName
                 ? { DBSubnetGroupName: fenced.DBSubnetGroup.DBSubnetGroupName }
@@ -324,7 +329,7 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
           async () =>
             (await describeDb(clients, P.region, P.db.instanceId))?.DBInstanceStatus === "available",
         );
-        if (local) {
+        if (local && !(await inRecovery(local.creds, local.db.primary).catch(() => false))) {
           await rebuildAsReplica(local.creds, local.db.primary, local.db.backup);
           detail += "; local: P's PostgreSQL rebuilt as a streaming replica of B's";
         }
@@ -425,9 +430,19 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
             : await resolveDnsName(clients, config);
           return a.role === "PRIMARY" && (!local || a.reason === "primary healthy") ? a : undefined;
         });
+        // the alarm returns to OK once P is healthy: the next failure is a new ALARM transition
+        if (local)
+          await setAlarm(clients, config, "P healthy again after failback (played by the harness)", "OK");
+        const alarm = await wait(`alarm ${config.dns.alarm.name} back to OK`, async () => {
+          const out = await clients
+            .cloudWatch(config.dns.alarm.region)
+            .send(new DescribeAlarmsCommand({ AlarmNames: [config.dns.alarm.name] }));
+          const a = out.MetricAlarms?.[0];
+          return a === undefined || a.StateValue === "OK" ? (a?.StateValue ?? "missing") : undefined;
+        });
         return {
           outcome: "done",
-          detail: `Disabled ${hc.HealthCheck?.HealthCheckConfig?.Disabled}, Inverted ${hc.HealthCheck?.HealthCheckConfig?.Inverted}; DNS answers ${answer.target}`,
+          detail: `Disabled ${hc.HealthCheck?.HealthCheckConfig?.Disabled}, Inverted ${hc.HealthCheck?.HealthCheckConfig?.Inverted}; DNS answers ${answer.target}; alarm ${alarm}`,
         };
       });
 
@@ -461,6 +476,10 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
               DBInstanceIdentifier: B.db.instanceId,
               SourceDBInstanceIdentifier: P.db.arn,
               DBInstanceClass: retired?.DBInstanceClass,
+              // a cross-region replica needs a parameter group of its own region: the one it replaces
+              ...(retired?.DBParameterGroups?.[0]?.DBParameterGroupName
+                ? { DBParameterGroupName: retired.DBParameterGroups[0].DBParameterGroupName }
+                : {}),
               ...(retired?.KmsKeyId ? { KmsKeyId: retired.KmsKeyId } : {}),
               ...(retired?.DBSubnetGroup?.DBSubnetGroupName
                 ? { DBSubnetGroupName: retired.DBSubnetGroup.DBSubnetGroupName }

@@ -100,9 +100,10 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       title: "unlatch DNS",
       actions: [
         `health check ${config.dns.healthCheckId}: Disabled = false, Inverted = false`,
-        `wait until ${config.dns.recordName} answers P`,
+        `wait until ${config.dns.recordName} answers P, and the alarm ${config.dns.alarm.name} is OK again`,
       ],
       destructive: true,
+      local: "the harness sets the alarm to OK (the emulator does not evaluate it)",
     },
     {
       id: "scale-backup-down",
