@@ -583,6 +583,7 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
       notes: [
         passed ? "P serves again; B is a pilot light again." : "UNMET EXPECTATIONS: see above",
         `kept for reconciliation: snapshot ${names.snapshot}, instances ${names.fencedPrimary} and ${names.retiredBackup}; delete them once reconciled`,
+        `Terraform: both DB instances were replaced (its state names them by resource id): terraform state rm, then terraform import <module>.module.database.aws_db_instance.this ${P.db.instanceId} and <module>.module.database_replica.aws_db_instance.replica ${B.db.instanceId}`,
       ],
     });
     return passed ? ExitCode.ok : ExitCode.failed;
