@@ -568,7 +568,20 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
     for (const e of expectations) log(`${e.ok ? "ok  " : "FAIL"} ${e.name}: ${e.detail}`);
     const passed = expectations.every((e) => e.ok);
     writeOutput(ctx.io, ctx.format, {
-      data: { checks, steps: results, expectations, load: loadSummary, passed },
+      data: {
+        checks,
+        steps: results,
+        expectations,
+        load: loadSummary,
+        passed,
+        kept: {
+          snapshot: { region: P.region, id: names.snapshot },
+          instances: [
+            { region: P.region, id: names.fencedPrimary },
+            { region: B.region, id: names.retiredBackup },
+          ],
+        },
+      },
       tables: [
         {
           title: `failback of ${config.deployment}`,
