@@ -290,7 +290,7 @@ async function runLocalDrill(
   await sleep(Number(options.after) * 1000);
   await load.stop();
   const firstBWrite = load.records.find((r) => r.at >= t0 && r.side === "backup" && r.op === "write" && r.ok);
-  times.firstWriteB = firstBWrite?.at;
+  times.firstWriteB = firstBWrite ? firstBWrite.at + firstBWrite.ms : undefined;
   log(`load stopped: ${load.records.length} requests, ${load.ledger.length} writes acknowledged`);
 
   const before = load.ledger.filter((w) => w.at < t0);
