@@ -181,47 +181,62 @@ export async function startStack(
     `PostgreSQL 15 primary :${cluster.primary.port} and streaming replica :${cluster.replica.port} (${Date.now() - started} ms)`,
   );
 
-  // the secret lives in P and is replicated to B (writes to a replica are refused, as on AWS)
-  const secret = JSON.stringify({ username: cluster.user, password: cluster.password, engine: "postgres" });
-  await new SecretsManagerClient({ region: config.primary.region }).send(
-    new PutSecretValueCommand({ SecretId: config.primary.secretArn, SecretString: secret }),
-  );
-  const replica = await new SecretsManagerClient({ region: config.backup.region }).send(
-    new GetSecretValueCommand({ SecretId: config.backup.secretArn }),
-  );
-  if (replica.SecretString !== secret) {
-    throw new LocalStackError(
-      `${config.backup.secretArn} did not follow ${config.primary.secretArn}: is it its replica?`,
+  // nothing may outlive a failed start: stop what started (by pid) and remove the databases
+  let stack: LocalStack | undefined;
+  try {
+    // the secret lives in P and is replicated to B (writes to a replica are refused, as on AWS)
+    const secret = JSON.stringify({ username: cluster.user, password: cluster.password, engine: "postgres" });
+    await new SecretsManagerClient({ region: config.primary.region }).send(
+      new PutSecretValueCommand({ SecretId: config.primary.secretArn, SecretString: secret }),
     );
-  }
-  const app = async (side: Side, db: ServerRef): Promise<AppInstance> => {
-    const port = await freePort();
-    return {
-      side,
-      region: config[side].region,
-      albDnsName: normaliseDnsName(config[side].alb.dnsName),
-      port,
-      url: `http://127.0.0.1:${port}`,
-      db,
+    const replica = await new SecretsManagerClient({ region: config.backup.region }).send(
+      new GetSecretValueCommand({ SecretId: config.backup.secretArn }),
+    );
+    if (replica.SecretString !== secret) {
+      throw new LocalStackError(
+        `${config.backup.secretArn} did not follow ${config.primary.secretArn}: is it its replica?`,
+      );
+    }
+    const app = async (side: Side, db: ServerRef): Promise<AppInstance> => {
+      const port = await freePort();
+      return {
+        side,
+        region: config[side].region,
+        albDnsName: normaliseDnsName(config[side].alb.dnsName),
+        port,
+        url: `http://127.0.0.1:${port}`,
+        db,
+      };
     };
-  };
-  const db = {
-    primary: { port: cluster.primary.port, dataDir: cluster.primary.dataDir },
-    backup: { port: cluster.replica.port, dataDir: cluster.replica.dataDir },
-  };
-  const stack: LocalStack = {
-    stateDir,
-    deployment: config.deployment,
-    creds: { host: cluster.host, user: cluster.user, password: cluster.password, socketDir: cluster.baseDir },
-    database: cluster.database,
-    baseDir: cluster.baseDir,
-    db,
-    apps: { primary: await app("primary", db.primary), backup: await app("backup", db.backup) },
-    appBundle: resolve(appBundle),
-  };
-  saveStack(stack);
-  await Promise.all([startApp(stack, "primary"), startApp(stack, "backup")]);
-  saveStack(stack);
+    const db = {
+      primary: { port: cluster.primary.port, dataDir: cluster.primary.dataDir },
+      backup: { port: cluster.replica.port, dataDir: cluster.replica.dataDir },
+    };
+    stack = {
+      stateDir,
+      deployment: config.deployment,
+      creds: {
+        host: cluster.host,
+        user: cluster.user,
+        password: cluster.password,
+        socketDir: cluster.baseDir,
+      },
+      database: cluster.database,
+      baseDir: cluster.baseDir,
+      db,
+      apps: { primary: await app("primary", db.primary), backup: await app("backup", db.backup) },
+      appBundle: resolve(appBundle),
+    };
+    saveStack(stack);
+    await Promise.all([startApp(stack, "primary"), startApp(stack, "backup")]);
+    saveStack(stack);
+  } catch (err) {
+    if (stack)
+      await Promise.all([stopApp(stack, "primary"), stopApp(stack, "backup")]).catch(() => undefined);
+    rmSync(stackFile(stateDir), { force: true });
+    await cluster.close();
+    throw err;
+  }
   log(
     `app instances: P ${stack.apps.primary.url} (pid ${stack.apps.primary.pid}), B ${stack.apps.backup.url} (pid ${stack.apps.backup.pid})`,
   );
