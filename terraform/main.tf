@@ -209,6 +209,8 @@ module "readiness" {
     lock_table_arn        = module.failover.lock_table_arn
     failover_function_arn = module.failover.function_arn
     ops_topic_arn         = module.failover.ops_topic_arn
+    alarm_topic_arn       = module.dns.alarm_topic_arn
+    failover_role_arn     = module.failover.role_arn
     ops_kms_key_arn       = module.failover.ops_kms_key_arn
     backup_secret_arn     = module.database.secret_replica_arn
     artifact_bucket       = module.app_backup.artifact_bucket

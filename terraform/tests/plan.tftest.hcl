@@ -415,6 +415,8 @@ run "readiness_module" {
       lock_table_arn        = "arn:aws:dynamodb:eu-central-1:123456789012:table/test-failover-lock"
       failover_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
       ops_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:test-ops"
+      alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:test-primary-health"
+      failover_role_arn     = "arn:aws:iam::123456789012:role/test-failover"
       ops_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
       backup_secret_arn     = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
       artifact_bucket       = "test-backup-artifacts-2"
@@ -437,7 +439,7 @@ run "readiness_module" {
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [
-        for a in s.Action : can(regex(":(Describe|Get|List|PutMetricData|PutTrace|PutTelemetry|Publish|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a))
+        for a in s.Action : can(regex(":(Describe|Get|List|Simulate|PutMetricData|PutTrace|PutTelemetry|Publish|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a))
       ]
     ]))
     error_message = "The readiness role must be read-only (plus metrics, logs and notifications)."
@@ -1054,7 +1056,7 @@ run "readiness_rejects_schedule_expression" {
     package_path          = "tests/fixtures/placeholder.zip"
     config_parameter_name = "/pilotlight/test/config"
     log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/2"
-    targets               = { primary_db_arn = "a", replica_db_arn = "a", health_check_arn = "a", alarm_arn = "a", lock_table_arn = "a", failover_function_arn = "a", ops_topic_arn = "a", ops_kms_key_arn = "a", backup_secret_arn = "a", artifact_bucket = "a", artifact_key = "a", ami_parameter = "/a" }
+    targets               = { primary_db_arn = "a", replica_db_arn = "a", health_check_arn = "a", alarm_arn = "a", lock_table_arn = "a", failover_function_arn = "a", ops_topic_arn = "a", alarm_topic_arn = "a", failover_role_arn = "a", ops_kms_key_arn = "a", backup_secret_arn = "a", artifact_bucket = "a", artifact_key = "a", ami_parameter = "/a" }
     schedule_expression   = "every 5 minutes"
   }
   expect_failures = [var.schedule_expression]

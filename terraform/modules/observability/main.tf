@@ -12,6 +12,7 @@ locals {
       statistic   = "Sum"
       threshold   = 0
       periods     = 1
+      comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
     }
     failover-failed = {
@@ -22,6 +23,7 @@ locals {
       statistic   = "Maximum"
       threshold   = 0
       periods     = 1
+      comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
     }
     replica-lag = {
@@ -32,6 +34,7 @@ locals {
       statistic   = "Maximum"
       threshold   = var.replica_lag_seconds_max
       periods     = 5
+      comparison  = "GreaterThanThreshold"
       missing     = "missing"
     }
     readiness-failed = {
@@ -39,9 +42,10 @@ locals {
       namespace   = "Pilotlight"
       metric      = var.readiness_metric.name
       dimensions  = var.readiness_metric.dimensions
-      statistic   = "Maximum"
-      threshold   = 0
+      statistic   = "Minimum"
+      threshold   = 1
       periods     = 2
+      comparison  = "LessThanThreshold"
       missing     = "breaching"
     }
     readiness-errors = {
@@ -52,6 +56,7 @@ locals {
       statistic   = "Sum"
       threshold   = 0
       periods     = 2
+      comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
     }
   }
@@ -68,7 +73,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   statistic           = each.value.statistic
   period              = 60
   evaluation_periods  = each.value.periods
-  comparison_operator = "GreaterThanThreshold"
+  comparison_operator = each.value.comparison
   threshold           = each.value.threshold
   treat_missing_data  = each.value.missing
   alarm_actions       = [var.ops_topic_arn]

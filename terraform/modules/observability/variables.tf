@@ -40,9 +40,9 @@ variable "replica_lag_seconds_max" {
 }
 
 variable "readiness_metric" {
-  description = "The metric the readiness function publishes: count of failed checks per run (namespace Pilotlight, Powertools' service dimension)."
+  description = "The metric the readiness function publishes each run: 1 when the backup can take over, 0 when not (namespace Pilotlight, Powertools' service dimension). The alarm fires below 1 or when it is missing."
   type = object({
-    name       = optional(string, "ReadinessChecksFailed")
+    name       = optional(string, "Ready")
     dimensions = optional(map(string), { service = "pilotlight-readiness" })
   })
   default = {}

@@ -88,6 +88,24 @@ resource "aws_iam_role_policy" "this" {
         Resource = [local.t.failover_function_arn]
       },
       {
+        Sid      = "AlarmTopicSubscriptions"
+        Effect   = "Allow"
+        Action   = ["sns:ListSubscriptionsByTopic"]
+        Resource = [local.t.alarm_topic_arn]
+      },
+      {
+        Sid      = "FailoverRolePermissions"
+        Effect   = "Allow"
+        Action   = ["iam:SimulatePrincipalPolicy"]
+        Resource = [local.t.failover_role_arn]
+      },
+      {
+        Sid      = "InstanceQuota"
+        Effect   = "Allow"
+        Action   = ["servicequotas:GetServiceQuota"]
+        Resource = ["arn:${local.partition}:servicequotas:${local.region}:${local.account_id}:ec2/*"]
+      },
+      {
         Sid      = "Notify"
         Effect   = "Allow"
         Action   = ["sns:Publish"]
@@ -127,6 +145,7 @@ resource "aws_iam_role_policy" "this" {
           "autoscaling:DescribeAutoScalingGroups",
           "autoscaling:DescribeWarmPool",
           "ec2:DescribeLaunchTemplateVersions",
+          "ec2:DescribeInstanceTypes",
           "elasticloadbalancing:DescribeTargetHealth",
           "elasticloadbalancing:DescribeLoadBalancers",
           "cloudwatch:GetMetricData",

@@ -25,7 +25,7 @@ variable "schedule_expression" {
 }
 
 variable "targets" {
-  description = "What the readiness check may read: ARNs of the databases, the health check, the alarm, the lock table, the failover function, the ops topic and key, the backup's secret and artifact bucket, and the AMI parameter name."
+  description = "What the readiness check may read: ARNs of the databases, the health check, the alarm, the lock table, the failover function and its role, the ops topic and key, the alarm topic, the backup's secret and artifact bucket, and the AMI parameter name."
   type = object({
     primary_db_arn        = string
     replica_db_arn        = string
@@ -34,6 +34,8 @@ variable "targets" {
     lock_table_arn        = string
     failover_function_arn = string
     ops_topic_arn         = string
+    alarm_topic_arn       = string
+    failover_role_arn     = string
     ops_kms_key_arn       = string
     backup_secret_arn     = string
     artifact_bucket       = string
