@@ -4,7 +4,8 @@ import type { DeploymentConfig } from "./config.js";
  * The recovery-time model of DESIGN.md:
  *   RTO = detect + decide + max(promote, capacity) + dns
  * computed for the best, typical and worst case. Terraform computes the same worst case in
- * terraform/rto.tf to refuse a configuration over target; test/rto-terraform.test.ts keeps the two equal.
+ * terraform/rto.tf to refuse a configuration over target; scripts/check-deployment.ts keeps the two
+ * equal (it compares Terraform's rto_model output with this model after the local apply).
  */
 
 export type Case = "best" | "typical" | "worst";
