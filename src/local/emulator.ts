@@ -79,6 +79,9 @@ export async function startEmulator(stateDir: string, timeoutMs = 30_000): Promi
   const child = spawn(motoPython(), [SERVER_SCRIPT, String(port)], {
     detached: true,
     stdio: ["ignore", log, log],
+    // The app module attaches AWS-managed policies (AmazonSSMManagedInstanceCore); moto serves
+    // them only when asked.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
   });
   child.unref();
   if (child.pid === undefined) throw new EmulatorError(`could not start moto; see ${logFile}`);
