@@ -4,6 +4,7 @@ import { join } from "node:path";
 import {
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
+  DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
   PromoteReadReplicaCommand,
   RDSClient,
@@ -84,5 +85,40 @@ describe("moto RDS patch (src/local/moto_server.py)", () => {
     expect(source.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
     // The SDK surfaces the AWS error code InvalidDBInstanceState as InvalidDBInstanceStateFault.
     await expect(second).rejects.toMatchObject({ name: "InvalidDBInstanceStateFault" });
+  });
+
+  it("lets a source forget a deleted cross-region replica", async () => {
+    // Prepare
+    const primaryRds = new RDSClient({ region: "eu-west-1" });
+    const backupRds = new RDSClient({ region: "eu-central-1" });
+    const id = `delete-${Date.now()}`;
+    const primary = await primaryRds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: `${id}-primary`,
+        DBInstanceClass: "db.t4g.micro",
+        Engine: "postgres",
+        MasterUsername: "app",
+        MasterUserPassword: "local-only-password",
+        AllocatedStorage: 20,
+      }),
+    );
+    await backupRds.send(
+      new CreateDBInstanceReadReplicaCommand({
+        DBInstanceIdentifier: `${id}-replica`,
+        SourceDBInstanceIdentifier: primary.DBInstance?.DBInstanceArn,
+        DBInstanceClass: "db.t4g.micro",
+      }),
+    );
+
+    // Act
+    await backupRds.send(
+      new DeleteDBInstanceCommand({ DBInstanceIdentifier: `${id}-replica`, SkipFinalSnapshot: true }),
+    );
+    const source = await primaryRds.send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: `${id}-primary` }),
+    );
+
+    // Assess
+    expect(source.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
   });
 });

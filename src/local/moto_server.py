@@ -3,7 +3,9 @@
 moto 5.2.5 half-models PromoteReadReplica: the replica keeps naming its source and a second
 promotion succeeds. This patch does what AWS documents: the promoted instance drops the
 source link (and the source drops it from its replica list), and promoting an instance that is
-not a replica answers InvalidDBInstanceState. Tested in src/local/emulator.int.test.ts.
+not a replica answers InvalidDBInstanceState. It also lets a source forget a cross-region
+replica, which moto lists by ARN but removes by identifier (deleting one raised ValueError).
+Tested in src/local/emulator.int.test.ts.
 
 Usage: python moto_server.py PORT
 """
@@ -13,7 +15,7 @@ import threading
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
-from moto.rds.models import RDSBackend
+from moto.rds.models import DBInstance, RDSBackend
 
 
 def promote_read_replica(self, db_kwargs):
@@ -23,17 +25,21 @@ def promote_read_replica(self, db_kwargs):
         raise DBInstanceNotFoundError(db_id)
     if not database.is_replica:
         raise RDSClientError("InvalidDBInstanceState", f"DB Instance {db_id} is not a read replica.")
-    source = self.find_db_from_id(database.source_db_instance_identifier)
-    for ref in (database.db_instance_arn, database.db_instance_identifier):
-        if ref in source.replicas:
-            source.replicas.remove(ref)
+    self.find_db_from_id(database.source_db_instance_identifier).remove_replica(database)
     database.is_replica = False
     database.source_db_instance_identifier = None
     database.update(**db_kwargs)
     return database
 
 
+def remove_replica(self, replica):
+    for ref in (replica.db_instance_arn, replica.db_instance_identifier):
+        if ref in self.replicas:
+            self.replicas.remove(ref)
+
+
 RDSBackend.promote_read_replica = promote_read_replica
+DBInstance.remove_replica = remove_replica
 
 if __name__ == "__main__":
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
