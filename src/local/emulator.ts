@@ -34,7 +34,8 @@ export function motoPython(): string {
   return python;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on loopback (the emulator, the local PostgreSQL servers and apps use them). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -96,7 +97,9 @@ export async function startEmulator(stateDir: string, timeoutMs = 30_000): Promi
   return emulator;
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process still runs (signal 0); how every local-mode stop finds its own pids. */
+export function isRunning(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { promisify } from "node:util";
 import pg from "pg";
+import { isRunning } from "./emulator.js";
 
 /**
  * Operations on a PostgreSQL server that src/local/postgres.ts started, from another process:
@@ -71,17 +72,6 @@ export function postmasterPid(server: ServerRef): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** Whether a process still runs (signal 0). */
-export function isRunning(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Fast shutdown (SIGINT to the postmaster, by its recorded pid); waits until it has exited. */

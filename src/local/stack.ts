@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import {
   GetSecretValueCommand,
@@ -9,7 +8,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import type { DeploymentConfig } from "../core/config.js";
 import { normaliseDnsName } from "./dns.js";
-import { type Credentials, isRunning, type ServerRef, stopServer } from "./pg-control.js";
+import { freePort, isRunning } from "./emulator.js";
+import { type Credentials, type ServerRef, stopServer } from "./pg-control.js";
 import { startPostgresCluster } from "./postgres.js";
 
 /**
@@ -51,18 +51,6 @@ export class LocalStackError extends Error {
 }
 
 const stackFile = (stateDir: string) => join(stateDir, "stack.json");
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (typeof a === "object" && a ? res(a.port) : rej(new Error("no port"))));
-    });
-  });
-}
 
 export function saveStack(stack: LocalStack): void {
   writeFileSync(stackFile(stack.stateDir), JSON.stringify(stack, null, 2));
