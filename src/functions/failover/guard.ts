@@ -70,7 +70,7 @@ export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict 
   }
   const healthy = check.observations.filter((o) => o.healthy).length;
   const summary = `${healthy} of ${total} Route 53 checkers report P healthy`;
-  if (healthy / total > HEALTHY_CHECKER_FRACTION) {
+  if (checkersSeeHealthy(check.observations)) {
     return {
       proceed: false,
       code: "healthy",
@@ -84,6 +84,11 @@ export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict 
 export function seenHealthy(check: HealthCheckState | undefined): boolean {
   if (check === undefined || check.disabled || check.inverted || check.observations.length === 0)
     return false;
-  const healthy = check.observations.filter((o) => o.healthy).length;
-  return healthy / check.observations.length > HEALTHY_CHECKER_FRACTION;
+  return checkersSeeHealthy(check.observations);
+}
+
+/** Route 53's own rule over raw checker observations: healthy when more than 18% say so. */
+function checkersSeeHealthy(observations: HealthCheckState["observations"]): boolean {
+  const healthy = observations.filter((o) => o.healthy).length;
+  return healthy / observations.length > HEALTHY_CHECKER_FRACTION;
 }
