@@ -352,7 +352,7 @@ run "failover_module" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
-      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["cloudwatch:PutMetricData", "autoscaling:DescribeAutoScalingGroups", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
+      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["cloudwatch:PutMetricData", "autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
     ])
     error_message = "Every failover statement must name resource ARNs, except actions AWS cannot scope."
   }
@@ -439,10 +439,19 @@ run "readiness_module" {
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [
-        for a in s.Action : can(regex(":(Describe|Get|List|Simulate|PutMetricData|PutTrace|PutTelemetry|Publish|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a))
+        for a in s.Action : can(regex(":(Describe|Get|List|Simulate|PutMetricData|PutTrace|PutTelemetry|Publish|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a)) || a == "dynamodb:PutItem"
       ]
     ]))
-    error_message = "The readiness role must be read-only (plus metrics, logs and notifications)."
+    error_message = "The readiness role must be read-only (plus metrics, logs, notifications and the armed marker)."
+  }
+  assert {
+    # runReadiness arms the failover (armDeployment: a conditional PutItem of the armed marker); a
+    # role without it is silently never armed on AWS, so no automatic failover ever runs.
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      s.Resource == [var.targets.lock_table_arn] && contains(s.Action, "dynamodb:PutItem") && contains(s.Action, "dynamodb:GetItem")
+    ])
+    error_message = "The readiness role must be allowed to arm the failover: dynamodb:PutItem (and GetItem) on the lock table."
   }
   assert {
     condition     = aws_lambda_function.this.environment[0].variables.POWERTOOLS_SERVICE_NAME == "pilotlight-readiness" && aws_lambda_function.this.environment[0].variables.PILOTLIGHT_CONFIG_PARAMETER == "/pilotlight/test/config"

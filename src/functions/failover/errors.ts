@@ -1,3 +1,4 @@
+import { failoverGrants } from "../../core/permissions/index.js";
 import type { StepName } from "./lock-record.js";
 
 /**
@@ -53,11 +54,10 @@ export function errorCode(error: unknown): string {
 /** What to do about a failed step, by AWS error code. */
 export function fixFor(step: StepName, code: string): string {
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
-    const action = {
-      promote: "rds:PromoteReadReplica and rds:DescribeDBInstances",
-      capacity: "autoscaling:UpdateAutoScalingGroup and autoscaling:DescribeAutoScalingGroups",
-      latch: "route53:UpdateHealthCheck and route53:GetHealthCheck",
-    }[step];
+    const action = failoverGrants
+      .filter((g) => g.step === step)
+      .flatMap((g) => g.actions)
+      .join(" and ");
     return `grant ${action} to the failover function's role (terraform/modules/failover), then run pilotlight approve to resume`;
   }
   return "the async retry resumes the unfinished steps; after the retries run pilotlight approve to resume by hand";

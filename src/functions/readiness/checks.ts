@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from "../../core/config.js";
 import { configParameterName } from "../../core/config-source.js";
+import { failoverGrants } from "../../core/permissions/index.js";
 import type { LockRecord } from "../failover/lock-record.js";
 import type { DatabaseState, GroupState, HealthCheckState } from "../failover/ports.js";
 import type { AlarmState, FunctionState, LaunchTemplateState, PermissionCheck } from "./ports.js";
@@ -184,28 +185,30 @@ export function amiParameter(value: string | undefined, name: string): CheckResu
   return pass("ami-parameter", `${name} resolves to ${value}`);
 }
 
-/** What the failover function must be allowed to do, on which resource. */
+/**
+ * What the failover function must be allowed to do, on which resource: every grant of its
+ * permissions source that an SDK call of the function uses (the others are the runtime's).
+ */
 export function requiredFailoverPermissions(config: DeploymentConfig, groupArn?: string): PermissionCheck[] {
   const [, partition, , , account] = config.failover.opsTopicArn.split(":");
   const b = config.backup.region;
-  const healthCheck = `arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`;
-  const table = `arn:${partition}:dynamodb:${b}:${account}:table/${config.failover.lockTableName}`;
-  const parameter = `arn:${partition}:ssm:${b}:${account}:parameter${configParameterName(config.deployment)}`;
-  return [
-    { action: "rds:DescribeDBInstances", resource: config.backup.db.arn },
-    { action: "rds:PromoteReadReplica", resource: config.backup.db.arn },
-    { action: "autoscaling:DescribeAutoScalingGroups", resource: "*" },
-    { action: "autoscaling:UpdateAutoScalingGroup", resource: groupArn ?? "*" },
-    { action: "route53:GetHealthCheck", resource: healthCheck },
-    { action: "route53:GetHealthCheckStatus", resource: healthCheck },
-    { action: "route53:UpdateHealthCheck", resource: healthCheck },
-    { action: "dynamodb:GetItem", resource: table },
-    { action: "dynamodb:PutItem", resource: table },
-    { action: "dynamodb:UpdateItem", resource: table },
-    { action: "sns:Publish", resource: config.failover.opsTopicArn },
-    { action: "ssm:GetParameter", resource: parameter },
-    { action: "cloudwatch:GetMetricStatistics", resource: "*" },
-  ];
+  const arns: Record<string, string> = {
+    config_parameter: `arn:${partition}:ssm:${b}:${account}:parameter${configParameterName(config.deployment)}`,
+    lock_table: `arn:${partition}:dynamodb:${b}:${account}:table/${config.failover.lockTableName}`,
+    ops_topic: config.failover.opsTopicArn,
+    replica_db: config.backup.db.arn,
+    backup_asg: groupArn ?? "*",
+    health_check: `arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`,
+    "*": "*",
+  };
+  return failoverGrants
+    .filter((g) => g.why === undefined && g.condition === undefined)
+    .flatMap((g) => {
+      const resource = arns[g.resource];
+      if (resource === undefined)
+        throw new Error(`failover grant ${g.sid} names unknown resource ${g.resource}`);
+      return g.actions.map((action) => ({ action, resource }));
+    });
 }
 
 /** The failover function's role may do every step (IAM policy simulation). */

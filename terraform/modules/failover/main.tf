@@ -128,96 +128,35 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
-# Every statement names its resources, except the few actions AWS does not scope (Describe* of
-# Auto Scaling and ELB, X-Ray, PutMetricData: the latter limited to the Pilotlight namespace).
+# One list of the function's permissions (src/core/permissions/failover.json), shared with the
+# readiness check of this role and the function's error hints. Every statement names its
+# resources, except the few actions AWS does not scope (Describe* of Auto Scaling, X-Ray,
+# GetMetricStatistics, PutMetricData: the latter limited to the Pilotlight namespace).
+locals {
+  permissions = jsondecode(file("${path.module}/../../../src/core/permissions/failover.json"))
+  permission_resources = {
+    log_group        = ["${local.log_group_arn}:*"]
+    config_parameter = [local.parameter_arn]
+    lock_table       = [aws_dynamodb_table.lock.arn]
+    ops_key          = [aws_kms_key.ops.arn]
+    ops_topic        = [aws_sns_topic.ops.arn]
+    failure_queue    = [aws_sqs_queue.failures.arn]
+    replica_db       = [var.replica_db_arn]
+    backup_asg       = [var.backup_asg_arn]
+    health_check     = [var.health_check_arn]
+    "*"              = ["*"]
+  }
+}
+
 resource "aws_iam_role_policy" "this" {
   name = "failover"
   role = aws_iam_role.this.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "Logs"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = ["${local.log_group_arn}:*"]
-      },
-      {
-        Sid      = "ReadConfig"
-        Effect   = "Allow"
-        Action   = ["ssm:GetParameter"]
-        Resource = [local.parameter_arn]
-      },
-      {
-        Sid      = "Lock"
-        Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-        Resource = [aws_dynamodb_table.lock.arn]
-      },
-      {
-        Sid      = "OpsKey"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = [aws_kms_key.ops.arn]
-      },
-      {
-        Sid      = "Notify"
-        Effect   = "Allow"
-        Action   = ["sns:Publish"]
-        Resource = [aws_sns_topic.ops.arn]
-      },
-      {
-        Sid      = "FailureDestination"
-        Effect   = "Allow"
-        Action   = ["sqs:SendMessage"]
-        Resource = [aws_sqs_queue.failures.arn]
-      },
-      {
-        Sid      = "PromoteReplica"
-        Effect   = "Allow"
-        Action   = ["rds:PromoteReadReplica", "rds:DescribeDBInstances"]
-        Resource = [var.replica_db_arn]
-      },
-      {
-        Sid      = "DescribePrimary"
-        Effect   = "Allow"
-        Action   = ["rds:DescribeDBInstances"]
-        Resource = [var.primary_db_arn]
-      },
-      {
-        Sid      = "ScaleBackup"
-        Effect   = "Allow"
-        Action   = ["autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity"]
-        Resource = [var.backup_asg_arn]
-      },
-      {
-        Sid      = "ConfirmAndLatchHealthCheck"
-        Effect   = "Allow"
-        Action   = ["route53:GetHealthCheck", "route53:GetHealthCheckStatus", "route53:UpdateHealthCheck"]
-        Resource = [var.health_check_arn]
-      },
-      {
-        Sid      = "ReadAlarm"
-        Effect   = "Allow"
-        Action   = ["cloudwatch:DescribeAlarms"]
-        Resource = [var.alarm_arn]
-      },
-      {
-        Sid      = "Metrics"
-        Effect   = "Allow"
-        Action   = ["cloudwatch:PutMetricData"]
-        Resource = ["*"]
-        Condition = {
-          StringEquals = { "cloudwatch:namespace" = "Pilotlight" }
-        }
-      },
-      {
-        Sid      = "UnscopedDescribe"
-        Effect   = "Allow"
-        Action   = ["autoscaling:DescribeAutoScalingGroups", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-        Resource = ["*"]
-      },
-    ]
+    Statement = [for s in local.permissions.statements : merge(
+      { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = local.permission_resources[s.resource] },
+      can(s.condition) ? { Condition = s.condition } : {},
+    )]
   })
 }
 

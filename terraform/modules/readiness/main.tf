@@ -76,9 +76,11 @@ resource "aws_iam_role_policy" "this" {
         Resource = [local.t.alarm_arn]
       },
       {
+        # PutItem: readiness arms the failover (the armed marker, a conditional write) once P is
+        # seen healthy; without it nothing is ever armed on AWS. DescribeTable: nothing calls it.
         Sid      = "Lock"
         Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:DescribeTable"]
+        Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]
         Resource = [local.t.lock_table_arn]
       },
       {
