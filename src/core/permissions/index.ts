@@ -1,7 +1,9 @@
-import failover from "./failover.json" with { type: "json" };
+// The JSON lives in the module so the module stays self-contained (Terraform and OpenTofu read only
+// files inside a module source).
+import failover from "../../../terraform/modules/failover/permissions.json" with { type: "json" };
 
 /**
- * One grant of a program's role, as src/core/permissions/<program>.json lists it: Terraform builds
+ * One grant of a program's role, as terraform/modules/<program>/permissions.json lists it: Terraform builds
  * the role policy from the same file (jsondecode), so the code and the policy cannot drift apart.
  */
 export interface Grant {

@@ -128,12 +128,12 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
-# One list of the function's permissions (src/core/permissions/failover.json), shared with the
+# One list of the function's permissions (permissions.json, beside this file), shared with the
 # readiness check of this role and the function's error hints. Every statement names its
 # resources, except the few actions AWS does not scope (Describe* of Auto Scaling, X-Ray,
 # GetMetricStatistics, PutMetricData: the latter limited to the Pilotlight namespace).
 locals {
-  permissions = jsondecode(file("${path.module}/../../../src/core/permissions/failover.json"))
+  permissions = jsondecode(file("${path.module}/permissions.json"))
   permission_resources = {
     log_group        = ["${local.log_group_arn}:*"]
     config_parameter = [local.parameter_arn]
