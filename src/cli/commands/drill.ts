@@ -25,6 +25,7 @@ import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/st
 import type { Clients } from "../clients.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
+import { drillEvidence } from "../drill/evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "../drill/milestones.js";
 import {
   type DrillReport,
@@ -386,7 +387,10 @@ async function runLocalDrill(
   );
 
   const report: DrillReport = {
-    deployment: config.deployment,
+    ...drillEvidence(
+      config,
+      "P lost: P's app stopped and P's Route 53 health check inverted; the failover ran end to end against the local emulator",
+    ),
     mode: "local",
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date().toISOString(),
@@ -473,7 +477,10 @@ async function runAwsDrill(
   });
   const recovery = times.dns === undefined ? undefined : (times.dns - t0) / 1000;
   const report: DrillReport = {
-    deployment: config.deployment,
+    ...drillEvidence(
+      config,
+      "P declared down: P's Route 53 health check inverted; the alarm, the failover function, RDS, Auto Scaling and Route 53 ran on AWS",
+    ),
     mode: "aws",
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date().toISOString(),
@@ -546,7 +553,7 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
       data: report,
       tables: [
         {
-          title: `drill ${report.deployment} (${report.mode}): recovery ${report.recoverySeconds?.toFixed(1) ?? "not reached"} s; model typical ${report.model.cases.typical.total} s, worst ${report.model.cases.worst.total} s`,
+          title: `drill ${report.subject.deployment} (${report.mode}): recovery ${report.recoverySeconds?.toFixed(1) ?? "not reached"} s; model typical ${report.model.cases.typical.total} s, worst ${report.model.cases.worst.total} s`,
           head: ["milestone", "since failure", "observed by"],
           rows: report.milestones.map((m) => [
             m.name,

@@ -1,11 +1,14 @@
 import type { RtoModel } from "../../core/rto.js";
 import type { LockRecord } from "../../functions/failover/lock-record.js";
 import type { LoadStats } from "../../local/load.js";
+import { type DrillEvidence, objectiveVerdicts, timelineGantt } from "./evidence.js";
 
 /**
- * A drill report: the timeline of milestones, the measured recovery time against the model, what
- * users saw (requests failed during the switch, acknowledged writes readable after it), and each
- * expectation with its verdict. Written as JSON (for tools) and Markdown (for the post-mortem).
+ * A drill report: who ran it on what (the evidence block), the timeline of milestones, the measured
+ * recovery time and data loss against the objectives and the model, what users saw (requests
+ * failed during the switch, acknowledged writes readable after it), and each expectation with its
+ * verdict. Written as JSON (for tools; `schemaVersion` names its shape) and Markdown (for the
+ * audit file and the post-mortem).
  */
 
 export interface Milestone {
@@ -32,8 +35,7 @@ export interface TermComparison {
   note: string;
 }
 
-export interface DrillReport {
-  deployment: string;
+export interface DrillReport extends DrillEvidence {
   mode: "local" | "aws";
   startedAt: string;
   finishedAt: string;
@@ -71,13 +73,28 @@ function statsLine(st: LoadStats): string {
 /** The report as Markdown, for people (docs/drills/ holds an example). */
 export function renderMarkdown(r: DrillReport): string {
   const lines: string[] = [];
-  lines.push(`# Drill report: ${r.deployment} (${r.mode})`, "");
+  const e = r.subject;
+  lines.push(`# Drill report: ${e.deployment} (${r.mode})`, "");
+  lines.push(`- report schema version ${r.schemaVersion}`);
+  lines.push(
+    `- ran by ${r.ranBy.operator} on ${r.ranBy.host}${r.ranBy.awsIdentity ? ` as ${r.ranBy.awsIdentity}` : ""}`,
+  );
+  lines.push(
+    `- on deployment ${e.deployment}: primary ${e.primaryRegion}, backup ${e.backupRegion}; pilotlight ${e.pilotlightVersion}, config version ${e.configVersion}, Node.js ${e.nodeVersion}`,
+  );
+  lines.push(`- scenario: ${r.scenario}`);
   lines.push(`- started ${r.startedAt}, finished ${r.finishedAt}`);
   lines.push(`- failure injected ${r.failureInjectedAt}`);
   lines.push(
     `- **recovery (failure to DNS answering B): ${r.recoverySeconds === undefined ? "not reached" : `${r.recoverySeconds.toFixed(1)} s`}**; model: typical ${r.model.cases.typical.total} s, worst ${r.model.cases.worst.total} s, target ${r.model.targetSeconds} s`,
   );
   lines.push(`- verdict: **${r.passed ? "all expectations met" : "UNMET EXPECTATIONS"}**`, "");
+  lines.push("## Objectives", "", "| objective | target | measured | verdict |", "| --- | --- | --- | --- |");
+  for (const v of objectiveVerdicts(r)) {
+    const verdict = v.met === undefined ? "not measured" : v.met ? "met" : "**NOT MET**";
+    lines.push(`| ${v.objective} | ${v.targetSeconds} s | ${v.measured} | ${verdict} |`);
+  }
+  lines.push("");
   lines.push("## How", "", ...r.method.map((m) => `- ${m}`), "");
   lines.push(
     "## Timeline",
@@ -87,6 +104,7 @@ export function renderMarkdown(r: DrillReport): string {
   );
   for (const m of r.milestones)
     lines.push(`| ${m.name} | ${m.at ?? "not reached"} | ${s(m.sinceFailureMs)} | ${m.source} |`);
+  lines.push("", ...timelineGantt(r.milestones, r.model));
   lines.push(
     "",
     "## Measured against the model",
