@@ -4,6 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 
@@ -71,6 +72,9 @@ export class Clients {
   }
   dynamoDb(region: string): DynamoDBClient {
     return this.get(DynamoDBClient as Ctor<DynamoDBClient>, "dynamodb", region);
+  }
+  secretsManager(region: string): SecretsManagerClient {
+    return this.get(SecretsManagerClient as Ctor<SecretsManagerClient>, "secretsmanager", region);
   }
   route53(): Route53Client {
     return this.get(Route53Client as Ctor<Route53Client>, "route53", "us-east-1");

@@ -118,49 +118,6 @@ export async function promoteServer(creds: Credentials, server: ServerRef): Prom
 }
 
 /**
- * Makes new transactions read-only (or writable again): how the local switchover pauses writes.
- * The app then answers writes with 503 read_only, as it does on a replica.
- */
-export async function setReadOnly(creds: Credentials, server: ServerRef, readOnly: boolean): Promise<void> {
-  await query(creds, server, `ALTER SYSTEM SET default_transaction_read_only = ${readOnly ? "on" : "off"}`);
-  await query(creds, server, "SELECT pg_reload_conf()");
-  // existing sessions re-read the setting at their next transaction; end them so none keeps writing
-  if (readOnly) {
-    await query(
-      creds,
-      server,
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-    );
-  }
-}
-
-/** The WAL position a primary has written, or a standby has replayed. */
-export async function walPosition(creds: Credentials, server: ServerRef): Promise<string> {
-  const [row] = await query<{ lsn: string }>(
-    creds,
-    server,
-    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS lsn",
-  );
-  return row?.lsn ?? "0/0";
-}
-
-/** Bytes the standby is behind the primary (0: it has replayed everything written so far). */
-export async function replicationLagBytes(
-  creds: Credentials,
-  primary: ServerRef,
-  standby: ServerRef,
-): Promise<number> {
-  const target = await walPosition(creds, primary);
-  const [row] = await query<{ lag: string }>(
-    creds,
-    standby,
-    "SELECT greatest(pg_wal_lsn_diff($1, pg_last_wal_replay_lsn()), 0)::text AS lag",
-    [target],
-  );
-  return Number(row?.lag ?? "0");
-}
-
-/**
  * Rebuilds `target` as a streaming replica of `source`: stop it, replace its data directory with a
  * pg_basebackup of the source (-R writes the standby settings), start it. What "rebuild
  * replication in the reverse direction" means for a self-managed PostgreSQL.

@@ -38,10 +38,10 @@ describe("failback plan", () => {
     expect(rebuild?.actions.join(" ")).toContain(`from ${config.primary.db.arn}`);
   });
 
-  it("pauses writes and waits for zero lag before promoting", () => {
+  it("fences B's database and compares WAL positions over SQL before promoting", () => {
     const actions = plan.find((s) => s.id === "switchover")?.actions ?? [];
-    expect(actions[0]).toContain("writes to B paused");
-    expect(actions[1]).toContain("replica lag to reach 0");
+    expect(actions[0]).toContain("fence B's writes");
+    expect(actions[1]).toContain("pg_last_wal_replay_lsn");
     expect(actions[2]).toContain("PromoteReadReplica");
   });
 

@@ -69,7 +69,7 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       actions: [
         `rename ${P.db.instanceId} to ${n.fencedPrimary} (kept until reconciled; delete it yourself after)`,
         `CreateDBInstanceReadReplica ${P.db.instanceId} in ${P.region} from ${B.db.arn}, encrypted with P's key`,
-        `wait until ${P.db.instanceId} is available and replicating`,
+        `wait until ${P.db.instanceId} is available and replicating (StatusInfos "read replication")`,
       ],
       destructive: true,
       local: "rebuild the old primary's data directory with pg_basebackup from B's PostgreSQL, streaming",
@@ -87,13 +87,13 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       id: "switchover",
       title: "planned switchover with zero data loss",
       actions: [
-        "writes to B paused (maintenance: the app answers writes 503)",
-        `wait for ${P.db.instanceId}'s replica lag to reach 0`,
-        `PromoteReadReplica ${P.db.instanceId}; restore Multi-AZ and backups; wait until standalone and available, and P's targets healthy`,
+        `fence B's writes: ${B.db.instanceId}'s database read-only for new sessions (ALTER DATABASE ... SET default_transaction_read_only), every other session ended, checked in a new session; B's instances keep serving reads`,
+        `wait until ${P.db.instanceId} has replayed B's WAL position taken after the fence (SQL: pg_current_wal_lsn on B, pg_last_wal_replay_lsn on P); if it does not, lift the fence and stop`,
+        `PromoteReadReplica ${P.db.instanceId}; wait until standalone and available; lift the fence the WAL carried to P and see it take writes; restore Multi-AZ; wait for healthy targets in P`,
       ],
       destructive: true,
       local:
-        "B's PostgreSQL made read-only (default_transaction_read_only), replay caught up to B's WAL position, pg_promote() on P's",
+        "the same SQL against the local PostgreSQL servers; pg_promote() on P's once PromoteReadReplica reached the emulator",
     },
     {
       id: "unlatch",

