@@ -82,6 +82,11 @@ describe("moto RDS patch (src/local/moto_server.py)", () => {
       primary.DBInstance?.DBInstanceArn,
     );
     expect(after.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    // RDS API reference, DBInstanceStatusInfo: a read replica reports "read replication" status
+    expect(before.DBInstances?.[0]?.StatusInfos).toEqual([
+      { StatusType: "read replication", Status: "replicating", Normal: true },
+    ]);
+    expect(after.DBInstances?.[0]?.StatusInfos ?? []).toEqual([]);
     expect(source.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
     // The SDK surfaces the AWS error code InvalidDBInstanceState as InvalidDBInstanceStateFault.
     await expect(second).rejects.toMatchObject({ name: "InvalidDBInstanceStateFault" });

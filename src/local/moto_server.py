@@ -5,6 +5,8 @@ promotion succeeds. This patch does what AWS documents: the promoted instance dr
 source link (and the source drops it from its replica list), and promoting an instance that is
 not a replica answers InvalidDBInstanceState. It also lets a source forget a cross-region
 replica, which moto lists by ARN but removes by identifier (deleting one raised ValueError).
+And a replica reports its replication in StatusInfos ("read replication": "replicating", as
+DescribeDBInstances does on AWS), which moto leaves out.
 Tested in src/local/emulator.int.test.ts.
 
 Usage: python moto_server.py PORT
@@ -38,7 +40,14 @@ def remove_replica(self, replica):
             self.replicas.remove(ref)
 
 
+def status_infos(self):
+    if not self.is_replica:
+        return None
+    return [{"StatusType": "read replication", "Status": "replicating", "Normal": True}]
+
+
 RDSBackend.promote_read_replica = promote_read_replica
+DBInstance.status_infos = property(status_infos)
 DBInstance.remove_replica = remove_replica
 
 if __name__ == "__main__":

@@ -63,6 +63,8 @@ export interface FenceCheck {
  */
 export async function fenceWrites(ep: SqlEndpoint): Promise<FenceCheck> {
   await withSession(ep, async (c) => {
+    // idempotent: where an earlier run fenced already, this session itself starts read-only
+    await c.query("SET default_transaction_read_only = off");
     await c.query(setReadOnly(true));
     await c.query(TERMINATE_OTHERS);
   });

@@ -1,0 +1,261 @@
+import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  CreateDBInstanceReadReplicaCommand,
+  type DBInstance,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
+import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exampleConfig } from "../../core/config.fixture.js";
+import { Clients } from "../clients.js";
+import type { Io } from "../io.js";
+import { failbackPlan } from "./plan.js";
+import type { FenceCheck, SqlEndpoint } from "./sql.js";
+import { type FailbackEnv, failbackSteps, replicating, type SwitchoverSql } from "./steps.js";
+
+// The AWS path of the failback steps, with the SDK mocked to answer as the RDS, ELB and Route 53
+// API references document; the SQL side is a recording fake (src/cli/failback/sql.int.test.ts
+// runs the real SQL against PostgreSQL).
+
+const rds = mockClient(RDSClient);
+const elb = mockClient(ElasticLoadBalancingV2Client);
+const r53 = mockClient(Route53Client);
+const config = exampleConfig();
+const P = config.primary;
+const B = config.backup;
+
+/** DescribeDBInstances' answer for one instance (RDS API reference, DBInstance). */
+const db = (over: Partial<DBInstance>): { DBInstances: DBInstance[] } => ({
+  DBInstances: [{ DBInstanceIdentifier: P.db.instanceId, DBInstanceStatus: "available", ...over }],
+});
+const replicaOfB = {
+  ReadReplicaSourceDBInstanceIdentifier: B.db.arn,
+  BackupRetentionPeriod: 7,
+  PreferredBackupWindow: "03:00-03:30",
+};
+const replicatingInfo = {
+  StatusInfos: [{ StatusType: "read replication", Status: "replicating", Normal: true }],
+};
+
+function fakeSql(fence: Partial<FenceCheck> = {}, behind: number[] = [0]) {
+  const calls: string[] = [];
+  const ops: SwitchoverSql = {
+    fenceWrites: async (ep) => {
+      calls.push(`fence ${ep.host}`);
+      return { readOnly: true, writersLeft: 0, lsn: "0/3000060", ...fence };
+    },
+    liftFence: async (ep) => {
+      calls.push(`lift ${ep.host}`);
+      return true;
+    },
+    replayBehind: async (ep) => {
+      calls.push(`replay ${ep.host}`);
+      return { standby: true, bytes: behind.length > 1 ? (behind.shift() as number) : (behind[0] as number) };
+    },
+    acceptsWrites: async (ep) => {
+      calls.push(`writes ${ep.host}`);
+      return true;
+    },
+  };
+  return { ops, calls };
+}
+
+function env(sqlOps: SwitchoverSql, over: Partial<FailbackEnv> = {}): FailbackEnv {
+  const at = (host: string): SqlEndpoint => ({
+    host,
+    port: 5432,
+    user: "u",
+    password: "p",
+    database: "d",
+    ssl: false,
+  });
+  const io = { err: () => undefined, out: () => undefined, confirm: async () => true } as unknown as Io;
+  return {
+    io,
+    log: () => undefined,
+    clients: new Clients(),
+    config,
+    plan: failbackPlan(config, "20261203t070000"),
+    stamp: "20261203t070000",
+    yes: true,
+    timeoutMs: 200,
+    intervalMs: 1,
+    sql: { primary: async () => at("p-db"), backup: async () => at("b-db") },
+    sqlOps,
+    dns: async () => ({ role: "PRIMARY", target: P.alb.dnsName, reason: "primary healthy" }),
+    ...over,
+  };
+}
+
+describe("failback steps (AWS path)", () => {
+  beforeEach(() => {
+    rds.reset();
+    elb.reset();
+    r53.reset();
+  });
+  afterEach(() => {
+    rds.reset();
+  });
+
+  describe("replicating", () => {
+    it('needs "available" and a normal "read replication" status of "replicating" (RDS DBInstanceStatusInfo)', () => {
+      expect(replicating(db({ ...replicatingInfo }).DBInstances[0])).toBe(true);
+      expect(replicating(db({}).DBInstances[0])).toBe(false);
+      expect(
+        replicating(
+          db({ StatusInfos: [{ StatusType: "read replication", Status: "error", Normal: false }] })
+            .DBInstances[0],
+        ),
+      ).toBe(false);
+      expect(replicating(db({ DBInstanceStatus: "modifying", ...replicatingInfo }).DBInstances[0])).toBe(
+        false,
+      );
+    });
+  });
+
+  describe("reverse-replication", () => {
+    it("is done when the new replica replicates, not when it is merely available", async () => {
+      rds
+        .on(DescribeDBInstancesCommand)
+        .resolvesOnce(db({ ReadReplicaSourceDBInstanceIdentifier: undefined })) // the old primary
+        .rejectsOnce(
+          Object.assign(new Error("not found"), { name: "DBInstanceNotFoundFault", $fault: "client" }),
+        ) // renamed
+        .resolvesOnce(db({ DBInstanceIdentifier: "demo-primary-fenced" })) // the kept one
+        .resolvesOnce(db({ ReadReplicaSourceDBInstanceIdentifier: B.db.arn })) // available, no StatusInfos yet
+        .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: B.db.arn, ...replicatingInfo }));
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      rds.on(CreateDBInstanceReadReplicaCommand).resolves({});
+
+      const out = await failbackSteps["reverse-replication"](env(fakeSql().ops));
+
+      expect(out.outcome).toBe("done");
+      expect(rds.commandCalls(DescribeDBInstancesCommand).length).toBe(5);
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)[0]?.args[0].input).toMatchObject({
+        DBInstanceIdentifier: P.db.instanceId,
+        SourceDBInstanceIdentifier: B.db.arn,
+      });
+    });
+
+    it("gives up, naming the condition, when replication never runs", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(
+        db({
+          ReadReplicaSourceDBInstanceIdentifier: B.db.arn,
+          StatusInfos: [
+            { StatusType: "read replication", Status: "error", Normal: false, Message: "WAL gap" },
+          ],
+        }),
+      );
+      await expect(failbackSteps["reverse-replication"](env(fakeSql().ops))).rejects.toThrow(
+        /gave up waiting for demo-primary available and replicating/,
+      );
+    });
+  });
+
+  describe("switchover", () => {
+    it("fences B, waits for P to replay B's fenced WAL position, then promotes with B's backup settings", async () => {
+      rds
+        .on(DescribeDBInstancesCommand)
+        .resolvesOnce(db(replicaOfB))
+        .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: undefined }));
+      rds.on(PromoteReadReplicaCommand).resolves({});
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      elb.on(DescribeTargetHealthCommand).resolves({
+        TargetHealthDescriptions: [
+          { TargetHealth: { State: "healthy" } },
+          { TargetHealth: { State: "healthy" } },
+        ],
+      });
+      const sql = fakeSql({}, [4096, 512, 0]);
+
+      const out = await failbackSteps.switchover(env(sql.ops));
+
+      expect(out.outcome).toBe("done");
+      expect(sql.calls).toEqual([
+        "fence b-db",
+        "replay p-db",
+        "replay p-db",
+        "replay p-db",
+        "lift p-db",
+        "writes p-db",
+      ]);
+      expect(rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toEqual({
+        DBInstanceIdentifier: P.db.instanceId,
+        BackupRetentionPeriod: 7,
+        PreferredBackupWindow: "03:00-03:30",
+      });
+      expect(rds.commandCalls(ModifyDBInstanceCommand)[0]?.args[0].input).toMatchObject({
+        MultiAZ: true,
+        ApplyImmediately: true,
+      });
+    });
+
+    it("never promotes when the fence did not take: it lifts it and says what to look for", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db(replicaOfB));
+      const sql = fakeSql({ writersLeft: 1 });
+
+      await expect(failbackSteps.switchover(env(sql.ops))).rejects.toThrow(
+        /write fence on demo-replica did not take .* sessions still holding a write transaction: 1/,
+      );
+
+      expect(sql.calls).toEqual(["fence b-db", "lift b-db"]);
+      expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
+    });
+
+    it("never promotes while P is behind B's fenced position: on timeout it lifts the fence", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db(replicaOfB));
+      const sql = fakeSql({}, [4096]);
+
+      await expect(failbackSteps.switchover(env(sql.ops))).rejects.toThrow(
+        /gave up waiting for demo-primary to replay/,
+      );
+
+      expect(sql.calls.at(-1)).toBe("lift b-db");
+      expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
+    });
+
+    it("waits for P's targets to be healthy on AWS, not only in local mode", async () => {
+      rds
+        .on(DescribeDBInstancesCommand)
+        .resolvesOnce(db(replicaOfB))
+        .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: undefined }));
+      rds.on(PromoteReadReplicaCommand).resolves({});
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      elb.on(DescribeTargetHealthCommand).resolves({
+        TargetHealthDescriptions: [
+          { TargetHealth: { State: "unhealthy", Reason: "Target.FailedHealthChecks" } },
+        ],
+      });
+
+      await expect(failbackSteps.switchover(env(fakeSql().ops))).rejects.toThrow(
+        /gave up waiting for healthy targets in eu-west-1's target group/,
+      );
+    });
+  });
+
+  describe("unlatch", () => {
+    it("does not take PRIMARY for an answer when Route 53 gives it because no record is healthy", async () => {
+      r53.on(UpdateHealthCheckCommand).resolves({});
+      r53.on(GetHealthCheckCommand).resolves({});
+      const e = env(fakeSql().ops, {
+        // Route 53: "if no record in a group is healthy, it answers as if all were": PRIMARY first
+        dns: async () => ({
+          role: "PRIMARY",
+          target: P.alb.dnsName,
+          reason: "both unhealthy: Route 53 answers PRIMARY",
+        }),
+      });
+
+      await expect(failbackSteps.unlatch(e)).rejects.toThrow(
+        /gave up waiting for .* answering P because P is healthy/,
+      );
+    });
+  });
+});
