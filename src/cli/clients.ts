@@ -6,6 +6,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
 import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 
 /**
@@ -75,6 +76,9 @@ export class Clients {
   }
   secretsManager(region: string): SecretsManagerClient {
     return this.get(SecretsManagerClient as Ctor<SecretsManagerClient>, "secretsmanager", region);
+  }
+  sts(region: string): STSClient {
+    return this.get(STSClient as Ctor<STSClient>, "sts", region);
   }
   route53(): Route53Client {
     return this.get(Route53Client as Ctor<Route53Client>, "route53", "us-east-1");

@@ -135,3 +135,8 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: "true",
   };
 }
+
+/** True for the loopback address the launcher serves the emulator on: local mode's only target. */
+export function isEmulatorEndpoint(endpoint: string): boolean {
+  return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint);
+}

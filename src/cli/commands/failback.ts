@@ -16,9 +16,9 @@ import { failbackNames, failbackPlan, type PlanStep, stampOf } from "../failback
 import * as sqlOps from "../failback/sql.js";
 import { describeDb, type FailbackEnv, runFailbackSteps } from "../failback/steps.js";
 import { progress } from "../io.js";
+import { assertEmulator } from "../local-mode.js";
 import { writeOutput } from "../output.js";
 import type { CommandDefinition } from "../program.js";
-import { assertEmulator } from "./drill.js";
 
 export interface FailbackOptions {
   yes?: boolean;

@@ -1,0 +1,127 @@
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import type { DeploymentConfig } from "../../core/config.js";
+import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
+import type { LockPort } from "../../functions/failover/ports.js";
+import { resolveDnsName } from "../../local/dns.js";
+import { invertPrimaryHealthCheck } from "../../local/harness.js";
+import { confirmStep } from "../confirm.js";
+import type { CommandContext } from "../context.js";
+import { progress } from "../io.js";
+import { comparison } from "./compare.js";
+import { drillEvidence } from "./evidence.js";
+import { fencePrimaryGroup, restorePrimaryGroup } from "./fence.js";
+import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
+import type { DrillOptions } from "./options.js";
+import type { DrillReport, Expectation } from "./report.js";
+import { restoreIfNotLatched } from "./restore.js";
+import { type Resolve4, recursiveResolver, userDnsProbes } from "./user-dns.js";
+
+/** The drill on AWS: a real failover, measured as users see it. */
+export async function runAwsDrill(
+  ctx: CommandContext,
+  config: DeploymentConfig,
+  options: DrillOptions,
+  lock: LockPort,
+) {
+  const started = Date.now();
+  const log = progress(ctx.io, started);
+  const deadlineMs = Number(options.timeout ?? 1200) * 1000;
+  await confirmStep(
+    ctx.io,
+    options.yes ?? false,
+    `Drill on ${config.deployment}: fence P (scale ${config.primary.asg.name} to 0) and invert P's health check ${config.dns.healthCheckId}; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
+  );
+  const resolvers = userResolvers(options.resolver ?? []);
+  // who ran it, for the record (GetCallerIdentity needs no permission)
+  const identity = await ctx.clients
+    .sts(config.backup.region)
+    .send(new GetCallerIdentityCommand({}))
+    .then((r) => r.Arn)
+    .catch(() => undefined);
+  const t0 = Date.now();
+  // A drill is a real failover: clients that cached P's address must stop writing to the old
+  // database, as the failover's own fence would make them on the day.
+  await fencePrimaryGroup(ctx.clients, config);
+  await invertPrimaryHealthCheck(ctx.clients, config);
+  log(
+    `FAILURE injected: ${config.primary.asg.name} scaled to 0, P's health check inverted; waiting for Route 53, the alarm and the failover function`,
+  );
+  const probes: Record<string, MilestoneProbe> = {
+    ...apiProbes(ctx.clients, config, lock, t0),
+    routeState: {
+      name: "Route 53 answers B (API state)",
+      source: "Route 53 failover rule over the records and health checks, read through the API",
+      probe: async () =>
+        (await resolveDnsName(ctx.clients, config)).role === "SECONDARY" ? Date.now() : undefined,
+    },
+    ...userDnsProbes(config, resolvers),
+  };
+  const times: Record<string, number | undefined> = await watchMilestones(probes, {
+    deadline: t0 + deadlineMs,
+    intervalMs: 5_000,
+    onReached: (k, at) => log(`${probes[k]?.name} (+${((at - t0) / 1000).toFixed(1)}s)`),
+  });
+  // users see B once every resolver they use answers B: the slowest one counts
+  const userDns = Object.keys(resolvers).map((label) => times[`dns:${label}`]);
+  times.dns = userDns.every((t) => t !== undefined) ? Math.max(...(userDns as number[])) : undefined;
+  if (await restoreIfNotLatched(ctx.clients, config, times.latched, log)) {
+    await restorePrimaryGroup(ctx.clients, config);
+    log(`${config.primary.asg.name} restored to ${config.primary.asg.desiredCapacity}: P serves again`);
+  }
+  const record = await lock.read(config.deployment);
+  const model = rtoModel(rtoInputsFromConfig(config));
+  const expectations: Expectation[] = Object.entries(probes).map(([k, p]) => ({
+    name: p.name,
+    ok: times[k] !== undefined,
+    detail:
+      times[k] === undefined
+        ? `not reached in ${deadlineMs / 1000} s`
+        : `+${(((times[k] as number) - t0) / 1000).toFixed(1)} s`,
+  }));
+  expectations.push({
+    name: "failover record completed",
+    ok: record?.state === "completed",
+    detail: `state ${record?.state}`,
+  });
+  const recovery = times.dns === undefined ? undefined : (times.dns - t0) / 1000;
+  const report: DrillReport = {
+    ...drillEvidence(
+      config,
+      "P declared down: P fenced (its group at 0) and its Route 53 health check inverted; the alarm, the failover function, RDS, Auto Scaling and Route 53 ran on AWS",
+      identity,
+    ),
+    mode: "aws",
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date().toISOString(),
+    failureInjectedAt: new Date(t0).toISOString(),
+    method: [
+      `P fenced at the start (${config.primary.asg.name} scaled to 0) and its Route 53 health check inverted; everything else ran on AWS by itself`,
+      `DNS measured as users see it: ${Object.keys(resolvers).join(", ")} (recursive resolvers, caching included); recovery ends when the last of them answers B`,
+    ],
+    milestones: Object.entries(probes)
+      .map(([k, p]) => ({
+        name: p.name,
+        source: p.source,
+        ...(times[k] === undefined
+          ? {}
+          : { at: new Date(times[k] as number).toISOString(), sinceFailureMs: (times[k] as number) - t0 }),
+      }))
+      .sort(
+        (a, b) =>
+          (a.sinceFailureMs ?? Number.POSITIVE_INFINITY) - (b.sinceFailureMs ?? Number.POSITIVE_INFINITY),
+      ),
+    ...(recovery === undefined ? {} : { recoverySeconds: recovery }),
+    model,
+    comparison: comparison(model, times, t0, false),
+    failoverRecord: record ?? null,
+    expectations,
+    passed: expectations.every((e) => e.ok),
+  };
+  return report;
+}
+
+/** The resolvers the drill asks, by label: the system's, or the addresses given with --resolver. */
+function userResolvers(addresses: readonly string[]): Record<string, Resolve4> {
+  if (!addresses.length) return { "the system resolver": recursiveResolver() };
+  return Object.fromEntries(addresses.map((a) => [a, recursiveResolver([a])]));
+}

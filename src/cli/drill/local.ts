@@ -1,0 +1,312 @@
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { DeploymentConfig } from "../../core/config.js";
+import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
+import type { LockPort } from "../../functions/failover/ports.js";
+import { createReadinessPorts } from "../../functions/readiness/aws-ports.js";
+import { runReadiness } from "../../functions/readiness/run.js";
+import {
+  alarmSnsEvent,
+  ensureAlarm,
+  functionSubscriptionArn,
+  invertPrimaryHealthCheck,
+  invokeFailoverHandler,
+  type PromotionPlayed,
+  playPromotion,
+  resolveLocal,
+  setAlarm,
+} from "../../local/harness.js";
+import { loadStats, type RequestRecord, startLoad, verifyLedger } from "../../local/load.js";
+import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/stack.js";
+import type { Clients } from "../clients.js";
+import { confirmStep, operatorName } from "../confirm.js";
+import type { CommandContext } from "../context.js";
+import { progress } from "../io.js";
+import { comparison } from "./compare.js";
+import { drillEvidence } from "./evidence.js";
+import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
+import type { DrillOptions } from "./options.js";
+import { type DrillReport, type Expectation, type Milestone, userVisibleGapMs } from "./report.js";
+import { restoreIfNotLatched } from "./restore.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The drill against the local emulator, with the harness playing what it cannot do. */
+export async function runLocalDrill(
+  ctx: CommandContext,
+  config: DeploymentConfig,
+  options: DrillOptions,
+  lock: LockPort,
+) {
+  const clients: Clients = ctx.clients;
+  const started = Date.now();
+  const log = progress(ctx.io, started);
+  const deadlineMs = Number(options.timeout ?? 120) * 1000;
+  const expectations: Expectation[] = [];
+  const expect = (name: string, ok: boolean, detail: string) => {
+    expectations.push({ name, ok, detail });
+    log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
+  };
+
+  await confirmStep(
+    ctx.io,
+    options.yes ?? false,
+    `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert health check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
+  );
+  log(`starting the local stack in ${options.stateDir}`);
+  const stack: LocalStack = await startStack(config, options.stateDir, options.app, log);
+  await ensureAlarm(clients, config);
+  log(
+    `alarm ${config.dns.alarm.name} in ${config.dns.alarm.region} (created by the harness: the local example gates it off)`,
+  );
+
+  const readiness = await runReadiness(createReadinessPorts(config), config, { by: "pilotlight drill" });
+  const failedChecks = readiness.checks.filter((c) => c.verdict === "fail");
+  log(
+    `readiness: ${readiness.checks.length} checks, ${failedChecks.length} failed${failedChecks.length ? ` (${failedChecks.map((c) => c.name).join(", ")})` : ""}`,
+  );
+  const armed = await lock.read(config.deployment);
+  expect(
+    "armed before the drill",
+    armed?.state === "armed",
+    `lock record state ${armed?.state ?? "none"} (readiness arms once P is seen healthy)`,
+  );
+
+  // the load loop resolves before every request: its first answer of B dates the DNS switch too
+  let firstAnswerB: number | undefined;
+  const resolveTarget = async () => {
+    const a = await resolveLocal(clients, config, stack);
+    if (a.role === "SECONDARY") firstAnswerB ??= Date.now();
+    return { side: a.app.side, url: a.app.url };
+  };
+  const first = await resolveLocal(clients, config, stack);
+  expect(
+    "DNS answers P before the failure",
+    first.role === "PRIMARY" && first.app.side === "primary",
+    `${first.role} ${first.target} (${first.reason})`,
+  );
+
+  const load = startLoad(resolveTarget, { tag: `drill-${Date.now().toString(36)}` });
+  log(
+    `load loop: a write or a read through "the DNS name" every 100 ms; ${options.baseline} s before the failure`,
+  );
+  await sleep(Number(options.baseline) * 1000);
+
+  const t0 = Date.now();
+  await invertPrimaryHealthCheck(clients, config);
+  await stopApp(stack, "primary");
+  log(
+    "FAILURE injected: P's health check inverted (the drill's safe way), P's app instance stopped (users see P down)",
+  );
+
+  const times: Record<string, number | undefined> = {};
+  const alarm = await setAlarm(
+    clients,
+    config,
+    `pilotlight drill by ${operatorName()}: P's health check inverted`,
+  );
+  times.alarm = alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
+  log(
+    `alarm ${alarm.AlarmName}: ALARM (set by the harness, as CloudWatch would after ${config.dns.alarm.evaluationPeriods} period(s))`,
+  );
+
+  let promotion: PromotionPlayed | undefined;
+  let promotionError: string | undefined;
+  const promotionPlay = playPromotion(clients, config, stack, deadlineMs).then(
+    (p) => {
+      promotion = p;
+      log(
+        `PromoteReadReplica reached the emulator; local PostgreSQL replica promoted in ${p.promotedAt - p.seenAt} ms`,
+      );
+    },
+    (err) => {
+      promotionError = (err as Error).message;
+      log(`promotion not played: ${promotionError}`);
+    },
+  );
+
+  const event = alarmSnsEvent(alarm, config, await functionSubscriptionArn(config));
+  log(`delivering the SNS event to the failover handler in-process (${options.handler})`);
+  const invocation = await invokeFailoverHandler(config, resolve(options.handler), event);
+  times.invoked = invocation.startedAt;
+  times.actionsIssued = invocation.finishedAt;
+  writeFileSync(join(options.stateDir, "failover-function.log"), `${invocation.logLines.join("\n")}\n`);
+  const outcome = Array.isArray(invocation.result)
+    ? (invocation.result[0] as { outcome?: string })?.outcome
+    : undefined;
+  log(
+    `failover handler returned in ${invocation.finishedAt - invocation.startedAt} ms: ${invocation.error ?? outcome ?? JSON.stringify(invocation.result)}`,
+  );
+
+  const probes = apiProbes(clients, config, lock, t0);
+  const watched: Record<string, MilestoneProbe> = {
+    latched: probes.latched as MilestoneProbe,
+    capacity: probes.capacity as MilestoneProbe,
+    targets: {
+      name: "targets healthy",
+      source: "B's target group (emulator) and B's app /health 200 (the harness plays the ALB health check)",
+      probe: async () =>
+        (await (probes.targets as MilestoneProbe).probe()) && (await appHealthy(stack.apps.backup))
+          ? Date.now()
+          : undefined,
+    },
+    dns: {
+      name: "DNS answering B",
+      source: "local resolver: Route 53's failover rule over the emulator's records and health",
+      probe: async () =>
+        (await resolveLocal(clients, config, stack)).role === "SECONDARY" ? Date.now() : undefined,
+    },
+  };
+  const names: Record<string, string> = Object.fromEntries(
+    Object.entries(watched).map(([k, p]) => [k, p.name]),
+  );
+  const reached = await watchMilestones(watched, {
+    deadline: t0 + deadlineMs,
+    intervalMs: 100,
+    onReached: (k, at) => log(`${names[k]} (+${((at - t0) / 1000).toFixed(1)}s)`),
+  });
+  Object.assign(times, reached);
+  if (firstAnswerB !== undefined && (times.dns === undefined || firstAnswerB < times.dns))
+    times.dns = firstAnswerB;
+  await promotionPlay;
+  times.promotionStarted = promotion?.seenAt;
+  times.promotionFinished = promotion?.promotedAt;
+
+  await restoreIfNotLatched(clients, config, times.latched, log);
+  await sleep(Number(options.after) * 1000);
+  await load.stop();
+  const firstBWrite = load.records.find((r) => r.at >= t0 && r.side === "backup" && r.op === "write" && r.ok);
+  times.firstWriteB = firstBWrite ? firstBWrite.at + firstBWrite.ms : undefined;
+  log(`load stopped: ${load.records.length} requests, ${load.ledger.length} writes acknowledged`);
+
+  const before = load.ledger.filter((w) => w.at < t0);
+  const dnsNow = await resolveLocal(clients, config, stack);
+  const check = await verifyLedger(dnsNow.app.url, before);
+  const record = await lock.read(config.deployment);
+
+  const switchEnd = times.dns ?? Number.POSITIVE_INFINITY;
+  // a request belongs to the phase in which it ended: one in flight when P stopped failed in the switch
+  const slice = (from: number, to: number) =>
+    load.records.filter((r: RequestRecord) => r.at + r.ms >= from && r.at + r.ms < to);
+  const recovery = times.dns === undefined ? undefined : (times.dns - t0) / 1000;
+  const model = rtoModel(rtoInputsFromConfig(config));
+
+  expect(
+    "failover function completed",
+    invocation.error === undefined && outcome === "completed",
+    invocation.error ?? `outcome ${outcome}`,
+  );
+  expect(
+    "B's database promoted (source link dropped, local replica writable)",
+    promotion !== undefined,
+    promotionError ?? `${config.backup.db.instanceId} standalone`,
+  );
+  expect(
+    "P's health check latched (Disabled + Inverted)",
+    times.latched !== undefined,
+    times.latched ? "latched" : "not latched",
+  );
+  expect(
+    "B's capacity InService",
+    times.capacity !== undefined,
+    `${config.backup.asg.failoverCapacity.desired} InService in ${config.backup.asg.name}`,
+  );
+  expect("DNS answers B", times.dns !== undefined, `${dnsNow.role} ${dnsNow.target} (${dnsNow.reason})`);
+  expect(
+    "recovery within the model's worst case",
+    recovery !== undefined && recovery <= model.cases.worst.total,
+    `${recovery?.toFixed(1) ?? "-"} s measured, worst case ${model.cases.worst.total} s`,
+  );
+  expect(
+    "every write acknowledged before the failure is readable after it",
+    check.missing.length === 0 && before.length > 0,
+    `${before.length - check.missing.length}/${before.length} readable through the DNS name`,
+  );
+  const after = slice(switchEnd, Number.POSITIVE_INFINITY);
+  const afterStats = loadStats(after);
+  expect(
+    "requests succeed through the DNS name after the switch",
+    afterStats.requests > 0 && afterStats.failed === 0,
+    `${afterStats.ok}/${afterStats.requests} ok`,
+  );
+  const beforeStats = loadStats(slice(0, t0));
+  expect(
+    "no request failed before the failure",
+    beforeStats.requests > 0 && beforeStats.failed === 0,
+    `${beforeStats.ok}/${beforeStats.requests} ok`,
+  );
+  expect(
+    "failover record completed, marked as a drill",
+    record?.state === "completed" && record.drill === true,
+    `state ${record?.state}, drill ${record?.drill}`,
+  );
+
+  const at = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  const milestone = (name: string, ms: number | undefined, source: string): Milestone => ({
+    name,
+    ...(ms === undefined ? {} : { at: at(ms), sinceFailureMs: ms - t0 }),
+    source,
+  });
+  const milestones = [
+    milestone("failure injected", t0, "harness: health check inverted, P's app stopped"),
+    milestone("alarm in ALARM", times.alarm, "harness: SetAlarmState (StateUpdatedTimestamp)"),
+    milestone("failover function invoked", times.invoked, "harness: SNS event delivered in-process"),
+    milestone(
+      "promotion started",
+      times.promotionStarted,
+      "emulator: replica without its source link (PromoteReadReplica arrived)",
+    ),
+    milestone("all actions issued (function returned)", times.actionsIssued, "handler result"),
+    milestone("health check latched", times.latched, watched.latched?.source ?? ""),
+    milestone("capacity InService", times.capacity, watched.capacity?.source ?? ""),
+    milestone(
+      "promotion finished",
+      times.promotionFinished,
+      "harness: local PostgreSQL replica promoted (pg_promote)",
+    ),
+    milestone("targets healthy", times.targets, watched.targets?.source ?? ""),
+    milestone("DNS answering B", times.dns, watched.dns?.source ?? ""),
+    milestone("first write acknowledged by B", times.firstWriteB, "load loop"),
+  ].sort(
+    (a, b) => (a.sinceFailureMs ?? Number.POSITIVE_INFINITY) - (b.sinceFailureMs ?? Number.POSITIVE_INFINITY),
+  );
+
+  const report: DrillReport = {
+    ...drillEvidence(
+      config,
+      "P lost: P's app stopped and P's Route 53 health check inverted; the failover ran end to end against the local emulator",
+    ),
+    mode: "local",
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date().toISOString(),
+    failureInjectedAt: new Date(t0).toISOString(),
+    method: [
+      "the emulator (moto) holds every AWS resource Terraform created; the real failover handler (the bundle Terraform deployed) ran in-process with the function's environment",
+      "P marked unhealthy the drill's way: its Route 53 health check inverted; P's app instance stopped so users see P down",
+      "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /health)",
+      "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",
+      `a load loop wrote and read through "the DNS name", resolved like Route 53 from the emulator's state, every 100 ms`,
+    ],
+    milestones,
+    ...(recovery === undefined ? {} : { recoverySeconds: recovery }),
+    model,
+    comparison: comparison(model, times, t0, true),
+    load: {
+      total: loadStats(load.records),
+      beforeFailure: beforeStats,
+      duringSwitch: loadStats(slice(t0, switchEnd)),
+      afterSwitch: afterStats,
+      userVisibleGapMs: userVisibleGapMs(load.records),
+    },
+    rpo: {
+      writesAckedBeforeFailure: before.length,
+      readableAfter: before.length - check.missing.length,
+      missing: check.missing.map((w) => String(w.id)),
+    },
+    failoverRecord: record ?? null,
+    expectations,
+    passed: expectations.every((e) => e.ok),
+  };
+  writeFileSync(join(options.stateDir, "ledger.json"), JSON.stringify(load.ledger));
+  return report;
+}

@@ -1,0 +1,14 @@
+/** The options of `pilotlight drill` (src/cli/commands/drill.ts), shared by its local and AWS paths. */
+export interface DrillOptions {
+  local?: boolean;
+  yes?: boolean;
+  stateDir: string;
+  reportDir?: string;
+  timeout?: string;
+  handler: string;
+  app: string;
+  baseline: string;
+  after: string;
+  /** AWS: recursive resolvers to measure DNS through (default: the system resolver). */
+  resolver?: string[];
+}
