@@ -6,7 +6,7 @@ describe("failback plan", () => {
   const config = exampleConfig();
   const plan = failbackPlan(config, "20261126t011200");
 
-  it("follows DESIGN.md: fence, snapshot, reverse replication, then a zero-loss switchover, unlatch, B down", () => {
+  it("follows docs/cli.md: fence, snapshot, reverse replication, then a zero-loss switchover, unlatch, B down", () => {
     expect(plan.map((s) => s.id)).toEqual([
       "fence",
       "snapshot",

@@ -1,7 +1,7 @@
 import type { DeploymentConfig } from "../../core/config.js";
 
 /**
- * The failback plan of DESIGN.md "After a failover", as data: printed by `--dry-run`, executed
+ * The failback plan (docs/cli.md, `failback`), as data: printed by `--dry-run`, executed
  * step by step otherwise. Never automatic: every destructive step asks first (or `--yes`).
  */
 

@@ -26,7 +26,7 @@ import type { FenceCheck, SqlEndpoint } from "./sql.js";
 import { waitFor } from "./waits.js";
 
 /**
- * The failback steps of DESIGN.md "After a failover", on the AWS API, the same in both modes. Each
+ * The failback steps (docs/cli.md, `failback`), on the AWS API, the same in both modes. Each
  * step is done when its effect is observed, and skips what an earlier run already did, so a
  * failback that stopped can be re-run. Local mode adds what the emulator cannot do (the data side,
  * the app processes, the alarm) through `LocalPlays`; it never replaces an AWS call.
