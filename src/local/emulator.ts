@@ -1,28 +1,47 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
  * Starts and stops the local AWS API emulator: moto in server mode on a free loopback port,
- * launched from src/local/moto_server.py (which carries the documented RDS patch). State (pid,
- * endpoint, log) lives in a directory of the caller's, so several runs can coexist and a stop
- * only ever kills the process it started, by pid.
+ * launched from src/local/moto_server.py (which carries the documented RDS patch), with the
+ * fault proxy (fault-proxy.ts) in front of it unless asked not to: the endpoint handed to
+ * Terraform and the programs is the proxy's, so a test or drill can lose a region. State (pids,
+ * endpoints, logs) lives in a directory of the caller's, so several runs can coexist and a stop
+ * only ever kills the processes it started, by pid.
  */
 
 export interface Emulator {
+  /** What SDK clients and Terraform use: the fault proxy's endpoint, or moto's without one. */
   endpoint: string;
+  /** moto's own endpoint. */
+  motoEndpoint: string;
+  /** moto's pid. */
   pid: number;
+  /** The fault proxy's pid, when one stands in front. */
+  proxyPid?: number;
   stateDir: string;
+}
+
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Put the fault proxy in front (default true); its pass-through is streamed. */
+  faultProxy?: boolean;
+  /** Extra environment for moto (the RDS patch's settings, moto_server.py). */
+  motoEnv?: Record<string, string>;
 }
 
 export class EmulatorError extends Error {
   override readonly name = "EmulatorError";
 }
 
-const SERVER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "moto_server.py");
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SERVER_SCRIPT = join(HERE, "moto_server.py");
+const PROXY_SCRIPT = join(HERE, "fault-proxy-main.ts");
 
 /** The virtualenv scripts/toolchain installs moto into. */
 export function motoPython(): string {
@@ -48,7 +67,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves once the emulator answers, or throws after `timeoutMs`. */
-async function waitUntilAnswers(endpoint: string, timeoutMs: number, logFile: string): Promise<void> {
+async function waitUntilAnswers(endpoint: string, timeoutMs: number, stateDir: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -60,12 +79,22 @@ async function waitUntilAnswers(endpoint: string, timeoutMs: number, logFile: st
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new EmulatorError(
-    `the emulator did not answer at ${endpoint} within ${timeoutMs} ms; see ${logFile}`,
+    `the emulator did not answer at ${endpoint} within ${timeoutMs} ms; see the logs in ${stateDir}`,
   );
 }
 
-/** Starts moto and waits until it answers. */
-export async function startEmulator(stateDir: string, timeoutMs = 30_000): Promise<Emulator> {
+/** Starts a detached process logging to `logFile`; returns its pid. */
+function spawnDetached(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv): number {
+  const log = openSync(logFile, "a");
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", log, log], env });
+  child.unref();
+  if (child.pid === undefined) throw new EmulatorError(`could not start ${command}; see ${logFile}`);
+  return child.pid;
+}
+
+/** Starts moto (and the fault proxy in front of it) and waits until the endpoint answers. */
+export async function startEmulator(stateDir: string, options: StartOptions = {}): Promise<Emulator> {
+  const { timeoutMs = 30_000, faultProxy = true, motoEnv = {} } = options;
   mkdirSync(stateDir, { recursive: true });
   const existing = readEmulator(stateDir);
   if (existing) {
@@ -73,23 +102,32 @@ export async function startEmulator(stateDir: string, timeoutMs = 30_000): Promi
       `an emulator started from ${stateDir} still runs (pid ${existing.pid}, ${existing.endpoint}); stop it first.`,
     );
   }
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const logFile = join(stateDir, "moto.log");
-  const log = openSync(logFile, "a");
-  const child = spawn(motoPython(), [SERVER_SCRIPT, String(port)], {
-    detached: true,
-    stdio: ["ignore", log, log],
+  const motoPort = await freePort();
+  const motoEndpoint = `http://127.0.0.1:${motoPort}`;
+  const pid = spawnDetached(motoPython(), [SERVER_SCRIPT, String(motoPort)], join(stateDir, "moto.log"), {
+    ...process.env,
     // The app module attaches AWS-managed policies (AmazonSSMManagedInstanceCore); moto serves
     // them only when asked.
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
+    MOTO_IAM_LOAD_MANAGED_POLICIES: "true",
+    ...motoEnv,
   });
-  child.unref();
-  if (child.pid === undefined) throw new EmulatorError(`could not start moto; see ${logFile}`);
-  const emulator = { endpoint, pid: child.pid, stateDir };
+  const emulator: Emulator = { endpoint: motoEndpoint, motoEndpoint, pid, stateDir };
   writeFileSync(join(stateDir, "emulator.json"), JSON.stringify(emulator));
   try {
-    await waitUntilAnswers(endpoint, timeoutMs, logFile);
+    if (faultProxy) {
+      const proxyPort = await freePort();
+      // tsx's loader, resolved from here, so the proxy starts from any working directory.
+      const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+      emulator.proxyPid = spawnDetached(
+        process.execPath,
+        ["--import", tsx, PROXY_SCRIPT, motoEndpoint, String(proxyPort)],
+        join(stateDir, "fault-proxy.log"),
+        process.env,
+      );
+      emulator.endpoint = `http://127.0.0.1:${proxyPort}`;
+      writeFileSync(join(stateDir, "emulator.json"), JSON.stringify(emulator));
+    }
+    await waitUntilAnswers(emulator.endpoint, timeoutMs, stateDir);
   } catch (err) {
     stopEmulator(stateDir);
     throw err;
@@ -116,11 +154,12 @@ export function readEmulator(stateDir: string): Emulator | undefined {
   return isRunning(emulator.pid) ? emulator : undefined;
 }
 
-/** Stops the emulator recorded in `stateDir` by its pid; returns whether one was running. */
+/** Stops the emulator recorded in `stateDir` (moto and its proxy) by pid; returns whether one was running. */
 export function stopEmulator(stateDir: string): boolean {
   const emulator = readEmulator(stateDir);
   rmSync(join(stateDir, "emulator.json"), { force: true });
   if (!emulator) return false;
+  if (isRunning(emulator.proxyPid)) process.kill(emulator.proxyPid as number, "SIGTERM");
   process.kill(emulator.pid, "SIGTERM");
   return true;
 }
