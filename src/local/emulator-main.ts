@@ -1,7 +1,7 @@
 // scripts/emulator's entry; see usage below.
 
 import { emulatorEnv, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
-import { parseFaults } from "./fault-proxy.js";
+import { type Faults, parseFaults } from "./fault-proxy.js";
 import { readCounts, setFaults } from "./fault-proxy-control.js";
 
 const USAGE = `usage: scripts/emulator start [state-dir] [--no-fault-proxy]
@@ -39,7 +39,13 @@ switch (command) {
     for (const [k, v] of Object.entries(emulatorEnv(running().endpoint))) console.log(`export ${k}=${v}`);
     break;
   case "faults": {
-    const faults = parseFaults(Object.fromEntries(rest.map((pair) => pair.split("=", 2))));
+    let faults: Faults;
+    try {
+      faults = parseFaults(Object.fromEntries(rest.map((pair) => pair.split("=", 2))));
+    } catch (err) {
+      console.error(`emulator: ${(err as Error).message}\n${USAGE}`);
+      process.exit(2);
+    }
     console.log(JSON.stringify(await setFaults(running().endpoint, faults)));
     break;
   }

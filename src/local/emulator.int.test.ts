@@ -10,23 +10,42 @@ import {
   RDSClient,
 } from "@aws-sdk/client-rds";
 import { describe, expect, it } from "vitest";
-import { readEmulator, startEmulator, stopEmulator } from "./emulator.js";
+import { isRunning, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
+import { readFaults } from "./fault-proxy-control.js";
 
 describe("emulator launcher", () => {
-  it("starts moto on a free loopback port, answers, and stops by pid", async () => {
+  it("starts moto on a free loopback port behind the fault proxy, answers, and stops both by pid", async () => {
     // Prepare
     const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-emu-test-"));
 
     // Act
     const emulator = await startEmulator(stateDir);
     const answer = await fetch(`${emulator.endpoint}/moto-api/data.json`);
+    const faults = await readFaults(emulator.endpoint);
     const stopped = stopEmulator(stateDir);
+    await new Promise((r) => setTimeout(r, 500));
 
     // Assess
     expect(emulator.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(emulator.endpoint).not.toBe(emulator.motoEndpoint);
     expect(answer.ok).toBe(true);
+    expect(faults).toEqual({});
     expect(stopped).toBe(true);
     expect(readEmulator(stateDir)).toBeUndefined();
+    expect(isRunning(emulator.pid)).toBe(false);
+    expect(isRunning(emulator.proxyPid)).toBe(false);
+  });
+
+  it("starts moto alone when asked for no fault proxy", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-emu-test-"));
+    const emulator = await startEmulator(stateDir, { faultProxy: false });
+    try {
+      expect(emulator.endpoint).toBe(emulator.motoEndpoint);
+      expect(emulator.proxyPid).toBeUndefined();
+      await expect(readFaults(emulator.endpoint)).rejects.toThrow(/has no fault proxy in front/);
+    } finally {
+      stopEmulator(stateDir);
+    }
   });
 
   it("refuses a second start from the same state directory", async () => {
