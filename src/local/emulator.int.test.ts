@@ -9,8 +9,9 @@ import {
   PromoteReadReplicaCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isRunning, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
+import { setDbInstanceStatus, setPromotionSeconds } from "./emulator-control.js";
 import { readFaults } from "./fault-proxy-control.js";
 
 describe("emulator launcher", () => {
@@ -59,90 +60,163 @@ describe("emulator launcher", () => {
   });
 });
 
+/** A primary in eu-west-1 and its replica in eu-central-1, created from the primary's ARN. */
+async function replicaPair(prefix: string, endpoint?: string) {
+  const primaryRds = new RDSClient({ region: "eu-west-1", ...(endpoint ? { endpoint } : {}) });
+  const backupRds = new RDSClient({ region: "eu-central-1", ...(endpoint ? { endpoint } : {}) });
+  const id = `${prefix}-${Date.now()}`;
+  const primary = await primaryRds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: `${id}-primary`,
+      DBInstanceClass: "db.t4g.micro",
+      Engine: "postgres",
+      MasterUsername: "app",
+      MasterUserPassword: "local-only-password",
+      AllocatedStorage: 20,
+    }),
+  );
+  await backupRds.send(
+    new CreateDBInstanceReadReplicaCommand({
+      DBInstanceIdentifier: `${id}-replica`,
+      SourceDBInstanceIdentifier: primary.DBInstance?.DBInstanceArn,
+      DBInstanceClass: "db.t4g.micro",
+    }),
+  );
+  const describe = async (rds: RDSClient, which: "primary" | "replica") =>
+    (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: `${id}-${which}` })))
+      .DBInstances?.[0];
+  return {
+    primaryRds,
+    backupRds,
+    primaryArn: primary.DBInstance?.DBInstanceArn,
+    replicaId: `${id}-replica`,
+    promote: () => backupRds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: `${id}-replica` })),
+    replica: () => describe(backupRds, "replica"),
+    primary: () => describe(primaryRds, "primary"),
+  };
+}
+
+// RDS API Reference, PromoteReadReplica; RDS User Guide, "Promoting a read replica to be a
+// standalone DB instance" and "Viewing instance status" (available, backing-up, modifying).
 describe("moto RDS patch (src/local/moto_server.py)", () => {
   it("makes a promoted cross-region replica standalone and refuses a second promotion as AWS does", async () => {
-    // Prepare: a primary in one region and its replica in another, from the primary's ARN
-    const primaryRds = new RDSClient({ region: "eu-west-1" });
-    const backupRds = new RDSClient({ region: "eu-central-1" });
-    const id = `patch-${Date.now()}`;
-    const primary = await primaryRds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: `${id}-primary`,
-        DBInstanceClass: "db.t4g.micro",
-        Engine: "postgres",
-        MasterUsername: "app",
-        MasterUserPassword: "local-only-password",
-        AllocatedStorage: 20,
-      }),
-    );
-    await backupRds.send(
-      new CreateDBInstanceReadReplicaCommand({
-        DBInstanceIdentifier: `${id}-replica`,
-        SourceDBInstanceIdentifier: primary.DBInstance?.DBInstanceArn,
-        DBInstanceClass: "db.t4g.micro",
-      }),
-    );
-    const before = await backupRds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier: `${id}-replica` }),
-    );
+    // Prepare
+    const pair = await replicaPair("patch");
+    const before = await pair.replica();
 
     // Act
-    await backupRds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: `${id}-replica` }));
-    const after = await backupRds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier: `${id}-replica` }),
-    );
-    const source = await primaryRds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier: `${id}-primary` }),
-    );
-    const second = backupRds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: `${id}-replica` }));
+    await pair.promote();
+    const after = await pair.replica();
+    const source = await pair.primary();
+    const second = pair.promote().catch((err: unknown) => err);
 
     // Assess
-    expect(before.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBe(
-      primary.DBInstance?.DBInstanceArn,
-    );
-    expect(after.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    expect(before?.ReadReplicaSourceDBInstanceIdentifier).toBe(pair.primaryArn);
+    expect(after?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    expect(after?.DBInstanceStatus).toBe("available");
     // RDS API reference, DBInstanceStatusInfo: a read replica reports "read replication" status
-    expect(before.DBInstances?.[0]?.StatusInfos).toEqual([
+    expect(before?.StatusInfos).toEqual([
       { StatusType: "read replication", Status: "replicating", Normal: true },
     ]);
-    expect(after.DBInstances?.[0]?.StatusInfos ?? []).toEqual([]);
-    expect(source.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
+    expect(after?.StatusInfos ?? []).toEqual([]);
+    expect(source?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
     // The SDK surfaces the AWS error code InvalidDBInstanceState as InvalidDBInstanceStateFault.
-    await expect(second).rejects.toMatchObject({ name: "InvalidDBInstanceStateFault" });
+    expect(await second).toMatchObject({ name: "InvalidDBInstanceStateFault" });
+  });
+
+  it("refuses to promote a replica held in backing-up (InvalidDBInstanceState), and promotes it once released", async () => {
+    // "a read replica cannot be promoted to a standalone instance when it is in the backing-up status"
+    // Prepare
+    const endpoint = inject("awsEndpoint");
+    const pair = await replicaPair("backing-up");
+    await setDbInstanceStatus(endpoint, "eu-central-1", pair.replicaId, "backing-up");
+
+    // Act
+    const held = await pair.replica();
+    const refused = await pair.promote().catch((err: unknown) => err);
+    const stillReplica = await pair.replica();
+    await setDbInstanceStatus(endpoint, "eu-central-1", pair.replicaId, "available");
+    await pair.promote();
+
+    // Assess
+    expect(held?.DBInstanceStatus).toBe("backing-up");
+    expect(refused).toMatchObject({ name: "InvalidDBInstanceStateFault" });
+    expect(String((refused as Error).message)).toMatch(/backing-up/);
+    expect(stillReplica?.ReadReplicaSourceDBInstanceIdentifier).toBe(pair.primaryArn);
+    expect((await pair.replica())?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+  });
+
+  it("names what is wrong in a control request", async () => {
+    const endpoint = inject("awsEndpoint");
+    await expect(setDbInstanceStatus(endpoint, "eu-central-1", "no-such-db", "backing-up")).rejects.toThrow(
+      /404: no DB instance 'no-such-db' in region 'eu-central-1'/,
+    );
+    await expect(setDbInstanceStatus(endpoint, "eu-central-1", "x", "rebooting" as never)).rejects.toThrow(
+      /status must be one of backing-up, available/,
+    );
+    await expect(setPromotionSeconds(endpoint, -1)).rejects.toThrow(/seconds must be a number >= 0/);
   });
 
   it("lets a source forget a deleted cross-region replica", async () => {
     // Prepare
-    const primaryRds = new RDSClient({ region: "eu-west-1" });
-    const backupRds = new RDSClient({ region: "eu-central-1" });
-    const id = `delete-${Date.now()}`;
-    const primary = await primaryRds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: `${id}-primary`,
-        DBInstanceClass: "db.t4g.micro",
-        Engine: "postgres",
-        MasterUsername: "app",
-        MasterUserPassword: "local-only-password",
-        AllocatedStorage: 20,
-      }),
-    );
-    await backupRds.send(
-      new CreateDBInstanceReadReplicaCommand({
-        DBInstanceIdentifier: `${id}-replica`,
-        SourceDBInstanceIdentifier: primary.DBInstance?.DBInstanceArn,
-        DBInstanceClass: "db.t4g.micro",
-      }),
-    );
+    const pair = await replicaPair("delete");
 
     // Act
-    await backupRds.send(
-      new DeleteDBInstanceCommand({ DBInstanceIdentifier: `${id}-replica`, SkipFinalSnapshot: true }),
-    );
-    const source = await primaryRds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier: `${id}-primary` }),
+    await pair.backupRds.send(
+      new DeleteDBInstanceCommand({ DBInstanceIdentifier: pair.replicaId, SkipFinalSnapshot: true }),
     );
 
     // Assess
-    expect(source.DBInstances?.[0]?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
+    expect((await pair.primary())?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
+  });
+
+  describe("a promotion that takes time (its own emulator: the delay is emulator-wide)", () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-emu-test-"));
+    let endpoint: string;
+    beforeAll(async () => {
+      endpoint = (await startEmulator(stateDir, { motoEnv: { PILOTLIGHT_PROMOTION_SECONDS: "2" } })).endpoint;
+    });
+    afterAll(() => {
+      stopEmulator(stateDir);
+    });
+
+    it("shows the replica modifying with its source link for PILOTLIGHT_PROMOTION_SECONDS, then standalone", async () => {
+      // "When you promote a read replica, RDS reboots the DB instance before making it available."
+      // Prepare
+      const pair = await replicaPair("slow", endpoint);
+      const started = Date.now();
+
+      // Act
+      const answer = await pair.promote();
+      const during = await pair.replica();
+      const second = await pair.promote().catch((err: unknown) => err);
+      let after = await pair.replica();
+      while (after?.ReadReplicaSourceDBInstanceIdentifier && Date.now() - started < 10_000) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await pair.replica();
+      }
+      const tookMs = Date.now() - started;
+
+      // Assess
+      expect(answer.DBInstance?.DBInstanceStatus).toBe("modifying");
+      expect(during?.DBInstanceStatus).toBe("modifying");
+      expect(during?.ReadReplicaSourceDBInstanceIdentifier).toBe(pair.primaryArn);
+      expect(second).toMatchObject({ name: "InvalidDBInstanceStateFault" });
+      expect(after?.DBInstanceStatus).toBe("available");
+      expect(after?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+      expect((await pair.primary())?.ReadReplicaDBInstanceIdentifiers ?? []).toEqual([]);
+      expect(tookMs).toBeGreaterThanOrEqual(1_900);
+    });
+
+    it("takes the delay from the control endpoint too (0: at once)", async () => {
+      const pair = await replicaPair("instant", endpoint);
+
+      const set = await setPromotionSeconds(endpoint, 0);
+      await pair.promote();
+
+      expect(set).toEqual({ seconds: 0 });
+      expect((await pair.replica())?.DBInstanceStatus).toBe("available");
+      expect((await pair.replica())?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { CONTROL_PREFIX, type Counts, FaultProxyError, type Faults } from "./fault-proxy.js";
+import { CONTROL_HEADER, CONTROL_PREFIX, type Counts, FaultProxyError, type Faults } from "./fault-proxy.js";
 
 /**
  * The client of the fault proxy's control API, for the local drill, tests and scripts/emulator:
@@ -21,9 +21,9 @@ async function call<T>(endpoint: string, method: string, path: string, body?: un
     });
   }
   const text = await res.text();
-  if (res.status === 404 && !text.includes(CONTROL_PREFIX)) {
+  if (!res.headers.has(CONTROL_HEADER)) {
     throw new FaultProxyError(
-      `${endpoint} has no fault proxy in front (${method} ${url} answered 404); start the emulator with scripts/emulator start, which puts one there`,
+      `${endpoint} has no fault proxy in front (${method} ${url} answered ${res.status}); start the emulator with scripts/emulator start, which puts one there`,
     );
   }
   if (!res.ok) {

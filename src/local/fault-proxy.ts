@@ -16,8 +16,9 @@ import { requestScope, servingRegion } from "./sigv4-scope.js";
  * through to the emulator, refused (the connection reset at once), or hung (accepted, read,
  * never answered: what a client's timeouts must survive). Per-region counts let a test prove
  * that no request to a lost region got through. A small control API under /__pilotlight/
- * reads and sets the modes (fault-proxy-control.ts is its client); S3 bucket names cannot
- * contain "_", so it shadows no AWS path.
+ * (`/__pilotlight/faults`, `/__pilotlight/counts`) reads and sets the modes; fault-proxy-control.ts
+ * is its client. Other /__pilotlight/ paths are the emulator's own (moto_server.py). S3 bucket
+ * names cannot contain "_", so none of them shadows an AWS path.
  */
 
 export const FAULT_MODES = ["pass", "refuse", "hang"] as const;
@@ -36,6 +37,9 @@ export interface RegionCounts {
 export type Counts = Record<string, RegionCounts>;
 
 export const CONTROL_PREFIX = "/__pilotlight/";
+const CONTROL_ROUTES = new Set([`${CONTROL_PREFIX}faults`, `${CONTROL_PREFIX}counts`]);
+/** Marks the proxy's own answers, so a client can tell them from the emulator's. */
+export const CONTROL_HEADER = "x-pilotlight-fault-proxy";
 export const UNSIGNED = "unsigned";
 
 export class FaultProxyError extends Error {
@@ -139,7 +143,7 @@ export async function startFaultProxy(
 
   const control = async (req: IncomingMessage, res: ServerResponse) => {
     const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
+      res.writeHead(status, { "content-type": "application/json", [CONTROL_HEADER]: "1" });
       res.end(JSON.stringify(body));
     };
     const route = `${req.method} ${req.url?.split("?")[0]}`;
@@ -159,13 +163,13 @@ export async function startFaultProxy(
       }
       return reply(200, faults);
     }
-    reply(404, {
+    reply(405, {
       error: `no control route ${route}; use GET|PUT ${CONTROL_PREFIX}faults, GET|DELETE ${CONTROL_PREFIX}counts`,
     });
   };
 
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
-    if (req.url?.startsWith(CONTROL_PREFIX)) {
+    if (CONTROL_ROUTES.has(req.url?.split("?")[0] ?? "")) {
       void control(req, res);
       return;
     }

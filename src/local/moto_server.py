@@ -1,23 +1,53 @@
-"""moto in server mode, on loopback, with one documented patch to its RDS model.
+"""moto in server mode, on loopback, with a documented patch to its RDS model.
 
-moto 5.2.5 half-models PromoteReadReplica: the replica keeps naming its source and a second
-promotion succeeds. This patch does what AWS documents: the promoted instance drops the
-source link (and the source drops it from its replica list), and promoting an instance that is
-not a replica answers InvalidDBInstanceState. It also lets a source forget a cross-region
-replica, which moto lists by ARN but removes by identifier (deleting one raised ValueError).
-And a replica reports its replication in StatusInfos ("read replication": "replicating", as
-DescribeDBInstances does on AWS), which moto leaves out.
+moto 5.2.5 half-models PromoteReadReplica: the replica keeps naming its source, a second
+promotion succeeds, and promotion is instant. This patch does what AWS documents (RDS API
+Reference, PromoteReadReplica; RDS User Guide, "Promoting a read replica" and "Viewing instance
+status"):
+- the promoted instance drops the source link (and the source drops it from its replica list);
+- promotion takes time: RDS reboots the instance before making it available, so for
+  PILOTLIGHT_PROMOTION_SECONDS (default 0: at once) the instance is "modifying" and still names
+  its source, then it is a standalone "available" instance;
+- promoting an instance that is not a replica, or not "available" (a promotion under way, a
+  replica "backing-up": "a read replica cannot be promoted ... when it is in the backing-up
+  status"), answers InvalidDBInstanceState.
+It also lets a source forget a cross-region replica, which moto lists by ARN but removes by
+identifier (deleting one raised ValueError), and a replica reports its replication in StatusInfos
+("read replication": "replicating", as DescribeDBInstances does on AWS), which moto leaves out.
+
+A control endpoint sets what moto cannot produce by itself (src/local/emulator-control.ts):
+  PUT /__pilotlight/rds/promotion        {"seconds": 30}
+  PUT /__pilotlight/rds/instance-status  {"region": "...", "dbInstanceIdentifier": "...",
+                                          "status": "backing-up" | "available"}
 Tested in src/local/emulator.int.test.ts.
 
 Usage: python moto_server.py PORT
 """
 
+import json
+import os
 import sys
 import threading
 
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
 from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
-from moto.rds.models import DBInstance, RDSBackend
+from moto.rds.models import DBInstance, RDSBackend, rds_backends
+from werkzeug.serving import make_server
+
+settings = {"promotion_seconds": float(os.environ.get("PILOTLIGHT_PROMOTION_SECONDS", "0"))}
+HELD_STATUSES = ("backing-up", "available")
+
+
+def finish_promotion(self, database):
+    self.find_db_from_id(database.source_db_instance_identifier).remove_replica(database)
+    database.is_replica = False
+    database.source_db_instance_identifier = None
+    database.status = "available"
 
 
 def promote_read_replica(self, db_kwargs):
@@ -27,10 +57,19 @@ def promote_read_replica(self, db_kwargs):
         raise DBInstanceNotFoundError(db_id)
     if not database.is_replica:
         raise RDSClientError("InvalidDBInstanceState", f"DB Instance {db_id} is not a read replica.")
-    self.find_db_from_id(database.source_db_instance_identifier).remove_replica(database)
-    database.is_replica = False
-    database.source_db_instance_identifier = None
+    if database.status != "available":
+        raise RDSClientError(
+            "InvalidDBInstanceState",
+            f"DB Instance {db_id} is {database.status}; a read replica can be promoted only when available.",
+        )
     database.update(**db_kwargs)
+    if settings["promotion_seconds"] <= 0:
+        finish_promotion(self, database)
+        return database
+    database.status = "modifying"
+    timer = threading.Timer(settings["promotion_seconds"], finish_promotion, (self, database))
+    timer.daemon = True
+    timer.start()
     return database
 
 
@@ -50,7 +89,49 @@ RDSBackend.promote_read_replica = promote_read_replica
 DBInstance.status_infos = property(status_infos)
 DBInstance.remove_replica = remove_replica
 
+
+def control(path, body):
+    """The control endpoint's answer (status, document) to a PUT under /__pilotlight/rds/."""
+    if path == "/__pilotlight/rds/promotion":
+        seconds = body.get("seconds")
+        if not isinstance(seconds, (int, float)) or seconds < 0:
+            return 400, {"error": f"seconds must be a number >= 0; got {seconds!r}"}
+        settings["promotion_seconds"] = float(seconds)
+        return 200, {"seconds": settings["promotion_seconds"]}
+    if path == "/__pilotlight/rds/instance-status":
+        region, db_id, status = body.get("region"), body.get("dbInstanceIdentifier"), body.get("status")
+        if status not in HELD_STATUSES:
+            return 400, {"error": f"status must be one of {', '.join(HELD_STATUSES)}; got {status!r}"}
+        database = rds_backends[DEFAULT_ACCOUNT_ID][region].databases.get(db_id) if region else None
+        if database is None:
+            return 404, {"error": f"no DB instance {db_id!r} in region {region!r}"}
+        database.status = status
+        return 200, {"dbInstanceIdentifier": db_id, "status": status}
+    return 404, {"error": f"no control route PUT {path}; use /__pilotlight/rds/promotion or /instance-status"}
+
+
+class WithControl:
+    """moto's WSGI app, with the control endpoint in front of it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/__pilotlight/rds/"):
+            return self.app(environ, start_response)
+        if environ["REQUEST_METHOD"] != "PUT":
+            status, doc = 405, {"error": "use PUT"}
+        else:
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                status, doc = control(path, json.loads(environ["wsgi.input"].read(length) or b"{}"))
+            except (ValueError, AttributeError) as err:
+                status, doc = 400, {"error": f"the body must be a JSON object ({err})"}
+        start_response(f"{status} -", [("Content-Type", "application/json")])
+        return [json.dumps(doc).encode()]
+
+
 if __name__ == "__main__":
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
-    server.start()
-    threading.Event().wait()
+    app = WithControl(DomainDispatcherApplication(create_backend_app))
+    make_server("127.0.0.1", int(sys.argv[1]), app, True, request_handler=MotoRequestHandler).serve_forever()

@@ -1,0 +1,49 @@
+import { EmulatorError } from "./emulator.js";
+
+/**
+ * The client of the emulator patch's control endpoint (moto_server.py): RDS states AWS shows and
+ * moto does not produce by itself. `endpoint` is the one the programs use (the fault proxy passes
+ * these paths through).
+ */
+
+async function put<T>(endpoint: string, path: string, body: unknown): Promise<T> {
+  const url = `${endpoint}/__pilotlight/rds/${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "PUT", body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+  } catch (err) {
+    throw new EmulatorError(`the emulator at ${endpoint} did not answer PUT ${url}`, { cause: err });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let reason = text;
+    try {
+      reason = (JSON.parse(text) as { error?: string }).error ?? text;
+    } catch {
+      // not the patch's JSON (an emulator started without src/local/moto_server.py)
+    }
+    throw new EmulatorError(`PUT ${url} answered ${res.status}: ${reason}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+/**
+ * How long a promoted replica stays "modifying" (still naming its source) before it is a
+ * standalone "available" instance; 0 (the default) promotes at once.
+ */
+export function setPromotionSeconds(endpoint: string, seconds: number): Promise<{ seconds: number }> {
+  return put(endpoint, "promotion", { seconds });
+}
+
+/**
+ * Holds a DB instance in "backing-up" (PromoteReadReplica then answers InvalidDBInstanceState,
+ * as the RDS API reference documents), or releases it to "available".
+ */
+export function setDbInstanceStatus(
+  endpoint: string,
+  region: string,
+  dbInstanceIdentifier: string,
+  status: "backing-up" | "available",
+): Promise<{ dbInstanceIdentifier: string; status: string }> {
+  return put(endpoint, "instance-status", { region, dbInstanceIdentifier, status });
+}
