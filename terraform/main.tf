@@ -7,9 +7,8 @@ locals {
   failed_over           = var.active_region == "backup"
 }
 
-# Cross-variable rules live here as preconditions (variable validations may only reference their own
-# variable before Terraform 1.9; we support 1.7). The regions come from the modules: a root module
-# that receives its providers cannot hold data sources of its own and still validate alone.
+# The providers' regions are only known from the modules (a root module that receives its providers
+# cannot hold data sources of its own and still validate alone), so this rule is a precondition.
 resource "terraform_data" "providers_match_regions" {
   input = [module.network_primary.region, module.network_backup.region, module.dns.region]
 
@@ -65,6 +64,7 @@ module "database" {
   backup_retention_days        = var.db_backup_retention_days
   deletion_protection          = var.db_deletion_protection
   secret_recovery_window_days  = var.secret_recovery_window_days
+  password_version             = var.db_password_version
   tags                         = local.tags
 }
 

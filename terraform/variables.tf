@@ -1,10 +1,23 @@
 variable "deployment" {
-  description = "Short name of this deployment: prefix of every resource name, the lock key, and part of the config parameter /pilotlight/<deployment>/config."
+  description = "Short name of this deployment, 3 to 18 characters: prefix of every resource name, the lock key, and part of the config parameter /pilotlight/<deployment>/config."
   type        = string
 
+  # 18: the longest name built from it, the artifact bucket's prefix <deployment>-primary-artifacts-,
+  # may have 37 characters (the provider appends 26 to reach S3's 63).
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.deployment))
-    error_message = "deployment must be 3 to 32 lowercase letters, digits and dashes, starting with a letter and not ending with a dash."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}[a-z0-9]$", var.deployment))
+    error_message = "deployment must be 3 to 18 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit: the artifact bucket prefix <deployment>-primary-artifacts- may have at most 37 characters."
+  }
+
+  validation {
+    condition     = !strcontains(var.deployment, "--")
+    error_message = "deployment must not contain two consecutive hyphens: the RDS instance identifiers and parameter group names built from it may not."
+  }
+
+  # Every name built from it begins with "<deployment>-".
+  validation {
+    condition     = !can(regex("^(internal-|sg-|sthree-|amzn-s3-demo-)", "${var.deployment}-"))
+    error_message = "deployment must not be, or begin with, internal-, sg-, sthree- or amzn-s3-demo-: AWS refuses load balancer names beginning with internal-, security group names beginning with sg-, and bucket names beginning with sthree- or amzn-s3-demo-."
   }
 }
 
@@ -81,13 +94,13 @@ variable "availability_zone_count" {
 }
 
 variable "nat_gateway_enabled" {
-  description = "One NAT gateway per region for outbound internet access from the private subnets (about 32 USD/month each plus data). Off: the VPC endpoints cover what the app needs."
+  description = "One NAT gateway per region for outbound internet access from the private subnets: 730 h x 0.045 USD = 32.85 USD/month each (us-east-1 list price) plus 0.045 USD per GB. Off: the VPC endpoints cover what the app needs."
   type        = bool
   default     = false
 }
 
 variable "vpc_endpoints_enabled" {
-  description = "Interface endpoints (SSM, SSM messages, EC2 messages, Secrets Manager) and the free S3 gateway endpoint in each region: about 7.5 USD/month per interface endpoint and AZ, 60 USD/month for 2 AZs in 2 regions, cheaper than two NAT gateways and their data charges."
+  description = "Interface endpoints (SSM, SSM messages, EC2 messages, Secrets Manager) and the free S3 gateway endpoint in each region. Cost: 4 endpoints x availability_zone_count x 2 regions x 730 h at 0.01 USD per endpoint and AZ-hour (us-east-1 list price; other regions may charge more): 116.80 USD/month for 2 AZs, plus 0.01 USD per GB processed. The alternative, nat_gateway_enabled, costs 2 x 730 h x 0.045 USD = 65.70 USD/month plus 0.045 USD per GB."
   type        = bool
   default     = true
 }
@@ -103,12 +116,23 @@ variable "record_name" {
 }
 
 variable "certificate_arns" {
-  description = "ACM certificate ARNs for the HTTPS listeners, one per region (the certificate must live in the ALB's region). Without them the ALBs serve plain HTTP: local mode and first trials only."
+  description = "ACM certificate ARNs for the HTTPS listeners, one per region (the certificate must live in the ALB's region). Required unless allow_http is true."
   type = object({
     primary = optional(string)
     backup  = optional(string)
   })
   default = {}
+
+  validation {
+    condition     = var.allow_http || (var.certificate_arns.primary != null && var.certificate_arns.backup != null)
+    error_message = "certificate_arns.primary and certificate_arns.backup are required: without them the ALBs serve plain HTTP. Give one ACM certificate per region (in the ALB's region), or set allow_http = true to serve plain HTTP on purpose (local mode, a first trial)."
+  }
+}
+
+variable "allow_http" {
+  description = "Serve plain HTTP when certificate_arns is not given: local mode (examples/local) and first trials only. false: both certificates are required, and port 80 only redirects to HTTPS."
+  type        = bool
+  default     = false
 }
 
 variable "detection" {
@@ -210,9 +234,14 @@ variable "db_instance_class" {
 }
 
 variable "db_engine_version" {
-  description = "PostgreSQL major version."
+  description = "PostgreSQL major version, 14 or later: RDS takes automated backups of a PostgreSQL read replica only from 14.1, and the replica needs them (it becomes the primary)."
   type        = string
   default     = "16"
+
+  validation {
+    condition     = can(regex("^1[4-9]$", var.db_engine_version))
+    error_message = "db_engine_version must be a PostgreSQL major version from 14 to 19, such as 16: RDS enables automated backups on a PostgreSQL read replica only from 14.1, and the standby replica needs them."
+  }
 }
 
 variable "db_max_allocated_storage" {
@@ -269,6 +298,17 @@ variable "replica_lag_seconds_max" {
   validation {
     condition     = var.replica_lag_seconds_max >= 1
     error_message = "replica_lag_seconds_max must be at least 1 second."
+  }
+}
+
+variable "db_password_version" {
+  description = "Version of the generated database master password: raise it to set a new one (docs/terraform.md, The master password). It is never in the state or a plan file."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.db_password_version >= 1 && floor(var.db_password_version) == var.db_password_version
+    error_message = "db_password_version must be a whole number >= 1; raise it to set a new master password."
   }
 }
 

@@ -2,7 +2,7 @@
 # certificate per region, failover on the primary-health alarm, ops e-mails.
 
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
   required_providers {
     aws = {
       source  = "hashicorp/aws"

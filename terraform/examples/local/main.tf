@@ -2,7 +2,7 @@
 # credentials and skip flags live here only. scripts/test-terraform applies and destroys it.
 
 terraform {
-  required_version = ">= 1.7"
+  required_version = ">= 1.11"
   required_providers {
     aws = {
       source  = "hashicorp/aws"
@@ -157,6 +157,9 @@ module "pilotlight" {
 
   warm_pool_size = 1
   active_region  = var.active_region
+
+  # No certificates against the emulator: the ALBs serve plain HTTP, on purpose.
+  allow_http = true
 
   # Emulator gap: this provider's CloudWatch client speaks only the CBOR protocol, which moto does
   # not serve. The alarms and the dashboard are left out here; the local harness creates the

@@ -169,7 +169,7 @@ resource "aws_vpc_security_group_egress_rule" "app_db" {
 # --- load balancer ---
 
 resource "aws_lb" "this" {
-  name                       = substr("${var.name}-alb", 0, 32)
+  name                       = "${var.name}-alb"
   load_balancer_type         = "application"
   internal                   = false
   security_groups            = [aws_security_group.alb.id]
@@ -182,7 +182,7 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_lb_target_group" "this" {
-  name                 = substr("${var.name}-app", 0, 32)
+  name                 = "${var.name}-app"
   port                 = var.app_port
   protocol             = "HTTP"
   vpc_id               = var.vpc_id
@@ -246,7 +246,7 @@ resource "aws_lb_listener" "http" {
 # --- instances ---
 
 resource "aws_iam_role" "instance" {
-  name_prefix = substr("${var.name}-app-", 0, 38)
+  name_prefix = "${var.name}-app-"
   description = "pilotlight app instances: SSM core access, the app bundle, the DB secret"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -296,7 +296,7 @@ resource "aws_iam_role_policy" "app" {
 }
 
 resource "aws_iam_instance_profile" "instance" {
-  name_prefix = substr("${var.name}-app-", 0, 38)
+  name_prefix = "${var.name}-app-"
   role        = aws_iam_role.instance.name
   tags        = var.tags
 }

@@ -1,6 +1,20 @@
 variable "name" {
-  description = "Name prefix of every resource (the deployment name plus the region role, such as shop-primary)."
+  description = "Name prefix of every resource (the deployment name plus the region role, such as shop-primary), 3 to 26 characters."
   type        = string
+
+  # The longest name: the bucket prefix <name>-artifacts-, at most 37 characters (the provider
+  # appends 26 to reach S3's 63). Within that, <name>-alb and <name>-app fit the ALB's and the
+  # target group's 32, and the IAM name prefix <name>-app- the 38 of a role name prefix.
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,24}[a-z0-9]$", var.name))
+    error_message = "name must be 3 to 26 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit: the artifact bucket prefix <name>-artifacts- may have at most 37 characters."
+  }
+
+  # Every name here begins with "<name>-".
+  validation {
+    condition     = !can(regex("^(internal-|sg-|sthree-|amzn-s3-demo-|xn--)", "${var.name}-"))
+    error_message = "name must not make names that begin with internal-, sg-, sthree-, amzn-s3-demo- or xn--: AWS refuses load balancer names beginning with internal-, security group names beginning with sg-, and bucket names beginning with sthree-, amzn-s3-demo- or xn--."
+  }
 }
 
 variable "region_role" {

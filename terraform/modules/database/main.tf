@@ -6,6 +6,13 @@ locals {
   # moto looks a cross-region replica's subnet group up in the source region, and AWS allows the
   # same name in both regions: database-replica uses the same name (DESIGN.md "Local mode").
   subnet_group_name = "${var.name}-db"
+
+  # The master password: 128 bits from crypto/rand (uuid() reads 16 random bytes), passed only in
+  # write-only arguments, so it is in neither state nor plan. Each run draws a new one, but it is
+  # sent only at creation and when password_version changes; one local gives both the same value.
+  # Not the ephemeral aws_secretsmanager_random_password: terraform test's mock providers in
+  # Terraform 1.11 cannot open ephemeral resources (hashicorp/terraform#38608).
+  master_password = replace(uuid(), "-", "")
 }
 
 resource "aws_kms_key" "this" {
@@ -32,13 +39,6 @@ resource "aws_kms_alias" "this" {
 
 # --- credentials: generated once, kept in a secret replicated to the backup region ---
 
-# A data source instead of the random provider (not available here). It yields a new value on every
-# read, so the consumers ignore later changes: the first apply's value is the password.
-data "aws_secretsmanager_random_password" "master" {
-  password_length     = 32
-  exclude_punctuation = true
-}
-
 resource "aws_secretsmanager_secret" "db" {
   name                    = "pilotlight/${var.name}/db"
   description             = "${var.name}: PostgreSQL master credentials (replicated to the backup region)"
@@ -55,17 +55,14 @@ resource "aws_secretsmanager_secret" "db" {
 
 resource "aws_secretsmanager_secret_version" "db" {
   secret_id = aws_secretsmanager_secret.db.id
-  secret_string = jsonencode({
+  secret_string_wo = jsonencode({
     engine   = "postgres"
     username = var.username
-    password = data.aws_secretsmanager_random_password.master.random_password
+    password = local.master_password
     dbname   = var.db_name
     port     = var.port
   })
-
-  lifecycle {
-    ignore_changes = [secret_string]
-  }
+  secret_string_wo_version = var.password_version
 }
 
 # --- network ---
@@ -130,7 +127,8 @@ resource "aws_db_instance" "this" {
   kms_key_id                          = aws_kms_key.this.arn
   db_name                             = var.db_name
   username                            = var.username
-  password                            = data.aws_secretsmanager_random_password.master.random_password
+  password_wo                         = local.master_password
+  password_wo_version                 = var.password_version
   port                                = var.port
   multi_az                            = true
   db_subnet_group_name                = aws_db_subnet_group.this.name
@@ -150,9 +148,4 @@ resource "aws_db_instance" "this" {
   tags                                = var.tags
   #checkov:skip=CKV_AWS_118:Enhanced monitoring needs a monitoring role and costs per instance; Performance Insights and the exported logs cover this deployment's needs.
   #checkov:skip=CKV2_AWS_8:Backups are RDS automated backups (backup_retention_days) plus the standby replica; an AWS Backup plan is the organisation's choice.
-
-  lifecycle {
-    # The password is the first apply's (see the data source); the secret holds it.
-    ignore_changes = [password]
-  }
 }

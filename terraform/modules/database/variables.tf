@@ -1,6 +1,18 @@
 variable "name" {
-  description = "Name prefix of every resource (the deployment name)."
+  description = "Name prefix of every resource (the deployment name), 1 to 55 characters."
   type        = string
+
+  # RDS: the instance identifier <name>-primary has at most 63 letters, digits and hyphens, begins
+  # with a letter, and has no two consecutive hyphens; so has the parameter group's name prefix.
+  validation {
+    condition     = can(regex("^[a-z]([a-z0-9-]{0,53}[a-z0-9])?$", var.name)) && !strcontains(var.name, "--")
+    error_message = "name must be 1 to 55 lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit: RDS allows the instance identifier <name>-primary 63 characters and no two consecutive hyphens."
+  }
+
+  validation {
+    condition     = !startswith("${var.name}-", "sg-")
+    error_message = "name must not be sg or begin with sg-: AWS refuses security group names beginning with sg- (<name>-db)."
+  }
 }
 
 variable "vpc_id" {
@@ -26,13 +38,13 @@ variable "secret_replica" {
   })
 }
 variable "engine_version" {
-  description = "PostgreSQL major version (the parameter group family follows it)."
+  description = "PostgreSQL major version, 14 or later (the parameter group family follows it): RDS takes automated backups of a PostgreSQL read replica only from 14.1."
   type        = string
   default     = "16"
 
   validation {
-    condition     = can(regex("^1[3-9]$", var.engine_version))
-    error_message = "engine_version must be a PostgreSQL major version from 13 to 19, such as 16."
+    condition     = can(regex("^1[4-9]$", var.engine_version))
+    error_message = "engine_version must be a PostgreSQL major version from 14 to 19, such as 16: RDS enables automated backups on a PostgreSQL read replica only from 14.1, and the standby replica needs them."
   }
 }
 
@@ -87,6 +99,17 @@ variable "deletion_protection" {
   description = "Protect both database instances from deletion."
   type        = bool
   default     = true
+}
+
+variable "password_version" {
+  description = "Version of the generated master password: raise it to set a new password in the database and its secret in one apply (both take it only through write-only arguments)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.password_version >= 1 && floor(var.password_version) == var.password_version
+    error_message = "password_version must be a whole number >= 1; raise it to set a new master password."
+  }
 }
 
 variable "secret_recovery_window_days" {

@@ -1,6 +1,11 @@
 variable "name" {
-  description = "Name prefix of every resource (the deployment name)."
+  description = "Name prefix of every resource (the deployment name plus the region role, such as shop-primary)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,240}$", var.name)) && !startswith("${var.name}-", "sg-")
+    error_message = "name must be 1 to 241 lowercase letters, digits and hyphens, starting with a letter, and not sg or begin with sg-: AWS allows the security group <name>-vpc-endpoints 255 characters and refuses security group names beginning with sg-."
+  }
 }
 
 variable "cidr_block" {
@@ -25,13 +30,13 @@ variable "availability_zone_count" {
 }
 
 variable "nat_gateway_enabled" {
-  description = "Create one NAT gateway for outbound internet access from private subnets (about 32 USD/month plus data). Off by default: the VPC endpoints cover what the app needs."
+  description = "Create one NAT gateway for outbound internet access from private subnets (730 h x 0.045 USD = 32.85 USD/month at the us-east-1 list price, plus 0.045 USD per GB). Off by default: the VPC endpoints cover what the app needs."
   type        = bool
   default     = false
 }
 
 variable "vpc_endpoints_enabled" {
-  description = "Create interface endpoints for SSM, SSM messages, EC2 messages and Secrets Manager, and a gateway endpoint for S3 (about 7.5 USD/month per interface endpoint and AZ; the S3 gateway endpoint is free)."
+  description = "Create interface endpoints for SSM, SSM messages, EC2 messages and Secrets Manager, and a gateway endpoint for S3 (730 h x 0.01 USD = 7.30 USD/month per interface endpoint and AZ at the us-east-1 list price, plus 0.01 USD per GB; the S3 gateway endpoint is free)."
   type        = bool
   default     = true
 }
