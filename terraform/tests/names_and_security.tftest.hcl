@@ -759,3 +759,106 @@ run "rejects_db_password_version" {
   }
   expect_failures = [var.db_password_version]
 }
+
+# The modules that take the deployment name itself, each against its own longest name.
+
+# CreateFunction: at most 64 letters, digits, hyphens, underscores (<name>-failover).
+run "failover_rejects_name" {
+  command = plan
+  module {
+    source = "./modules/failover"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                  = "shop-eu-west-1-to-eu-central-1-with-pilot-light-standby1"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:test-primary-health"
+    alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
+    health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
+    replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
+    primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
+    backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app"
+  }
+  expect_failures = [var.name]
+}
+
+# CreateFunction: at most 64 letters, digits, hyphens, underscores (<name>-readiness).
+run "readiness_rejects_name" {
+  command = plan
+  module {
+    source = "./modules/readiness"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                  = "shop-eu-west-1-to-eu-central-1-with-pilot-light-standby"
+    package_path          = "tests/fixtures/placeholder.zip"
+    config_parameter_name = "/pilotlight/test/config"
+    log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    targets = {
+      primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
+      replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
+      health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
+      alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
+      lock_table_arn        = "arn:aws:dynamodb:eu-central-1:123456789012:table/test-failover-lock"
+      failover_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
+      ops_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:test-ops"
+      alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:test-primary-health"
+      failover_role_arn     = "arn:aws:iam::123456789012:role/test-failover"
+      ops_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+      backup_secret_arn     = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
+      artifact_bucket       = "test-backup-artifacts-2"
+      artifact_key          = "app/pilotlight-app.zip"
+      ami_parameter         = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    }
+  }
+  expect_failures = [var.name]
+}
+
+# CreateTopic: letters, digits, hyphens and underscores only (<name>-primary-health).
+run "dns_rejects_name" {
+  command = plan
+  module {
+    source = "./modules/dns"
+  }
+  providers = {
+    aws = aws.us_east_1
+  }
+  variables {
+    name                     = "shop.eu"
+    subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
+    zone_id                  = "Z0123456789TESTZONE"
+    record_name              = "app.test.example.com"
+    primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = true }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    alarm_evaluation_periods = 2
+    health_check             = { interval_seconds = 10, failure_threshold = 3 }
+  }
+  expect_failures = [var.name]
+}
+
+# PutDashboard: a dashboard name has letters, digits, hyphens and underscores only.
+run "observability_rejects_name" {
+  command = plan
+  module {
+    source = "./modules/observability"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                    = "shop eu"
+    failover_function_name  = "test-failover"
+    readiness_function_name = "test-readiness"
+    failure_queue_name      = "test-failover-failures"
+    replica_db_instance_id  = "test-replica"
+    backup_asg_name         = "test-backup-app"
+    replica_lag_seconds_max = 300
+    ops_topic_arn           = "arn:aws:sns:eu-central-1:123456789012:test-ops"
+  }
+  expect_failures = [var.name]
+}

@@ -1,6 +1,11 @@
 variable "name" {
-  description = "Name prefix of every resource (the deployment name)."
+  description = "Name prefix of every resource (the deployment name), 1 to 237 letters, digits, hyphens and underscores."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,237}$", var.name))
+    error_message = "name must be 1 to 237 letters, digits, hyphens and underscores: the alarm <name>-primary-unhealthy may have 255 characters and the topic <name>-primary-health letters, digits, hyphens and underscores only."
+  }
 }
 
 variable "zone_id" {

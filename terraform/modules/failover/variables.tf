@@ -1,6 +1,11 @@
 variable "name" {
-  description = "Name prefix of every resource (the deployment name)."
+  description = "Name prefix of every resource (the deployment name), 1 to 55 letters, digits, hyphens and underscores."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,55}$", var.name))
+    error_message = "name must be 1 to 55 letters, digits, hyphens and underscores: the function and its IAM role <name>-failover: Lambda function names have at most 64 letters, digits, hyphens and underscores."
+  }
 }
 
 variable "package_path" {

@@ -1,6 +1,11 @@
 variable "name" {
-  description = "Name prefix of every resource (the deployment name)."
+  description = "Name prefix of every resource (the deployment name), 1 to 238 letters, digits, hyphens and underscores."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9_-]{1,238}$", var.name))
+    error_message = "name must be 1 to 238 letters, digits, hyphens and underscores: the alarm <name>-readiness-errors and the dashboard may have 255 letters, digits, hyphens and underscores."
+  }
 }
 
 variable "enabled" {
