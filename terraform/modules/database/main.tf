@@ -63,6 +63,12 @@ resource "aws_secretsmanager_secret_version" "db" {
     port     = var.port
   })
   secret_string_wo_version = var.password_version
+
+  lifecycle {
+    # Whenever the instance is sent a password (a new password_version, or an instance imported
+    # after a failback, whose state has no version), the secret gets the same one in that apply.
+    replace_triggered_by = [aws_db_instance.this.password_wo_version]
+  }
 }
 
 # --- network ---
