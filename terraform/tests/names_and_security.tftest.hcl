@@ -219,6 +219,21 @@ run "rejects_deployment_name_over_18" {
   expect_failures = [var.deployment]
 }
 
+# 23 characters: cut to 32, <deployment>-primary-alb ended in "-" (CreateLoadBalancer: a name must
+# not end with a hyphen). Names are no longer cut; the length rule refuses it.
+run "rejects_deployment_name_whose_alb_name_was_cut_to_a_hyphen" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    deployment = "pilotlight-shop-eu-west"
+  }
+  expect_failures = [var.deployment]
+}
+
 # RDS: identifiers and parameter group names contain no two consecutive hyphens.
 run "rejects_deployment_name_double_hyphen" {
   command = plan
