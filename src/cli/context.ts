@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import type { Clients } from "../aws/clients.js";
 import { type DeploymentConfig, DeploymentConfigError, parseDeploymentConfig } from "../core/config.js";
 import { CONFIG_PARAMETER_ENV, configParameterName, loadDeploymentConfig } from "../core/config-source.js";
-import type { Clients } from "./clients.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
 import type { OutputFormat } from "./output.js";

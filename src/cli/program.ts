@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { type ClientOptions, Clients } from "./clients.js";
+import { type ClientOptions, Clients } from "../aws/clients.js";
 import { approveCommand } from "./commands/approve.js";
 import { drillCommand } from "./commands/drill.js";
 import { failbackCommand } from "./commands/failback.js";

@@ -1,5 +1,5 @@
 import { AutoScalingClient, CreateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
-import { PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateLaunchTemplateCommand, DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreateDBInstanceCommand, CreateDBInstanceReadReplicaCommand, RDSClient } from "@aws-sdk/client-rds";
@@ -7,10 +7,10 @@ import { CreateHealthCheckCommand, CreateHostedZoneCommand, Route53Client } from
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { CLOUDWATCH_PROTOCOL } from "../aws/clients.js";
 import { exampleConfig } from "../core/config.fixture.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
-import { cloudWatchClient } from "./failover/aws-ports.js";
 
 /**
  * The resources the failover and readiness functions touch, created in the emulator with the SDK
@@ -100,7 +100,7 @@ export async function createMotoDeployment(
   const alarmTopic = await new SNSClient({ region: "us-east-1" }).send(
     new CreateTopicCommand({ Name: `${deployment}-primary-unhealthy` }),
   );
-  await cloudWatchClient("us-east-1").send(
+  await new CloudWatchClient({ region: "us-east-1", protocol: CLOUDWATCH_PROTOCOL }).send(
     new PutMetricAlarmCommand({
       AlarmName: `${deployment}-primary-unhealthy`,
       Namespace: "AWS/Route53",

@@ -24,7 +24,7 @@ import {
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { CLOUDWATCH_PROTOCOL } from "../cli/clients.js";
+import { CLOUDWATCH_PROTOCOL } from "../aws/clients.js";
 import { exampleConfig } from "../core/config.fixture.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";

@@ -4,7 +4,7 @@ import {
   GetHealthCheckStatusCommand,
   ListResourceRecordSetsCommand,
 } from "@aws-sdk/client-route-53";
-import type { Clients } from "../cli/clients.js";
+import type { Clients } from "../aws/clients.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { HEALTHY_CHECKER_FRACTION } from "../functions/failover/guard.js";
 

@@ -9,7 +9,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-l
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { Clients } from "../cli/clients.js";
+import type { Clients } from "../aws/clients.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
 import { answerFailover, type DnsAnswer, readDnsState, recordHealthy } from "./dns.js";

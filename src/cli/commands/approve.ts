@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createFailoverPorts } from "../../functions/failover/aws-ports.js";
+import { createFailoverClients, createFailoverPorts } from "../../functions/failover/aws-ports.js";
 import { FailoverStepError } from "../../functions/failover/errors.js";
 import type { LockRecord, Timeline } from "../../functions/failover/lock-record.js";
 import { type FailoverResult, runFailover } from "../../functions/failover/sequence.js";
@@ -85,7 +85,7 @@ export const approveCommand: CommandDefinition<ApproveOptions> = {
       .option("--force", "with no incident open, fail over without Route 53 confirming P is down"),
   async handler(ctx: CommandContext, options: ApproveOptions) {
     const config = await ctx.config();
-    const ports = createFailoverPorts(config);
+    const ports = createFailoverPorts(config, createFailoverClients(config, ctx.clients));
     const record = await ports.lock.read(config.deployment);
     const what = describe(record, options.force ?? false);
     await confirmStep(

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createReadinessPorts } from "../../functions/readiness/aws-ports.js";
+import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { type ReadinessReport, runReadiness } from "../../functions/readiness/run.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
@@ -41,10 +41,14 @@ export const readinessCommand: CommandDefinition<ReadinessOptions> = {
   async handler(ctx: CommandContext, options: ReadinessOptions) {
     const config = await ctx.config();
     ctx.io.err(`running ${config.deployment}'s readiness checks in ${config.backup.region}...`);
-    const report = await runReadiness(createReadinessPorts(config), config, {
-      arm: options.arm,
-      by: "pilotlight readiness",
-    });
+    const report = await runReadiness(
+      createReadinessPorts(config, createReadinessClients(config, ctx.clients)),
+      config,
+      {
+        arm: options.arm,
+        by: "pilotlight readiness",
+      },
+    );
     writeOutput(ctx.io, ctx.format, readinessOutput(report));
     return report.ready ? ExitCode.ok : ExitCode.failed;
   },

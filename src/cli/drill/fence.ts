@@ -1,6 +1,6 @@
 import { UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import type { Clients } from "../clients.js";
 
 /** Scales P's group to zero: no instance of P writes to the old primary database any more. */
 export async function fencePrimaryGroup(clients: Clients, config: DeploymentConfig): Promise<void> {

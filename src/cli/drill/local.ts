@@ -1,9 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
 import type { LockPort } from "../../functions/failover/ports.js";
-import { createReadinessPorts } from "../../functions/readiness/aws-ports.js";
+import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { runReadiness } from "../../functions/readiness/run.js";
 import {
   alarmSnsEvent,
@@ -18,7 +19,6 @@ import {
 } from "../../local/harness.js";
 import { loadStats, type RequestRecord, startLoad, verifyLedger } from "../../local/load.js";
 import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/stack.js";
-import type { Clients } from "../clients.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
@@ -60,7 +60,13 @@ export async function runLocalDrill(
     `alarm ${config.dns.alarm.name} in ${config.dns.alarm.region} (created by the harness: the local example gates it off)`,
   );
 
-  const readiness = await runReadiness(createReadinessPorts(config), config, { by: "pilotlight drill" });
+  const readiness = await runReadiness(
+    createReadinessPorts(config, createReadinessClients(config, clients)),
+    config,
+    {
+      by: "pilotlight drill",
+    },
+  );
   const failedChecks = readiness.checks.filter((c) => c.verdict === "fail");
   log(
     `readiness: ${readiness.checks.length} checks, ${failedChecks.length} failed${failedChecks.length ? ` (${failedChecks.map((c) => c.name).join(", ")})` : ""}`,

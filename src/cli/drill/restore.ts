@@ -1,6 +1,6 @@
+import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { invertPrimaryHealthCheck } from "../../local/harness.js";
-import type { Clients } from "../clients.js";
 
 /**
  * A drill whose failover never latched P's health check would leave P marked unhealthy (and

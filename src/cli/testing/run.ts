@@ -1,4 +1,4 @@
-import type { ClientOptions } from "../clients.js";
+import type { ClientOptions } from "../../aws/clients.js";
 import type { Io } from "../io.js";
 import { runCli } from "../program.js";
 

@@ -1,20 +1,20 @@
 import {
-  AutoScalingClient,
+  type AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from "@aws-sdk/client-rds";
+import { type CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, type RDSClient } from "@aws-sdk/client-rds";
 import {
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
-  Route53Client,
+  type Route53Client,
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { AwsCallError, errorCode } from "./errors.js";
 import type { LockRecord } from "./lock-record.js";
@@ -28,9 +28,6 @@ import {
   type NotifierPort,
   systemClock,
 } from "./ports.js";
-
-/** Route 53's control plane and its CloudWatch metrics live in us-east-1. */
-export const ROUTE53_REGION = "us-east-1";
 
 /** The SDK clients the failover needs, each in the region its resource lives in. */
 export interface FailoverClients {
@@ -50,28 +47,24 @@ export function arnRegion(arn: string): string {
 }
 
 /**
- * Builds the clients from the config's regions: B for RDS, the group, the lock table and the
- * replica-lag metric; us-east-1 for Route 53; the ops topic's own region for SNS. Every client
- * honours AWS_ENDPOINT_URL, which is how local mode reaches the emulator.
+ * Takes the clients from `clients` (the functions' timeouts by default; the CLI passes its own):
+ * B for RDS, the group, the lock table and the replica-lag metric; us-east-1 for Route 53; the ops
+ * topic's own region for SNS. Every client honours AWS_ENDPOINT_URL, which is how local mode
+ * reaches the emulator.
  */
-export function createFailoverClients(config: DeploymentConfig): FailoverClients {
+export function createFailoverClients(
+  config: DeploymentConfig,
+  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS),
+): FailoverClients {
   const region = config.backup.region;
   return {
-    rds: new RDSClient({ region }),
-    autoScaling: new AutoScalingClient({ region }),
-    cloudWatch: cloudWatchClient(region),
-    dynamoDb: new DynamoDBClient({ region }),
-    route53: new Route53Client({ region: ROUTE53_REGION }),
-    sns: new SNSClient({ region: arnRegion(config.failover.opsTopicArn) }),
+    rds: clients.rds(region),
+    autoScaling: clients.autoScaling(region),
+    cloudWatch: clients.cloudWatch(region),
+    dynamoDb: clients.dynamoDb(region),
+    route53: clients.route53(),
+    sns: clients.sns(arnRegion(config.failover.opsTopicArn)),
   };
-}
-
-/**
- * CloudWatch serves its query protocol and JSON; this SDK release speaks JSON by default, which the
- * emulator does not serve. The query protocol works with both.
- */
-export function cloudWatchClient(region: string): CloudWatchClient {
-  return new CloudWatchClient({ region, protocol: AwsQueryProtocol });
 }
 
 /** Runs one AWS call; an error becomes an AwsCallError naming the operation, with the SDK error as cause. */

@@ -1,27 +1,26 @@
-import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import type { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   type _InstanceType,
   DescribeInstanceTypesCommand,
   DescribeLaunchTemplateVersionsCommand,
-  EC2Client,
+  type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
-import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { RDSClient } from "@aws-sdk/client-rds";
-import { Route53Client } from "@aws-sdk/client-route-53";
-import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { GetFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import type { RDSClient } from "@aws-sdk/client-rds";
+import type { Route53Client } from "@aws-sdk/client-route-53";
+import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { ListSubscriptionsByTopicCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import {
   arnRegion,
   autoScalingCapacityPort,
   awsCall,
-  cloudWatchClient,
   dynamoDbLockPort,
-  ROUTE53_REGION,
   rdsDatabasePort,
   route53HealthCheckPort,
 } from "../failover/aws-ports.js";
@@ -46,22 +45,28 @@ export interface ReadinessClients {
   alarmSns: SNSClient;
 }
 
-/** Clients in B, plus us-east-1 for Route 53, the alarm and its topic; IAM is global. */
-export function createReadinessClients(config: DeploymentConfig): ReadinessClients {
+/**
+ * Clients in B, plus us-east-1 for Route 53, the alarm and its topic; IAM is global. Taken from
+ * `clients` (the functions' timeouts by default; the CLI passes its own).
+ */
+export function createReadinessClients(
+  config: DeploymentConfig,
+  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS),
+): ReadinessClients {
   const region = config.backup.region;
   return {
-    rds: new RDSClient({ region }),
-    cloudWatch: cloudWatchClient(region),
-    autoScaling: new AutoScalingClient({ region }),
-    ec2: new EC2Client({ region }),
-    ssm: new SSMClient({ region }),
-    lambda: new LambdaClient({ region }),
-    dynamoDb: new DynamoDBClient({ region }),
-    serviceQuotas: new ServiceQuotasClient({ region }),
-    iam: new IAMClient({ region: ROUTE53_REGION }),
-    route53: new Route53Client({ region: ROUTE53_REGION }),
-    alarmCloudWatch: cloudWatchClient(config.dns.alarm.region),
-    alarmSns: new SNSClient({ region: arnRegion(config.dns.alarm.topicArn) }),
+    rds: clients.rds(region),
+    cloudWatch: clients.cloudWatch(region),
+    autoScaling: clients.autoScaling(region),
+    ec2: clients.ec2(region),
+    ssm: clients.ssm(region),
+    lambda: clients.lambda(region),
+    dynamoDb: clients.dynamoDb(region),
+    serviceQuotas: clients.serviceQuotas(region),
+    iam: clients.iam(),
+    route53: clients.route53(),
+    alarmCloudWatch: clients.cloudWatch(config.dns.alarm.region),
+    alarmSns: clients.sns(arnRegion(config.dns.alarm.topicArn)),
   };
 }
 
