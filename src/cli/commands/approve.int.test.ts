@@ -2,6 +2,7 @@ import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-5
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DeploymentConfig } from "../../core/config.js";
 import { createFailoverPorts } from "../../functions/failover/aws-ports.js";
+import type { LockRecord, StepRecord } from "../../functions/failover/lock-record.js";
 import { runFailover } from "../../functions/failover/sequence.js";
 import { createDeploymentFixture } from "../../local/deployment-fixture.js";
 import { ExitCode } from "../exit-codes.js";
@@ -59,5 +60,38 @@ describe("pilotlight readiness and approve", () => {
     const again = await runCapture([...base(), "approve", "--yes"]);
     expect(again.code).toBe(ExitCode.failed);
     expect(again.stderr).toContain("nothing to approve");
+  });
+
+  it("approve refuses an in-progress incident under a live lease, and takes it over once the lease expired", async () => {
+    // Prepare: the incident of the previous test, as a function that timed out mid-way leaves it
+    const ports = createFailoverPorts(config);
+    const completed = (await ports.lock.read(deployment)) as LockRecord;
+    const { completedAt: _done, ...rest } = completed;
+    const held: LockRecord = {
+      ...rest,
+      state: "in-progress",
+      leaseUntil: new Date(Date.now() + 60_000).toISOString(),
+      timeline: { promote: completed.timeline?.promote as StepRecord },
+    };
+    expect((await ports.lock.transition(held, completed)).won).toBe(true);
+
+    // Act: while the lease runs
+    const refused = await runCapture([...base(), "approve", "--yes"]);
+
+    // Assess
+    expect(refused.code).toBe(ExitCode.failed);
+    expect(refused.stderr).toContain("live lease");
+    expect((await ports.lock.read(deployment))?.state).toBe("in-progress");
+
+    // Act: after the lease expired (the holder died)
+    const expired: LockRecord = { ...held, leaseUntil: new Date(Date.now() - 1_000).toISOString() };
+    expect((await ports.lock.transition(expired, held)).won).toBe(true);
+    const takeover = await runCapture([...base(), "approve", "--yes"]);
+
+    // Assess
+    expect(takeover.stderr).toContain("lease expired");
+    expect(takeover.code).toBe(ExitCode.ok);
+    const record = await ports.lock.read(deployment);
+    expect(record).toMatchObject({ state: "completed", attempts: held.attempts + 1 });
   });
 });

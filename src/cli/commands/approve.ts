@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { createFailoverClients, createFailoverPorts } from "../../functions/failover/aws-ports.js";
-import { FailoverStepError } from "../../functions/failover/errors.js";
-import type { LockRecord, Timeline } from "../../functions/failover/lock-record.js";
+import { FailoverStepError, IncidentBusyError } from "../../functions/failover/errors.js";
+import { type LockRecord, leaseLive, type Timeline } from "../../functions/failover/lock-record.js";
 import { type FailoverResult, runFailover } from "../../functions/failover/sequence.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
@@ -55,19 +55,26 @@ function approveOutput(result: FailoverResult): Output {
 }
 
 /** What approving does to the record's state, in words, for the confirmation question. */
-function describe(record: LockRecord | undefined, force: boolean): string {
+function describe(record: LockRecord | undefined, force: boolean, now: number): string {
   switch (record?.state) {
     case "pending-approval":
       return `incident ${record.incidentId} awaits approval`;
     case "failed":
       return `incident ${record.incidentId} failed (${record.error ?? "see status"}); its unfinished steps resume`;
+    case "in-progress":
+      if (leaseLive(record, now))
+        throw new CliError(
+          `incident ${record.incidentId} is in progress under a live lease until ${record.leaseUntil}: another invocation is working on it. Re-run after that time to take it over if it has not finished; see \`pilotlight status\`.`,
+          ExitCode.failed,
+        );
+      return `incident ${record.incidentId} is in progress but its lease expired at ${record.leaseUntil} (its invocation timed out or stopped); its unfinished steps resume`;
     case "armed":
       return force
         ? "no incident: one opens WITHOUT confirming P is down (--force)"
         : "no incident: one opens if Route 53 confirms P is down";
     default:
       throw new CliError(
-        record?.state === "in-progress" || record?.state === "completed"
+        record?.state === "completed"
           ? `incident ${record.incidentId} is ${record.state}: nothing to approve. See \`pilotlight status\`.`
           : "the deployment is not armed (P has not been seen healthy since deployment or the last failback): run `pilotlight readiness` to arm it when P is healthy.",
         ExitCode.failed,
@@ -87,7 +94,7 @@ export const approveCommand: CommandDefinition<ApproveOptions> = {
     const config = await ctx.config();
     const ports = createFailoverPorts(config, createFailoverClients(config, ctx.clients));
     const record = await ports.lock.read(config.deployment);
-    const what = describe(record, options.force ?? false);
+    const what = describe(record, options.force ?? false, ports.clock.now());
     await confirmStep(
       ctx.io,
       options.yes ?? false,
@@ -103,6 +110,13 @@ export const approveCommand: CommandDefinition<ApproveOptions> = {
         { skipHealthConfirmation: options.force ?? false },
       );
     } catch (err) {
+      if (err instanceof IncidentBusyError) {
+        throw new CliError(
+          `${err.message}. Re-run \`pilotlight approve\` after ${err.leaseUntil ?? "the lease"} if it has not finished.`,
+          ExitCode.failed,
+          { cause: err },
+        );
+      }
       if (err instanceof FailoverStepError) {
         throw new CliError(
           `${err.message}\nRe-run \`pilotlight approve\` to resume the unfinished steps.`,

@@ -16,6 +16,23 @@ export class FailoverStepError extends Error {
   }
 }
 
+/**
+ * Another invocation holds the incident's live lease. Thrown, not returned: that holder may have
+ * timed out or crashed, so this invocation fails and Lambda's async retry (or the next run) comes
+ * back after the lease, resumes what the holder left, and a spent retry reaches the failure
+ * destination instead of vanishing as a success.
+ */
+export class IncidentBusyError extends Error {
+  override readonly name = "IncidentBusyError";
+  constructor(
+    message: string,
+    readonly incidentId: string | undefined,
+    readonly leaseUntil: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** A step cannot run yet (the replica is backing up): not a fault, the retry will finish it. */
 export class RetryLaterError extends Error {
   override readonly name = "RetryLaterError";

@@ -19,6 +19,7 @@ import { silentLogger } from "../shared/observability.js";
 import { alarmEvent } from "./alarm-fixture.js";
 import { createFailoverClients, createFailoverPorts, type FailoverClients } from "./aws-ports.js";
 import { configFromEnvironment } from "./config-env.js";
+import { IncidentBusyError } from "./errors.js";
 import { armDeployment } from "./incident.js";
 import { createFailoverHandler } from "./index.js";
 
@@ -76,6 +77,8 @@ describe("failover (moto)", () => {
   describe("drill: alarm delivered after P's health check was inverted", () => {
     let h: Awaited<ReturnType<typeof harness>>;
     let results: Awaited<ReturnType<typeof h.handler>>;
+    let busy: unknown[];
+    let retried: Awaited<ReturnType<typeof h.handler>>;
 
     beforeAll(async () => {
       h = await harness("fo-int-drill");
@@ -85,14 +88,23 @@ describe("failover (moto)", () => {
       h.counts.clear();
       // 20 concurrent deliveries of the same SNS message: SNS is at-least-once
       const event = alarmEvent(h.config);
-      results = (
-        await Promise.all(Array.from({ length: 20 }, () => h.handler(structuredClone(event))))
-      ).flat();
+      const settled = await Promise.allSettled(
+        Array.from({ length: 20 }, () => h.handler(structuredClone(event))),
+      );
+      results = settled.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
+      busy = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+      // Lambda retries each failed invocation; by then the incident has completed
+      retried = (await Promise.all(busy.map(() => h.handler(structuredClone(event))))).flat();
     });
 
-    it("completes once; the other 19 deliveries exit as duplicates", () => {
+    it("completes once; the other deliveries fail as busy (DynamoDB's conditional writes) or exit as duplicates, and the retries as duplicates", () => {
       expect(results.filter((r) => r.outcome === "completed")).toHaveLength(1);
-      expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(19);
+      expect(results.length + busy.length).toBe(20);
+      expect(results.filter((r) => r.outcome !== "completed").every((r) => r.outcome === "duplicate")).toBe(
+        true,
+      );
+      for (const reason of busy) expect(reason).toBeInstanceOf(IncidentBusyError);
+      expect(retried.every((r) => r.outcome === "duplicate")).toBe(true);
     });
 
     it("calls PromoteReadReplica exactly once, and the replica loses its source link", async () => {

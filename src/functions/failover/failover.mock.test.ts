@@ -34,10 +34,10 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { silentLogger } from "../shared/observability.js";
 import { alarmEvent, snsEvent } from "./alarm-fixture.js";
 import { createFailoverPorts } from "./aws-ports.js";
-import { FailoverStepError } from "./errors.js";
+import { FailoverStepError, IncidentBusyError } from "./errors.js";
 import { closeIncident } from "./incident.js";
 import { createFailoverHandler } from "./index.js";
-import { armRecord, type LockRecord } from "./lock-record.js";
+import { armRecord, type LockRecord, openRecord } from "./lock-record.js";
 import { memoryLockPort } from "./memory-lock.js";
 import type { FailoverPorts } from "./ports.js";
 import { runFailover } from "./sequence.js";
@@ -241,17 +241,29 @@ describe("failover (SDK mocks modelling AWS)", () => {
       );
     });
 
-    it("makes exactly one promotion out of 20 concurrent duplicate deliveries", async () => {
-      const { config, handler } = setup();
+    it("makes exactly one promotion out of 20 concurrent duplicate deliveries; the others fail as busy and their retries end as duplicates", async () => {
+      // Prepare
+      const { config, handler, metrics } = setup();
       const event = alarmEvent(config, { messageId: "same-message" });
-      const results = (
-        await Promise.all(Array.from({ length: 20 }, () => handler(structuredClone(event))))
-      ).flat();
+      // Act
+      const settled = await Promise.allSettled(
+        Array.from({ length: 20 }, () => handler(structuredClone(event))),
+      );
+      const retries = await Promise.all(
+        settled.filter((r) => r.status === "rejected").map(() => handler(structuredClone(event))),
+      );
+      // Assess
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
       expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
       expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
-      expect(results.filter((r) => r.outcome === "completed")).toHaveLength(1);
-      expect(results.filter((r) => r.outcome === "duplicate")).toHaveLength(19);
+      const answered = settled.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
+      const rejected = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+      expect(answered.filter((r) => r.outcome === "completed")).toHaveLength(1);
+      expect(rejected.length).toBeGreaterThan(0);
+      for (const reason of rejected) expect(reason).toBeInstanceOf(IncidentBusyError);
+      expect(answered.length + rejected.length).toBe(20);
+      expect(metrics.filter(([n]) => n === "FailoverBusy")).toHaveLength(rejected.length);
+      expect(retries.flat().every((r) => r.outcome === "duplicate")).toBe(true);
     });
 
     it.each([
@@ -456,6 +468,66 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
       expect(metrics).toContainEqual(["FailoverNotArmed", 1]);
       expect(route53.calls()).toHaveLength(0);
+    });
+  });
+
+  describe("an incident found in progress (the lease in the lock record)", () => {
+    // The lock is a DynamoDB conditional write: a lost condition is ConditionalCheckFailedException
+    // (DynamoDB API reference, PutItem), which the adapter reads as a lost claim.
+    const inProgress = (config: DeploymentConfig, leaseFromNow: number): LockRecord => {
+      const armed = armRecord(undefined, config.deployment, "test", Date.now() - 600_000) as LockRecord;
+      const trigger = { source: "alarm" as const, alarmTime: new Date(Date.now() - 300_000).toISOString() };
+      const opened = openRecord(armed, trigger, { reason: "0 of 8", drill: false }, "automatic", Date.now());
+      return {
+        ...opened,
+        leaseUntil: new Date(Date.now() + leaseFromNow).toISOString(),
+        timeline: {
+          promote: { startedAt: opened.openedAt as string, outcome: "running", detail: "" },
+        },
+      };
+    };
+
+    it("under another invocation's live lease, fails with IncidentBusyError (FailoverBusy) so Lambda retries, acting on nothing", async () => {
+      // Prepare: a Lambda retry of an invocation that timed out while holding the lease
+      const config = exampleConfig();
+      const held = inProgress(config, 60_000);
+      const { handler, metrics, record } = setup({ lock: held });
+      // Act
+      const outcome = handler(alarmEvent(config));
+      // Assess
+      await expect(outcome).rejects.toBeInstanceOf(IncidentBusyError);
+      await expect(outcome).rejects.toMatchObject({
+        leaseUntil: held.leaseUntil,
+        incidentId: held.incidentId,
+      });
+      expect(metrics).toContainEqual(["FailoverBusy", 1]);
+      expect(calls(rds, PromoteReadReplicaCommand) + calls(asg, UpdateAutoScalingGroupCommand)).toBe(0);
+      expect(record()).toEqual(held);
+    });
+
+    it("whose lease expired (its holder timed out or crashed), resumes the unfinished steps and completes", async () => {
+      // Prepare
+      const config = exampleConfig();
+      const { handler, record, metrics } = setup({ lock: inProgress(config, -1) });
+      // Act
+      const [result] = await handler(alarmEvent(config));
+      // Assess
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(record()).toMatchObject({ state: "completed", attempts: 2 });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(metrics).toContainEqual(["FailoverResumed", 1]);
+      expect(record().leaseUntil).toBeUndefined();
+    });
+
+    it("that completed, answers a later delivery as a successful duplicate", async () => {
+      // Prepare
+      const { config, handler } = setup();
+      await handler(alarmEvent(config));
+      // Act
+      const [again] = await handler(alarmEvent(config));
+      // Assess
+      expect(again).toMatchObject({ outcome: "duplicate", reason: expect.stringContaining("completed") });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
     });
   });
 

@@ -1,4 +1,4 @@
-import { armRecord, closeRecord, type LockRecord } from "./lock-record.js";
+import { armRecord, closeRecord, type LockRecord, leaseLive } from "./lock-record.js";
 import type { LockPort } from "./ports.js";
 
 /** Closing or arming is not possible in the record's current state. */
@@ -48,7 +48,7 @@ export async function closeIncident(
   if (!record || record.state === "unarmed" || record.state === "armed") {
     throw new IncidentStateError(`deployment ${deployment} has no open incident to close`, record);
   }
-  if (record.state === "in-progress" && record.leaseUntil && Date.parse(record.leaseUntil) > now) {
+  if (leaseLive(record, now)) {
     throw new IncidentStateError(
       `incident ${record.incidentId} is in progress until ${record.leaseUntil}; wait for it to finish`,
       record,

@@ -33,10 +33,21 @@ describe("lock-record", () => {
     it("opens an incident on an armed deployment", () => {
       expect(entryDecision(armed, alarm, now)).toEqual({ kind: "open" });
     });
-    it("treats deliveries during a live lease as duplicates, and resumes after it expired", () => {
+    it("reports an incident under another invocation's live lease as busy (to retry), not as a duplicate", () => {
       const running = openRecord(armed, alarm, guard, "automatic", now);
-      expect(entryDecision(running, alarm, now + 1000).kind).toBe("duplicate");
+      expect(entryDecision(running, alarm, now + 1000)).toEqual({
+        kind: "busy",
+        reason: expect.stringContaining("lease until"),
+        leaseUntil: new Date(now + LEASE_MS).toISOString(),
+      });
+      expect(entryDecision(running, operator, now + LEASE_MS).kind).toBe("busy");
+    });
+    it("resumes an in-progress incident whose lease expired (its holder timed out or crashed)", () => {
+      const running = openRecord(armed, alarm, guard, "automatic", now);
       expect(entryDecision(running, alarm, now + LEASE_MS + 1).kind).toBe("resume");
+      expect(entryDecision(running, operator, now + LEASE_MS + 1).kind).toBe("resume");
+      const { leaseUntil: _lease, ...noLease } = running;
+      expect(entryDecision(noLease, alarm, now).kind).toBe("resume");
     });
     it("resumes a failed incident", () => {
       const failed = finishRecord(openRecord(armed, alarm, guard, "automatic", now), {}, now);

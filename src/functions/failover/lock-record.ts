@@ -86,6 +86,7 @@ export type EntryDecision =
   | { kind: "open" }
   | { kind: "resume" }
   | { kind: "ignore"; code: "not-armed"; reason: string }
+  | { kind: "busy"; reason: string; leaseUntil: string }
   | { kind: "duplicate"; reason: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -93,7 +94,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * What an invocation does given the stored record: open a new incident, resume the open one, or
  * exit. Duplicate SNS deliveries and Lambda retries land here too, so this is what makes them
- * harmless.
+ * harmless. `busy` (a live lease held by another invocation) is not a success: that holder may
+ * never finish (it timed out or crashed), so the caller fails and is retried after the lease ends.
  */
 export function entryDecision(
   record: LockRecord | undefined,
@@ -123,13 +125,12 @@ export function entryDecision(
     case "failed":
       return { kind: "resume" };
     case "in-progress": {
-      const lease = record?.leaseUntil ? Date.parse(record.leaseUntil) : 0;
-      return lease < now
-        ? { kind: "resume" }
-        : {
-            kind: "duplicate",
-            reason: `incident ${record?.incidentId} is in progress (lease until ${record?.leaseUntil})`,
-          };
+      if (!leaseLive(record, now)) return { kind: "resume" };
+      return {
+        kind: "busy",
+        reason: `incident ${record?.incidentId} is in progress under another invocation's lease until ${record?.leaseUntil}`,
+        leaseUntil: record?.leaseUntil as string,
+      };
     }
     case "completed":
       return {
@@ -137,6 +138,12 @@ export function entryDecision(
         reason: `incident ${record?.incidentId} completed at ${record?.completedAt}; a new failover needs failback to close it first`,
       };
   }
+}
+
+/** True while an in-progress claim's lease runs: its holder may still be working. */
+export function leaseLive(record: LockRecord | undefined, now: number): boolean {
+  if (record?.state !== "in-progress" || !record.leaseUntil) return false;
+  return Date.parse(record.leaseUntil) >= now;
 }
 
 /** Incident ids name the deployment and the alarm time, so logs, records and notifications line up. */

@@ -1,7 +1,14 @@
 import type { DeploymentConfig } from "../../core/config.js";
 import { type LoggerLike, type MetricsLike, noMetrics, silentLogger } from "../shared/observability.js";
 import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
-import { AwsCallError, errorCode, FailoverStepError, fixFor, LockError } from "./errors.js";
+import {
+  AwsCallError,
+  errorCode,
+  FailoverStepError,
+  fixFor,
+  IncidentBusyError,
+  LockError,
+} from "./errors.js";
 import { type GuardVerdict, guardVerdict } from "./guard.js";
 import {
   entryDecision,
@@ -67,6 +74,7 @@ export async function runFailover(
     return { outcome: "ignored", code: entry.code, reason: entry.reason };
   }
   if (entry.kind === "duplicate") return duplicate(entry.reason, stored?.incidentId, log, metrics);
+  if (entry.kind === "busy") throw busy(entry.reason, stored, log, metrics);
 
   let claimed: LockRecord;
   if (entry.kind === "open") {
@@ -92,7 +100,7 @@ export async function runFailover(
     // `stored` is armed here (entryDecision said open)
     const next = openRecord(stored as LockRecord, trigger, verdict, config.mode, ports.clock.now());
     const claim = await transition(ports, next, stored);
-    if (!claim) return duplicate("another invocation opened the incident first", undefined, log, metrics);
+    if (!claim) throw busy("another invocation opened the incident first", undefined, log, metrics);
     claimed = next;
     if (claimed.state === "pending-approval") {
       log.info("approval mode: incident opened, waiting for pilotlight approve", {
@@ -105,8 +113,7 @@ export async function runFailover(
   } else {
     const next = resumeRecord(stored as LockRecord, trigger, ports.clock.now());
     const claim = await transition(ports, next, stored);
-    if (!claim)
-      return duplicate("another invocation resumed the incident first", stored?.incidentId, log, metrics);
+    if (!claim) throw busy("another invocation resumed the incident first", stored, log, metrics);
     claimed = next;
   }
 
@@ -183,6 +190,22 @@ function duplicate(
   log.info("duplicate delivery, nothing to do", { reason, incidentId });
   metrics.addMetric("FailoverDuplicate", "Count", 1);
   return { outcome: "duplicate", reason, ...(incidentId ? { incidentId } : {}) };
+}
+
+/** A live lease elsewhere: the retryable error (see IncidentBusyError), logged and counted. */
+function busy(
+  reason: string,
+  record: LockRecord | undefined,
+  log: LoggerLike,
+  metrics: MetricsLike,
+): IncidentBusyError {
+  log.warn("incident held by another invocation; failing so the retry comes back after its lease", {
+    reason,
+    incidentId: record?.incidentId,
+    leaseUntil: record?.leaseUntil,
+  });
+  metrics.addMetric("FailoverBusy", "Count", 1);
+  return new IncidentBusyError(reason, record?.incidentId, record?.leaseUntil);
 }
 
 async function readLock(ports: FailoverPorts, deployment: string): Promise<LockRecord | undefined> {
