@@ -14,13 +14,23 @@ const config = exampleConfig();
 
 function fakePorts(): FailoverPorts {
   let latched = false;
+  let promoted = false;
+  let group = { min: 0, max: 0, desired: 0 };
   return {
     database: {
-      describe: async (id) => ({ id, status: "available", sourceId: config.primary.db.arn }),
-      promote: async () => {},
+      describe: async (id) =>
+        promoted ? { id, status: "available" } : { id, status: "available", sourceId: config.primary.db.arn },
+      promote: async () => {
+        promoted = true;
+      },
       replicaLagSeconds: async () => 3,
     },
-    capacity: { describe: async (name) => ({ name, min: 0, max: 0, desired: 0 }), scale: async () => {} },
+    capacity: {
+      describe: async (name) => ({ name, ...group, inService: group.desired }),
+      scale: async (_name, capacity) => {
+        group = capacity;
+      },
+    },
     healthCheck: {
       describe: async (id) => ({ id, disabled: latched, inverted: true, observations: [] }),
       latch: async () => {

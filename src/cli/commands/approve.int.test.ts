@@ -52,7 +52,7 @@ describe("pilotlight readiness and approve", () => {
     expect(run.stderr).toContain("awaits approval");
     expect(run.code).toBe(ExitCode.ok);
     expect(run.stdout).toMatch(/outcome\s+completed/);
-    expect(run.stdout).toMatch(/promote\s+issued/);
+    expect(run.stdout).toMatch(/promote\s+done/);
     const record = await ports.lock.read(deployment);
     expect(record?.state).toBe("completed");
     expect(record?.trigger?.by).toBeTruthy();

@@ -48,8 +48,10 @@ function approveOutput(result: FailoverResult): Output {
         : []),
     ],
     notes:
-      result.outcome === "completed"
-        ? ["Actions issued; the promotion runs on. Follow it with `pilotlight status`."]
+      result.outcome === "pending"
+        ? [
+            "Actions issued; the steps marked pending are under way. Re-run `pilotlight approve` (or wait for the next scheduled run) to confirm their effect; follow with `pilotlight status`.",
+          ]
         : [],
   };
 }
@@ -127,6 +129,6 @@ export const approveCommand: CommandDefinition<ApproveOptions> = {
       throw err;
     }
     writeOutput(ctx.io, ctx.format, approveOutput(result));
-    return result.outcome === "completed" ? ExitCode.ok : ExitCode.failed;
+    return result.outcome === "completed" || result.outcome === "pending" ? ExitCode.ok : ExitCode.failed;
   },
 };

@@ -50,13 +50,12 @@ export function apiProbes(
     },
     promotionStarted: {
       name: "promotion started",
-      source: "lock record timeline (promote issued)",
+      source: "lock record timeline (promote actedAt)",
       probe: async () => {
         const r = await lock.read(config.deployment);
         const p = r?.timeline?.promote;
-        return p && (p.outcome === "issued" || p.outcome === "skipped")
-          ? Date.parse(p.finishedAt ?? p.startedAt)
-          : undefined;
+        if (p?.actedAt) return Date.parse(p.actedAt);
+        return p?.outcome === "skipped" ? Date.parse(p.finishedAt ?? p.startedAt) : undefined;
       },
     },
     promotionFinished: {

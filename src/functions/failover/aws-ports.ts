@@ -161,6 +161,7 @@ export function autoScalingCapacityPort(autoScaling: AutoScalingClient): Capacit
         min: group.MinSize ?? 0,
         max: group.MaxSize ?? 0,
         desired: group.DesiredCapacity ?? 0,
+        inService: (group.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
         ...(template?.LaunchTemplateId ? { launchTemplateId: template.LaunchTemplateId } : {}),
         ...(template?.Version ? { launchTemplateVersion: template.Version } : {}),
       };

@@ -138,9 +138,9 @@ describe("failover (moto)", () => {
         attempts: 1,
         drill: true,
         timeline: {
-          promote: { outcome: "issued" },
-          capacity: { outcome: "issued" },
-          latch: { outcome: "issued" },
+          promote: { outcome: "done" },
+          capacity: { outcome: "done" },
+          latch: { outcome: "done" },
         },
       });
       // moto publishes no ReplicaLag: the RPO estimate is unknown, and the record says when it looked
@@ -151,9 +151,9 @@ describe("failover (moto)", () => {
     it("notifies the ops topic once, with the timeline", async () => {
       const messages = await receiveAll(h.fixture, h.config.backup.region);
       expect(messages).toHaveLength(1);
-      expect(messages[0]?.Subject).toContain("failover actions issued [drill]");
-      expect(messages[0]?.Message).toContain("promote: issued");
-      expect(messages[0]?.Message).toContain("latch: issued");
+      expect(messages[0]?.Subject).toContain("failover completed [drill]");
+      expect(messages[0]?.Message).toContain("promote: done");
+      expect(messages[0]?.Message).toContain("latch: done");
     });
   });
 

@@ -58,7 +58,13 @@ const awsError = (
 /** The state of B's resources and P's health check as AWS would answer it. */
 interface Model {
   db?: { status: string; source?: string };
-  group?: { min: number; max: number; desired: number };
+  group?: { min: number; max: number; desired: number; inService?: number };
+  /**
+   * As AWS: PromoteReadReplica answers with the replica "modifying", source link still there, for
+   * minutes; new instances start Pending. Off (the default), both effects are there by the next
+   * look, as the emulator shows them, so tests about other faults finish in one run.
+   */
+  slow?: boolean;
   hc: { disabled: boolean; inverted: boolean; healthyCheckers: number };
   lag?: number;
 }
@@ -76,7 +82,7 @@ function modelAws(config: DeploymentConfig, model: Model) {
       ],
     };
   });
-  rds.on(PromoteReadReplicaCommand).callsFake(() => {
+  const promote = () => {
     const db = model.db;
     if (!db?.source || db.status !== "available") {
       throw new InvalidDBInstanceStateFault({
@@ -84,11 +90,13 @@ function modelAws(config: DeploymentConfig, model: Model) {
         ...meta,
       });
     }
-    db.status = "modifying";
+    if (model.slow) db.status = "modifying";
+    else delete db.source;
     return {
       DBInstance: { DBInstanceIdentifier: config.backup.db.instanceId, DBInstanceStatus: "modifying" },
     };
-  });
+  };
+  rds.on(PromoteReadReplicaCommand).callsFake(promote);
   asg.on(DescribeAutoScalingGroupsCommand).callsFake(() => ({
     AutoScalingGroups: model.group
       ? [
@@ -98,16 +106,30 @@ function modelAws(config: DeploymentConfig, model: Model) {
             MaxSize: model.group.max,
             DesiredCapacity: model.group.desired,
             LaunchTemplate: { LaunchTemplateId: config.backup.launchTemplateId, Version: "$Latest" },
+            Instances: Array.from({ length: model.group.desired }, (_, i) => ({
+              InstanceId: `i-${i}`,
+              LifecycleState: i < (model.group?.inService ?? 0) ? "InService" : "Pending",
+              HealthStatus: "Healthy",
+              AvailabilityZone: `${config.backup.region}a`,
+              ProtectedFromScaleIn: false,
+            })),
           },
         ]
       : [],
   }));
-  asg.on(UpdateAutoScalingGroupCommand).callsFake((input) => {
+  const scale = (input: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number }) => {
     if (!model.group)
       throw awsError(AutoScalingServiceException, "ValidationError", "AutoScalingGroup name not found");
-    model.group = { min: input.MinSize, max: input.MaxSize, desired: input.DesiredCapacity };
+    const desired = input.DesiredCapacity ?? 0;
+    model.group = {
+      min: input.MinSize ?? 0,
+      max: input.MaxSize ?? 0,
+      desired,
+      inService: model.slow ? (model.group.inService ?? 0) : desired,
+    };
     return {};
-  });
+  };
+  asg.on(UpdateAutoScalingGroupCommand).callsFake(scale);
   route53.on(GetHealthCheckCommand).callsFake(() => ({
     HealthCheck: {
       Id: config.dns.healthCheckId,
@@ -134,15 +156,17 @@ function modelAws(config: DeploymentConfig, model: Model) {
       },
     })),
   }));
-  route53.on(UpdateHealthCheckCommand).callsFake((input) => {
+  const latch = (input: { Disabled?: boolean; Inverted?: boolean }) => {
     model.hc.disabled = input.Disabled ?? model.hc.disabled;
     model.hc.inverted = input.Inverted ?? model.hc.inverted;
     return { HealthCheck: {} };
-  });
+  };
+  route53.on(UpdateHealthCheckCommand).callsFake(latch);
   sns.on(PublishCommand).resolves({ MessageId: "n-1" });
   cloudWatch.on(GetMetricStatisticsCommand).callsFake(() => ({
     Datapoints: model.lag === undefined ? [] : [{ Timestamp: new Date(), Maximum: model.lag }],
   }));
+  return { promote, scale, latch };
 }
 
 function setup(
@@ -156,7 +180,7 @@ function setup(
     lag: 4,
     ...options.model,
   };
-  modelAws(config, model);
+  const aws = modelAws(config, model);
   const lock = memoryLockPort(
     options.lock === null
       ? undefined
@@ -182,7 +206,7 @@ function setup(
     metrics: { addMetric: (name, _unit, value) => metrics.push([name, value]), publishStoredMetrics() {} },
   });
   const record = () => lock.items.get(config.deployment) as LockRecord;
-  return { config, model, ports, lock, handler, metrics, record };
+  return { config, model, aws, ports, lock, handler, metrics, record };
 }
 
 const calls = (client: { commandCalls(c: never): unknown[] }, command: unknown) =>
@@ -221,14 +245,14 @@ describe("failover (SDK mocks modelling AWS)", () => {
         state: "completed",
         rpoEstimateSeconds: 4,
         timeline: {
-          promote: { outcome: "issued" },
-          capacity: { outcome: "issued" },
-          latch: { outcome: "issued" },
+          promote: { outcome: "done" },
+          capacity: { outcome: "done" },
+          latch: { outcome: "done" },
         },
       });
       const published = sns.commandCalls(PublishCommand)[0]?.args[0].input;
       expect(published?.TopicArn).toBe(config.failover.opsTopicArn);
-      expect(published?.Message).toContain("promote: issued");
+      expect(published?.Message).toContain("promote: done");
       expect(published?.Message).toContain("RPO estimate: 4 s");
       expect(metrics.map(([n]) => n)).toEqual(
         expect.arrayContaining([
@@ -302,11 +326,89 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record()).toMatchObject({ state: "completed", timeline: { promote: { outcome: "skipped" } } });
     });
 
-    it("skips promotion of a replica being promoted (modifying, source link still present)", async () => {
-      const { config, handler, record } = setup({ model: { db: { status: "modifying", source: "arn:p" } } });
-      await handler(alarmEvent(config));
-      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
-      expect(record().timeline?.promote?.detail).toContain("promotion under way");
+    it("does not take a replica modifying for its own reasons for a promotion: the incident does not complete, the retry promotes it", async () => {
+      // Prepare: a replica being modified (say, a storage change) with its source link; RDS's
+      // PromoteReadReplica accepts only an available replica (InvalidDBInstanceState otherwise)
+      const { config, handler, record, model } = setup({
+        model: { db: { status: "modifying", source: "arn:p" } },
+      });
+      const event = alarmEvent(config);
+      // Act
+      const first = await handler(event).catch((e: unknown) => e);
+      const afterFirst = record();
+      (model.db as { status: string }).status = "available";
+      const [second] = await handler(event);
+      // Assess
+      expect(first).toBeInstanceOf(FailoverStepError);
+      expect(afterFirst).toMatchObject({
+        state: "failed",
+        timeline: { promote: { outcome: "retry-later", detail: expect.stringContaining("not promoting") } },
+      });
+      expect(second).toMatchObject({ outcome: "completed" });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(record().timeline?.promote).toMatchObject({ outcome: "done", actedAt: expect.any(String) });
+    });
+
+    it("records a promotion still under way as pending and returns; a later run sees it done when the source link is gone and the instance available", async () => {
+      // Prepare: RDS answers PromoteReadReplica with the replica "modifying", keeps its source link
+      // while it promotes, reboots it, then shows it available with no
+      // ReadReplicaSourceDBInstanceIdentifier (RDS User Guide, "Promoting a read replica")
+      const { config, handler, record, model, metrics } = setup({ model: { slow: true } });
+      const event = alarmEvent(config);
+      const db = model.db as { status: string; source?: string };
+      // Act: the first run, a re-run mid-promotion, one while it reboots, one after
+      const [first] = await handler(event);
+      const afterFirst = record();
+      const [during] = await handler(event);
+      delete db.source;
+      db.status = "rebooting";
+      const [rebooting] = await handler(event);
+      db.status = "available";
+      (model.group as { inService: number }).inService = 2;
+      const [last] = await handler(event);
+      // Assess
+      expect(first).toMatchObject({ outcome: "pending" });
+      expect(afterFirst).toMatchObject({
+        state: "in-progress",
+        timeline: { promote: { outcome: "pending", detail: expect.stringContaining("promotion under way") } },
+      });
+      expect(afterFirst.leaseUntil).toBeUndefined();
+      expect(during).toMatchObject({ outcome: "pending" });
+      expect(rebooting).toMatchObject({ outcome: "pending" });
+      expect(last).toMatchObject({ outcome: "completed" });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(record()).toMatchObject({
+        state: "completed",
+        attempts: 4,
+        timeline: { promote: { outcome: "done" } },
+      });
+      expect(metrics.filter(([n]) => n === "FailoverPending")).toHaveLength(3);
+      // one notification for the state change to in-progress, one for completed
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    });
+
+    it("records the capacity as pending until the failover's desired count of instances is InService", async () => {
+      // Prepare: instances start Pending (Amazon EC2 Auto Scaling User Guide, "instance lifecycle")
+      const { config, handler, record, model } = setup({ model: { slow: true } });
+      const event = alarmEvent(config);
+      (model.db as { source?: string }).source = undefined;
+      // Act
+      const [first] = await handler(event);
+      const afterFirst = record();
+      (model.group as { inService: number }).inService = 1;
+      const [partly] = await handler(event);
+      (model.group as { inService: number }).inService = 2;
+      const [last] = await handler(event);
+      // Assess
+      expect(first).toMatchObject({ outcome: "pending" });
+      expect(afterFirst.timeline?.capacity).toMatchObject({
+        outcome: "pending",
+        actedAt: expect.any(String),
+      });
+      expect(partly).toMatchObject({ outcome: "pending" });
+      expect(record().timeline?.capacity?.detail ?? "").toContain("2 InService");
+      expect(last).toMatchObject({ outcome: "completed" });
+      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
     });
 
     it("retries later while the replica backs up, then promotes on the retry without repeating other steps", async () => {
@@ -358,8 +460,8 @@ describe("failover (SDK mocks modelling AWS)", () => {
         });
       const [result] = await handler(alarmEvent(config));
       expect(result?.outcome, JSON.stringify(result)).toBe("completed");
-      // the guard: throttled, then retried; the latch step looks once more
-      expect(route53.commandCalls(GetHealthCheckStatusCommand)).toHaveLength(3);
+      // the guard: throttled, then retried; the latch step looks before and after latching
+      expect(route53.commandCalls(GetHealthCheckStatusCommand)).toHaveLength(4);
     });
 
     it("fails the capacity step when B's group is missing, after finishing the others", async () => {
@@ -370,8 +472,8 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record()).toMatchObject({
         state: "failed",
         timeline: {
-          promote: { outcome: "issued" },
-          latch: { outcome: "issued" },
+          promote: { outcome: "done" },
+          latch: { outcome: "done" },
           capacity: { outcome: "failed" },
         },
       });
@@ -379,16 +481,16 @@ describe("failover (SDK mocks modelling AWS)", () => {
     });
 
     it("retries throttling with backoff and completes", async () => {
-      const { config, handler, record } = setup();
+      const { config, handler, record, aws } = setup();
       rds
         .on(PromoteReadReplicaCommand)
         .rejectsOnce(awsError(RDSServiceException, "Throttling", "Rate exceeded"))
         .rejectsOnce(awsError(RDSServiceException, "Throttling", "Rate exceeded"))
-        .resolves({});
+        .callsFake(aws.promote);
       route53
         .on(UpdateHealthCheckCommand)
         .rejectsOnce(awsError(Route53ServiceException, "PriorRequestNotComplete", "busy"))
-        .resolves({});
+        .callsFake(aws.latch);
       await handler(alarmEvent(config));
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(3);
       expect(calls(route53, UpdateHealthCheckCommand)).toBe(2);
@@ -419,13 +521,13 @@ describe("failover (SDK mocks modelling AWS)", () => {
     });
 
     it("after a partial failure, the retry completes without repeating finished steps", async () => {
-      const { config, handler, record } = setup();
+      const { config, handler, record, aws } = setup();
       asg
         .on(UpdateAutoScalingGroupCommand)
-        .rejectsOnce(awsError(AutoScalingServiceException, "ServiceUnavailable", "try again"));
+        .rejectsOnce(awsError(AutoScalingServiceException, "ServiceUnavailable", "try again"))
+        .callsFake(aws.scale);
       const event = alarmEvent(config);
       await expect(handler(event)).rejects.toThrow(/capacity: ServiceUnavailable/);
-      asg.on(UpdateAutoScalingGroupCommand).resolves({});
       await handler(event);
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
       expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);

@@ -10,6 +10,7 @@ import {
   type LockRecord,
   openRecord,
   resumeRecord,
+  type StepOutcome,
   stepsToRun,
 } from "./lock-record.js";
 
@@ -23,7 +24,7 @@ const alarm: IncidentTrigger = {
 const operator: IncidentTrigger = { source: "operator", alarmTime: "2026-11-26T01:00:00.000Z", by: "alice" };
 const armed = armRecord(undefined, "demo", "readiness", now) as LockRecord;
 const guard = { reason: "0 of 8 healthy", drill: false };
-const done = (outcome: "issued" | "skipped") => ({ startedAt: "t", outcome, detail: "" });
+const step = (outcome: StepOutcome) => ({ startedAt: "t", outcome, detail: "" });
 
 describe("lock-record", () => {
   describe("entryDecision", () => {
@@ -61,7 +62,7 @@ describe("lock-record", () => {
       expect(entryDecision(pending, operator, now).kind).toBe("resume");
     });
     it("refuses a new failover after a completed one until it is closed", () => {
-      const timeline = { promote: done("issued"), capacity: done("issued"), latch: done("skipped") };
+      const timeline = { promote: step("done"), capacity: step("done"), latch: step("skipped") };
       const completed = finishRecord(openRecord(armed, alarm, guard, "automatic", now), timeline, now);
       expect(completed.state).toBe("completed");
       expect(entryDecision(completed, alarm, now)).toMatchObject({
@@ -92,16 +93,36 @@ describe("lock-record", () => {
     it("counts attempts on resume and keeps the timeline", () => {
       const open = {
         ...openRecord(armed, alarm, guard, "automatic", now),
-        timeline: { latch: done("issued") },
+        timeline: { latch: step("done") },
       };
       const resumed = resumeRecord(finishRecord(open, open.timeline, now), alarm, now);
       expect(resumed).toMatchObject({
         state: "in-progress",
         attempts: 2,
-        timeline: { latch: { outcome: "issued" } },
+        timeline: { latch: { outcome: "done" } },
       });
       expect(stepsToRun(resumed.timeline)).toEqual(["promote", "capacity"]);
     });
+    it("keeps an incident whose only unfinished steps are pending in progress, its lease released for the next run", () => {
+      const open = openRecord(armed, alarm, guard, "automatic", now);
+      const timeline = { promote: step("pending"), capacity: step("pending"), latch: step("done") };
+      const waiting = finishRecord(open, timeline, now + 5_000);
+      expect(waiting).toMatchObject({ state: "in-progress", attempts: 1 });
+      expect(waiting.leaseUntil).toBeUndefined();
+      expect(entryDecision(waiting, alarm, now + 6_000).kind).toBe("resume");
+      expect(stepsToRun(waiting.timeline)).toEqual(["promote", "capacity"]);
+    });
+    it.each([["retry-later"], ["failed"], ["running"]] as const)(
+      "fails an incident with a step %s (retried, not waited on)",
+      (outcome) => {
+        const open = openRecord(armed, alarm, guard, "automatic", now);
+        const timeline = { promote: step(outcome), capacity: step("pending"), latch: step("done") };
+        expect(finishRecord(open, timeline, now)).toMatchObject({
+          state: "failed",
+          error: expect.stringContaining("promote"),
+        });
+      },
+    );
     it("does not arm while an incident is open", () => {
       expect(
         armRecord(openRecord(armed, alarm, guard, "automatic", now), "demo", "readiness", now),

@@ -5,6 +5,7 @@
  *   (no item) | unarmed --arm--> armed --open--> in-progress --finish--> completed --close--> unarmed
  *                                      \--open (approval)--> pending-approval --approve--> in-progress
  *                                        in-progress --finish with a failed step--> failed --resume--> in-progress
+ *                                        in-progress --finish with pending steps--> in-progress (lease released) --resume--> ...
  *
  * Every arrow is one conditional write (LockPort.transition), so exactly one invocation wins it.
  */
@@ -23,13 +24,19 @@ export type LockState = (typeof LOCK_STATES)[number];
 export const STEP_NAMES = ["promote", "capacity", "latch"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-/** `issued` and `skipped` are final: a resumed incident never repeats them. */
-export type StepOutcome = "running" | "issued" | "skipped" | "retry-later" | "failed";
+/**
+ * `done` (this incident acted and observed the effect) and `skipped` (the effect was already there)
+ * are final: a resumed incident never repeats them. `pending`: acted or under way, effect not yet
+ * observed, so the next run looks again.
+ */
+export type StepOutcome = "running" | "pending" | "done" | "skipped" | "retry-later" | "failed";
 
 export interface StepRecord {
   startedAt: string;
   finishedAt?: string;
   outcome: StepOutcome;
+  /** When this incident made the step's call (kept across runs): a promotion under way is ours. */
+  actedAt?: string;
   /** What was done or found, or the error (name: message) of a failed step. */
   detail: string;
   /** Milliseconds from the alarm's state change to the end of this step. */
@@ -210,12 +217,18 @@ export function resumeRecord(record: LockRecord, trigger: IncidentTrigger, now: 
   };
 }
 
-/** Completed when every step is final; failed (and resumable) otherwise. */
+/**
+ * Completed when every step is final. Still in progress, with the lease released so the next run
+ * resumes at once, when the only unfinished steps are pending (their effect is under way). Failed
+ * (and resumable) otherwise.
+ */
 export function finishRecord(record: LockRecord, timeline: Timeline, now: number): LockRecord {
   const unfinished = STEP_NAMES.filter((s) => !isFinal(timeline[s]));
   const { leaseUntil: _lease, error: _error, ...rest } = record;
   if (unfinished.length === 0)
     return { ...rest, state: "completed", timeline, completedAt: iso(now), updatedAt: iso(now) };
+  if (unfinished.every((s) => timeline[s]?.outcome === "pending"))
+    return { ...rest, state: "in-progress", timeline, updatedAt: iso(now) };
   const error = unfinished.map((s) => `${s}: ${timeline[s]?.detail ?? "not run"}`).join("; ");
   return { ...rest, state: "failed", timeline, error, updatedAt: iso(now) };
 }
@@ -229,9 +242,9 @@ export function closeRecord(record: LockRecord, by: string, now: number): LockRe
   return { ...rest, state: "unarmed", attempts: 0, closedAt: iso(now), closedBy: by, updatedAt: iso(now) };
 }
 
-/** A step that finished (issued or skipped) is never run again for the same incident. */
+/** A step whose effect was observed (done or skipped) is never run again for the same incident. */
 export function isFinal(entry: StepRecord | undefined): boolean {
-  return entry?.outcome === "issued" || entry?.outcome === "skipped";
+  return entry?.outcome === "done" || entry?.outcome === "skipped";
 }
 
 /** The steps a (resumed) incident still has to run. */

@@ -15,16 +15,18 @@ export function formatNotification(
   const headline = {
     "pending-approval": `failover awaits approval${drill}`,
     "in-progress": `failover in progress${drill}`,
-    completed: `failover actions issued${drill}`,
+    completed: `failover completed${drill}`,
     failed: `failover step FAILED${drill}`,
     armed: "armed",
     unarmed: "incident closed",
   }[record.state];
   const next = {
     "pending-approval": `Approve with: pilotlight approve --deployment ${config.deployment}`,
-    "in-progress": "Wait for the outcome.",
+    "in-progress":
+      "Actions issued; the steps marked pending are under way and the next run checks their effect. " +
+      `Follow with: pilotlight status --deployment ${config.deployment}.`,
     completed:
-      `Watch the promotion finish and B's targets turn healthy: pilotlight status --deployment ${config.deployment}. ` +
+      `Every step's effect is observed (replica standalone, instances InService, health check latched). Watch B's targets turn healthy: pilotlight status --deployment ${config.deployment}. ` +
       "Failback is never automatic: use pilotlight failback once P is healthy.",
     failed:
       "The async retry resumes the unfinished steps; if this repeats, fix the cause and run " +

@@ -4,36 +4,77 @@ import { planCapacity, planLatch, planPromotion, scaledCapacity } from "./plan.j
 const target = { min: 2, max: 4, desired: 2 };
 
 describe("plan", () => {
+  // States as the RDS API reference (DescribeDBInstances: DBInstanceStatus,
+  // ReadReplicaSourceDBInstanceIdentifier; PromoteReadReplica) and the RDS User Guide ("Viewing
+  // Amazon RDS DB instance status"; "Promoting a read replica": RDS reboots it before it is available)
   describe("planPromotion", () => {
-    it("promotes an available replica", () => {
+    it("promotes an available replica (and one in storage-optimization)", () => {
       expect(planPromotion({ id: "r", status: "available", sourceId: "arn:p" }, "r").action).toBe("act");
-    });
-    it("skips a standalone instance", () => {
-      expect(planPromotion({ id: "r", status: "available" }, "r").action).toBe("skip");
-    });
-    it.each(["modifying", "rebooting"])(
-      "skips a replica %s with its source link (promotion under way)",
-      (status) => {
-        expect(planPromotion({ id: "r", status, sourceId: "arn:p" }, "r").action).toBe("skip");
-      },
-    );
-    it("waits for a backup to end", () => {
-      expect(planPromotion({ id: "r", status: "backing-up", sourceId: "arn:p" }, "r").action).toBe(
-        "retry-later",
+      expect(planPromotion({ id: "r", status: "storage-optimization", sourceId: "arn:p" }, "r").action).toBe(
+        "act",
       );
     });
-    it("fails on a missing replica or a state that cannot be promoted", () => {
+    it("is done only when the instance has no source link and is available", () => {
+      expect(planPromotion({ id: "r", status: "available" }, "r").action).toBe("done");
+      expect(planPromotion({ id: "r", status: "rebooting" }, "r", true)).toMatchObject({
+        action: "pending",
+        detail: expect.stringContaining("no source link"),
+      });
+    });
+    it.each(["modifying", "rebooting"])(
+      "waits on a replica %s with its source link once this incident promoted it",
+      (status) => {
+        expect(planPromotion({ id: "r", status, sourceId: "arn:p" }, "r", true)).toMatchObject({
+          action: "pending",
+          detail: expect.stringContaining("promotion under way"),
+        });
+      },
+    );
+    it.each(["modifying", "rebooting", "upgrading"])(
+      "does not take a replica %s for its own reasons for a promotion: retry, nothing done",
+      (status) => {
+        expect(planPromotion({ id: "r", status, sourceId: "arn:p" }, "r", false)).toMatchObject({
+          action: "retry-later",
+          detail: expect.stringContaining("not promoting"),
+        });
+      },
+    );
+    it("retries while the replica backs up (PromoteReadReplica refuses backing-up), even after asking", () => {
+      for (const issued of [false, true]) {
+        expect(planPromotion({ id: "r", status: "backing-up", sourceId: "arn:p" }, "r", issued).action).toBe(
+          "retry-later",
+        );
+      }
+    });
+    it("fails on a missing replica or a state no wait clears", () => {
       expect(planPromotion(undefined, "r").action).toBe("fail");
       expect(planPromotion({ id: "r", status: "storage-full", sourceId: "arn:p" }, "r").action).toBe("fail");
+      expect(planPromotion({ id: "r", status: "incompatible-parameters" }, "r", true).action).toBe("fail");
     });
   });
 
+  // Amazon EC2 Auto Scaling User Guide, "instance lifecycle": Pending until configured and past its
+  // health checks, then InService, which counts toward the desired capacity
   describe("planCapacity", () => {
-    it("scales a group at rest", () => {
-      expect(planCapacity({ name: "g", min: 0, max: 0, desired: 0 }, "g", target).action).toBe("act");
+    const group = (min: number, max: number, desired: number, inService: number) => ({
+      name: "g",
+      min,
+      max,
+      desired,
+      inService,
     });
-    it("skips a group already at or above the failover size", () => {
-      expect(planCapacity({ name: "g", min: 2, max: 6, desired: 3 }, "g", target).action).toBe("skip");
+    it("scales a group at rest", () => {
+      expect(planCapacity(group(0, 0, 0, 0), "g", target).action).toBe("act");
+    });
+    it("is pending while the group is at size but fewer instances than wanted are InService", () => {
+      expect(planCapacity(group(2, 4, 2, 1), "g", target)).toMatchObject({
+        action: "pending",
+        detail: expect.stringContaining("1 of 2 instances InService"),
+      });
+    });
+    it("is done once the failover's desired count is InService, also for a larger group", () => {
+      expect(planCapacity(group(2, 4, 2, 2), "g", target).action).toBe("done");
+      expect(planCapacity(group(2, 6, 3, 3), "g", target).action).toBe("done");
     });
     it("fails when the group is missing", () => {
       expect(planCapacity(undefined, "g", target)).toMatchObject({
@@ -42,19 +83,15 @@ describe("plan", () => {
       });
     });
     it("never scales down", () => {
-      expect(scaledCapacity({ name: "g", min: 0, max: 6, desired: 1 }, target)).toEqual({
-        min: 2,
-        max: 6,
-        desired: 2,
-      });
+      expect(scaledCapacity(group(0, 6, 1, 1), target)).toEqual({ min: 2, max: 6, desired: 2 });
     });
   });
 
   describe("planLatch", () => {
-    it("latches unless already latched", () => {
+    it("latches unless it reads back latched", () => {
       const base = { id: "hc", observations: [] };
       expect(planLatch({ ...base, disabled: false, inverted: true }, "hc").action).toBe("act");
-      expect(planLatch({ ...base, disabled: true, inverted: true }, "hc").action).toBe("skip");
+      expect(planLatch({ ...base, disabled: true, inverted: true }, "hc").action).toBe("done");
       expect(planLatch(undefined, "hc").action).toBe("fail");
     });
   });

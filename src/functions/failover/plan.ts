@@ -2,49 +2,88 @@ import type { Capacity, DatabaseState, GroupState, HealthCheckState } from "./po
 
 /**
  * What each failover step does given the current state of its resource. Every step is idempotent
- * because it first looks, then acts only if the resource is not already where it must be.
+ * because it first looks, then acts only if the resource is not already where it must be; and it
+ * is done only when its effect is observed, never because a call returned.
+ *
+ * - act: make the call (then look again)
+ * - done: the effect is observed
+ * - pending: the effect is under way (our own action); a later run looks again
+ * - retry-later: nothing can be done now (the resource is busy with something else); retry
+ * - fail: a fault a retry will not clear by itself
  */
 export type StepDecision =
   | { action: "act"; detail: string }
-  | { action: "skip"; detail: string }
+  | { action: "done"; detail: string }
+  | { action: "pending"; detail: string }
   | { action: "retry-later"; detail: string }
   | { action: "fail"; detail: string };
 
-/** Statuses in which a replica with its source link is being promoted (AWS reboots it during promotion). */
-const PROMOTING = new Set(["modifying", "rebooting", "promoting"]);
+/**
+ * DB instance statuses no wait will clear (RDS User Guide, "Viewing Amazon RDS DB instance
+ * status"): an operator has to act.
+ */
+const BROKEN =
+  /^(failed|storage-full|stopped|stopping|deleting|insufficient-capacity|restore-error|incompatible-.*|inaccessible-encryption-credentials.*)$/;
 
 /**
- * Promote the replica unless it is already standalone or its promotion is under way. AWS refuses to
- * promote while a backup runs (InvalidDBInstanceState), so that case waits for the retry.
+ * Promote the replica; the promotion is done when the instance has no source link
+ * (ReadReplicaSourceDBInstanceIdentifier) and is available. RDS reboots the replica during a
+ * promotion ("modifying", "rebooting"), but a replica in those states with its source link is
+ * promoting only if this incident asked for it (`promotionIssued`): otherwise it is busy for its
+ * own reasons, and PromoteReadReplica, which accepts only an available replica and never one that
+ * is "backing-up" (RDS API reference, PromoteReadReplica), has to be retried.
  */
-export function planPromotion(db: DatabaseState | undefined, id: string): StepDecision {
+export function planPromotion(
+  db: DatabaseState | undefined,
+  id: string,
+  promotionIssued = false,
+): StepDecision {
   if (db === undefined) return { action: "fail", detail: `replica ${id} does not exist` };
-  if (!db.sourceId) return { action: "skip", detail: `${id} is already standalone (status ${db.status})` };
+  if (BROKEN.test(db.status)) {
+    return {
+      action: "fail",
+      detail: `${id} is ${db.status}; it cannot become the primary until that is fixed`,
+    };
+  }
+  if (!db.sourceId) {
+    return db.status === "available"
+      ? { action: "done", detail: `${id} is standalone (no source link) and available` }
+      : { action: "pending", detail: `${id} has no source link and is ${db.status}: waiting for available` };
+  }
   if (db.status === "backing-up") {
     return {
       action: "retry-later",
       detail: `${id} is backing up; AWS refuses promotion until the backup ends`,
     };
   }
-  if (PROMOTING.has(db.status)) {
-    return { action: "skip", detail: `${id} is ${db.status} with its source link: promotion under way` };
+  if (db.status === "available" || db.status === "storage-optimization") {
+    return { action: "act", detail: `promote ${id} (replica of ${db.sourceId})` };
   }
-  if (db.status !== "available" && db.status !== "storage-optimization") {
-    return { action: "fail", detail: `${id} is ${db.status}; only an available replica can be promoted` };
-  }
-  return { action: "act", detail: `promote ${id} (replica of ${db.sourceId})` };
+  return promotionIssued
+    ? { action: "pending", detail: `${id} is ${db.status} with its source link: promotion under way` }
+    : {
+        action: "retry-later",
+        detail: `${id} is ${db.status} for its own reasons (not promoting); AWS promotes only an available replica`,
+      };
 }
 
-/** Scale B's group up to the failover capacity; never scale an already larger group down. */
+/**
+ * Scale B's group up to the failover capacity; never scale an already larger group down. Done when
+ * the failover's desired count of instances is InService (Amazon EC2 Auto Scaling User Guide,
+ * "instance lifecycle": an instance counts toward the group once it passed its health checks).
+ */
 export function planCapacity(group: GroupState | undefined, name: string, target: Capacity): StepDecision {
   if (group === undefined) {
     return { action: "fail", detail: `auto scaling group ${name} does not exist in the backup region` };
   }
   if (group.desired >= target.desired && group.min >= target.min && group.max >= target.max) {
-    return {
-      action: "skip",
-      detail: `${name} already at min ${group.min} / max ${group.max} / desired ${group.desired}`,
-    };
+    const sizes = `min ${group.min} / max ${group.max} / desired ${group.desired}`;
+    return group.inService >= target.desired
+      ? { action: "done", detail: `${name} at ${sizes}, ${group.inService} InService` }
+      : {
+          action: "pending",
+          detail: `${name} at ${sizes}: ${group.inService} of ${target.desired} instances InService`,
+        };
   }
   return {
     action: "act",
@@ -61,10 +100,9 @@ export function scaledCapacity(group: GroupState, target: Capacity): Capacity {
   };
 }
 
-/** Latch P's health check (Disabled + Inverted) unless it already is. */
+/** Latch P's health check (Disabled + Inverted); done when it reads back latched. */
 export function planLatch(check: HealthCheckState | undefined, id: string): StepDecision {
   if (check === undefined) return { action: "fail", detail: `health check ${id} does not exist` };
-  if (check.disabled && check.inverted)
-    return { action: "skip", detail: `health check ${id} already latched` };
+  if (check.disabled && check.inverted) return { action: "done", detail: `health check ${id} latched` };
   return { action: "act", detail: `latch health check ${id} (Disabled + Inverted)` };
 }

@@ -32,6 +32,8 @@ export interface Capacity {
 
 export interface GroupState extends Capacity {
   name: string;
+  /** Instances whose LifecycleState is InService. */
+  inService: number;
   arn?: string;
   launchTemplateId?: string;
   launchTemplateVersion?: string;

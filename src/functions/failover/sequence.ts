@@ -35,6 +35,7 @@ export interface FailoverOptions {
 
 export type FailoverResult =
   | { outcome: "completed"; incidentId: string; record: LockRecord }
+  | { outcome: "pending"; incidentId: string; record: LockRecord }
   | { outcome: "pending-approval"; incidentId: string; record: LockRecord }
   | { outcome: "duplicate"; reason: string; incidentId?: string }
   | { outcome: "ignored"; code: string; reason: string };
@@ -48,9 +49,11 @@ export const STEP_METRIC: Record<StepName, string> = {
 
 /**
  * The failover sequence of DESIGN.md, shared by the Lambda handler (trigger `alarm`) and the CLI's
- * `approve` (trigger `operator`): guard, lock, act concurrently, record, notify. It returns once
- * every action is issued (it never waits for the promotion) and throws FailoverStepError when a
- * step failed, after recording it, so a retry resumes only the unfinished steps.
+ * `approve` (trigger `operator`): guard, lock, act concurrently, record, notify. A step is done
+ * when its effect is observed; it never waits for one: an effect still under way (the promotion,
+ * instances launching) leaves the incident in progress with its lease released ("pending"), and a
+ * later run looks again. It throws FailoverStepError when a step failed or must be retried, after
+ * recording it, so a retry resumes only the unfinished steps.
  *
  * @example
  *   const ports = createFailoverPorts(config);
@@ -130,13 +133,13 @@ export async function runFailover(
 
   const [rpo, ...results] = await Promise.all([
     claimed.rpoObservedAt === undefined ? observeRpo(ports, config, log) : Promise.resolve(undefined),
-    ...todo.map((step) => runStep(step, ports, config, incidentId, alarmAtMs, log)),
+    ...todo.map((step) => runStep(step, claimed.timeline?.[step], ports, config, incidentId, alarmAtMs, log)),
   ]);
   const timeline: Timeline = { ...claimed.timeline };
   todo.forEach((step, i) => {
     const { entry } = results[i] as StepResult;
     timeline[step] = entry;
-    if (entry.outcome === "issued" && entry.msSinceAlarm !== undefined) {
+    if (entry.outcome === "done" && entry.msSinceAlarm !== undefined) {
       metrics.addMetric(STEP_METRIC[step], "Milliseconds", entry.msSinceAlarm);
     }
   });
@@ -154,13 +157,25 @@ export async function runFailover(
     log.warn("the incident changed under this invocation (lease taken over); outcome not recorded", {
       incidentId,
     });
-  await notify(ports, finished, config, log, metrics);
+  // a pending incident is re-run every minute: notify its state changes, not every look
+  if (!(finished.state === "in-progress" && stored?.state === "in-progress"))
+    await notify(ports, finished, config, log, metrics);
 
+  if (finished.state === "in-progress") {
+    const pending = todo.filter((s) => timeline[s]?.outcome === "pending");
+    metrics.addMetric("FailoverPending", "Count", 1);
+    log.info("failover actions under way; a later run checks their effect", {
+      incidentId,
+      pending,
+      timeline,
+    });
+    return { outcome: "pending", incidentId, record: finished };
+  }
   if (finished.state === "completed") {
     const last = Math.max(...Object.values(timeline).map((e) => e?.msSinceAlarm ?? 0));
     metrics.addMetric("AlarmToAllActionsMs", "Milliseconds", last);
     metrics.addMetric("FailoverCompleted", "Count", 1);
-    log.info("failover actions issued", {
+    log.info("failover completed: every step's effect observed", {
       incidentId,
       timeline,
       rpoEstimateSeconds: finished.rpoEstimateSeconds,
@@ -168,7 +183,9 @@ export async function runFailover(
     return { outcome: "completed", incidentId, record: finished };
   }
   metrics.addMetric("FailoverStepFailed", "Count", 1);
-  const failed = todo.filter((s) => timeline[s]?.outcome !== "issued" && timeline[s]?.outcome !== "skipped");
+  const failed = todo.filter(
+    (s) => timeline[s]?.outcome === "failed" || timeline[s]?.outcome === "retry-later",
+  );
   const firstCause = (results as StepResult[]).find((r) => r.error !== undefined)?.error;
   throw new FailoverStepError(`failover ${incidentId} did not finish: ${finished.error}`, failed, {
     cause: firstCause,
@@ -261,9 +278,10 @@ async function observeRpo(
   }
 }
 
-/** Looks, decides (plan.ts), acts; records the step in the timeline whatever happens. */
+/** Looks, decides (plan.ts), acts, looks again; records the step in the timeline whatever happens. */
 async function runStep(
   step: StepName,
+  previous: StepRecord | undefined,
   ports: FailoverPorts,
   config: DeploymentConfig,
   incidentId: string,
@@ -272,14 +290,14 @@ async function runStep(
 ): Promise<StepResult> {
   const started = ports.clock.now();
   const retry = { ...DEFAULT_RETRY, sleep: ports.clock.sleep };
+  const acted = { at: previous?.actedAt };
   let entry: StepRecord;
   let failure: unknown;
   try {
-    const decision = await withThrottlingRetry(() => stepBody(step, ports, config, retry), retry);
-    const outcome = { act: "issued", skip: "skipped", "retry-later": "retry-later", fail: "failed" } as const;
+    const decision = await withThrottlingRetry(() => stepBody(step, ports, config, retry, acted), retry);
     entry = {
       startedAt: new Date(started).toISOString(),
-      outcome: outcome[decision.action],
+      outcome: outcomeOf(decision, acted.at !== undefined),
       detail: decision.detail,
     };
   } catch (error) {
@@ -291,6 +309,7 @@ async function runStep(
       detail: `${code}: ${(error as Error).message}. Fix: ${fixFor(step, code)}`,
     };
   }
+  if (acted.at !== undefined) entry.actedAt = acted.at;
   const finished = ports.clock.now();
   entry.finishedAt = new Date(finished).toISOString();
   entry.msSinceAlarm = Math.max(0, finished - alarmAtMs);
@@ -310,42 +329,79 @@ async function runStep(
   return failure === undefined ? { entry } : { entry, error: failure };
 }
 
+/** The timeline outcome of a step's last decision; an effect observed is `done` only if this incident acted. */
+function outcomeOf(decision: StepDecision, acted: boolean): StepRecord["outcome"] {
+  switch (decision.action) {
+    case "done":
+      return acted ? "done" : "skipped";
+    // still "act" after acting: the API has not caught up yet (it answers eventually consistent)
+    case "act":
+    case "pending":
+      return "pending";
+    case "retry-later":
+      return "retry-later";
+    case "fail":
+      return "failed";
+  }
+}
+
+/**
+ * One step: look, act if the plan says so (once per run), and look again, so the decision returned
+ * is what was observed after acting. `acted.at` is set when the call is made.
+ */
 async function stepBody(
   step: StepName,
   ports: FailoverPorts,
   config: DeploymentConfig,
   retry: Parameters<typeof withThrottlingRetry>[1],
+  acted: { at?: string },
 ): Promise<StepDecision> {
+  const now = () => new Date(ports.clock.now()).toISOString();
   switch (step) {
     case "promote": {
       const id = config.backup.db.instanceId;
-      const decision = planPromotion(await ports.database.describe(id), id);
+      const look = async () =>
+        planPromotion(
+          await withThrottlingRetry(() => ports.database.describe(id), retry),
+          id,
+          acted.at !== undefined,
+        );
+      const decision = await look();
       if (decision.action !== "act") return decision;
       try {
         await ports.database.promote(id);
-        return decision;
       } catch (error) {
         // the replica changed between the look and the act (a backup started, someone promoted it)
         // the query error code is InvalidDBInstanceState; SDK v3 names its exception class ...Fault
         if (!/^InvalidDBInstanceState(Fault)?$/.test(errorCode(error))) throw error;
-        const again = planPromotion(await withThrottlingRetry(() => ports.database.describe(id), retry), id);
+        const again = await look();
         if (again.action === "act") throw error;
         return again;
       }
+      acted.at = now();
+      return look();
     }
     case "capacity": {
       const name = config.backup.asg.name;
-      const group = await ports.capacity.describe(name);
       const target = config.backup.asg.failoverCapacity;
+      const group = await ports.capacity.describe(name);
       const decision = planCapacity(group, name, target);
-      if (decision.action === "act" && group) await ports.capacity.scale(name, scaledCapacity(group, target));
-      return decision;
+      if (decision.action !== "act" || !group) return decision;
+      await ports.capacity.scale(name, scaledCapacity(group, target));
+      acted.at = now();
+      return planCapacity(
+        await withThrottlingRetry(() => ports.capacity.describe(name), retry),
+        name,
+        target,
+      );
     }
     case "latch": {
       const id = config.dns.healthCheckId;
       const decision = planLatch(await ports.healthCheck.describe(id), id);
-      if (decision.action === "act") await ports.healthCheck.latch(id);
-      return decision;
+      if (decision.action !== "act") return decision;
+      await ports.healthCheck.latch(id);
+      acted.at = now();
+      return planLatch(await withThrottlingRetry(() => ports.healthCheck.describe(id), retry), id);
     }
   }
 }

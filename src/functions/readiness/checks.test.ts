@@ -36,6 +36,7 @@ describe("readiness checks", () => {
         min: 0,
         max: 0,
         desired: 0,
+        inService: 0,
         launchTemplateId: config.backup.launchTemplateId,
       };
       expect(check.backupGroup(group, config).verdict).toBe("pass");

@@ -44,6 +44,7 @@ function fakePorts(
         min: 0,
         max: 0,
         desired: 0,
+        inService: 0,
         launchTemplateId: config.backup.launchTemplateId,
         launchTemplateVersion: "$Latest",
       }),
