@@ -278,9 +278,14 @@ locals {
       }
       launchTemplateId = module.app_backup.launch_template_id
       amiParameter     = module.app_backup.ami_parameter
-      db               = { instanceId = module.database_replica.db_instance_id, arn = module.database_replica.db_instance_arn }
-      secretArn        = module.database.secret_replica_arn
-      artifactBucket   = module.app_backup.artifact_bucket
+      db = {
+        instanceId          = module.database_replica.db_instance_id
+        arn                 = module.database_replica.db_instance_arn
+        backupRetentionDays = var.db_backup_retention_days
+        backupWindow        = var.db_backup_window
+      }
+      secretArn      = module.database.secret_replica_arn
+      artifactBucket = module.app_backup.artifact_bucket
     }
     dns = {
       zoneId        = var.dns_zone_id

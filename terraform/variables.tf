@@ -278,6 +278,12 @@ variable "db_backup_retention_days" {
   default     = 7
 }
 
+variable "db_backup_window" {
+  description = "Daily backup window (hh24:mi-hh24:mi, UTC, at least 30 minutes) the replica takes when the failover promotes it; null: AWS picks one. Keep it clear of the maintenance window and of the likely failover hours: AWS refuses to promote a replica while it is backing up."
+  type        = string
+  default     = null
+}
+
 variable "db_deletion_protection" {
   description = "Protect the databases from deletion."
   type        = bool

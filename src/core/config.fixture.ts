@@ -33,7 +33,12 @@ export function exampleConfig(): DeploymentConfig {
       asg: { name: "demo-backup", failoverCapacity: { min: 2, max: 4, desired: 2 }, warmPoolSize: 0 },
       launchTemplateId: "lt-0123456789abcdef0",
       amiParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-      db: { instanceId: "demo-replica", arn: `arn:aws:rds:eu-central-1:${account}:db:demo-replica` },
+      db: {
+        instanceId: "demo-replica",
+        arn: `arn:aws:rds:eu-central-1:${account}:db:demo-replica`,
+        backupRetentionDays: 7,
+        backupWindow: "02:00-02:30",
+      },
       secretArn: `arn:aws:secretsmanager:eu-central-1:${account}:secret:pilotlight/demo/db-AbCdEf`,
       artifactBucket: "demo-artifacts-eu-central-1",
     },

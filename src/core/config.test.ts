@@ -57,4 +57,48 @@ describe("parseDeploymentConfig", () => {
     (doc.dns.alarm as { region: string }).region = "eu-west-1";
     expect(() => parseDeploymentConfig(doc)).toThrow(/dns\.alarm\.region/);
   });
+
+  describe("backup.db promotion settings (RDS API reference, PromoteReadReplica: BackupRetentionPeriod 0 to 35, default 1; PreferredBackupWindow hh24:mi-hh24:mi UTC, at least 30 minutes)", () => {
+    const withDb = (db: Record<string, unknown>) => {
+      const doc = exampleConfig();
+      return { ...doc, backup: { ...doc.backup, db: { ...doc.backup.db, ...db } } };
+    };
+    const issuesOf = (doc: unknown) => {
+      try {
+        parseDeploymentConfig(doc);
+        return [];
+      } catch (error) {
+        return (error as DeploymentConfigError).issues;
+      }
+    };
+
+    it("accepts 1 to 35 retention days and a window of 30 minutes or more, across midnight too", () => {
+      for (const db of [
+        { backupRetentionDays: 1, backupWindow: "03:00-03:30" },
+        { backupRetentionDays: 35, backupWindow: "23:45-00:15" },
+        { backupRetentionDays: 7, backupWindow: null },
+      ]) {
+        expect(issuesOf(withDb(db))).toEqual([]);
+      }
+    });
+
+    it.each([
+      [{ backupRetentionDays: 0 }, "backup.db.backupRetentionDays: 1 to 35 days"],
+      [{ backupRetentionDays: 36 }, "backup.db.backupRetentionDays: 1 to 35 days"],
+      [{ backupWindow: "3:00-3:30" }, "backup.db.backupWindow: hh24:mi-hh24:mi in UTC"],
+      [{ backupWindow: "24:00-00:30" }, "backup.db.backupWindow: hh24:mi-hh24:mi in UTC"],
+      [{ backupWindow: "03:00-03:20" }, "backup.db.backupWindow: a backup window of at least 30 minutes"],
+    ])("refuses %o, naming the field and the rule", (db, issue) => {
+      expect(issuesOf(withDb(db)).join("\n")).toContain(issue);
+    });
+
+    it("requires both, so a document written before them is refused with the fix", () => {
+      const doc = exampleConfig() as unknown as { backup: { db: Record<string, unknown> } };
+      delete doc.backup.db.backupRetentionDays;
+      delete doc.backup.db.backupWindow;
+      expect(() => parseDeploymentConfig(doc)).toThrow(
+        /backup\.db\.backupRetentionDays[\s\S]*terraform apply/,
+      );
+    });
+  });
 });

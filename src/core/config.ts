@@ -15,6 +15,21 @@ const name = z.string().min(1);
 const seconds = z.number().int().nonnegative();
 const range = z.object({ best: seconds, typical: seconds, worst: seconds });
 
+/** Minutes since midnight of "hh24:mi". */
+const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * RDS's PreferredBackupWindow (PromoteReadReplica, CreateDBInstance): "hh24:mi-hh24:mi" in UTC,
+ * at least 30 minutes. null: AWS picks a 30-minute window from the region's 8-hour block.
+ */
+const backupWindow = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "hh24:mi-hh24:mi in UTC, such as 03:00-03:30")
+  .refine(
+    (w) => (minuteOfDay(w.slice(6)) - minuteOfDay(w) + 1440) % 1440 >= 30,
+    "a backup window of at least 30 minutes",
+  );
+
 const albSchema = z.object({
   arn,
   dnsName: name,
@@ -52,7 +67,16 @@ export const DeploymentConfigSchema = z.object({
     /** SSM parameter the launch template resolves the AMI from (AL2023 public alias). */
     amiParameter: name,
     /** The cross-region read replica; after a failover, the new primary. */
-    db: z.object({ instanceId: name, arn }),
+    db: z.object({
+      instanceId: name,
+      arn,
+      /**
+       * Automated backups the promoted replica keeps, in days. Passed to PromoteReadReplica,
+       * whose own default is 1; a new primary that a reverse replica will follow needs backups on.
+       */
+      backupRetentionDays: z.number().int().min(1, "1 to 35 days").max(35, "1 to 35 days"),
+      backupWindow: backupWindow.nullable(),
+    }),
     secretArn: arn,
     artifactBucket: name,
   }),

@@ -145,7 +145,12 @@ export async function createMotoDeployment(
     region: B,
     asg: { ...config.backup.asg, name: `${deployment}-backup` },
     launchTemplateId,
-    db: { instanceId: `${deployment}-replica`, arn: replica.DBInstance?.DBInstanceArn as string },
+    db: {
+      instanceId: `${deployment}-replica`,
+      arn: replica.DBInstance?.DBInstanceArn as string,
+      backupRetentionDays: 7,
+      backupWindow: null,
+    },
   };
   config.dns = {
     ...config.dns,

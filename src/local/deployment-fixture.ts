@@ -245,7 +245,12 @@ export async function createDeploymentFixture(options: FixtureOptions): Promise<
     alb: b.alb,
     asg: { ...config.backup.asg, name: `${d}-backup` },
     launchTemplateId: b.launchTemplateId,
-    db: { instanceId: `${d}-replica`, arn: replica.DBInstance?.DBInstanceArn as string },
+    db: {
+      instanceId: `${d}-replica`,
+      arn: replica.DBInstance?.DBInstanceArn as string,
+      backupRetentionDays: 7,
+      backupWindow: null,
+    },
     secretArn: secretB.ARN as string,
   };
   config.dns = {

@@ -223,6 +223,11 @@ run "root_wiring" {
     error_message = "The config parameter must be /pilotlight/<deployment>/config."
   }
   assert {
+    # the failover passes these to PromoteReadReplica, whose own BackupRetentionPeriod default is 1
+    condition     = jsondecode(output.deployment_config).backup.db.backupRetentionDays == 7 && jsondecode(output.deployment_config).backup.db.backupWindow == null
+    error_message = "The config document must carry the replica's backup retention (db_backup_retention_days) and window (db_backup_window, null by default)."
+  }
+  assert {
     condition     = output.rto_model.withinTarget && output.rto_model.cases.worst.total <= 900 && output.rto_model.detectionWindowSeconds > 120
     error_message = "The defaults must be within the 15-minute target with a detection window over 120 s."
   }
@@ -907,6 +912,68 @@ run "database_rejects_engine_version" {
     engine_version        = "16.4"
   }
   expect_failures = [var.engine_version]
+}
+
+# The promotion settings in the config document (RDS API reference, PromoteReadReplica:
+# BackupRetentionPeriod 0 to 35, PreferredBackupWindow hh24:mi-hh24:mi UTC, at least 30 minutes).
+run "config_document_backup_window" {
+  command = plan
+  module {
+    source = "./modules/config"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    deployment = "test"
+    document = merge(jsondecode(run.root_wiring.deployment_config), {
+      backup = merge(jsondecode(run.root_wiring.deployment_config).backup, {
+        db = merge(jsondecode(run.root_wiring.deployment_config).backup.db, { backupWindow = "23:45-00:15" })
+      })
+    })
+  }
+  assert {
+    condition     = jsondecode(aws_ssm_parameter.config.value).backup.db.backupWindow == "23:45-00:15"
+    error_message = "A 30-minute window across midnight is valid and written to the document."
+  }
+}
+
+run "config_rejects_backup_retention_days" {
+  command = plan
+  module {
+    source = "./modules/config"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    deployment = "test"
+    document = merge(jsondecode(run.root_wiring.deployment_config), {
+      backup = merge(jsondecode(run.root_wiring.deployment_config).backup, {
+        db = merge(jsondecode(run.root_wiring.deployment_config).backup.db, { backupRetentionDays = 0 })
+      })
+    })
+  }
+  expect_failures = [var.document]
+}
+
+run "config_rejects_backup_window" {
+  command = plan
+  module {
+    source = "./modules/config"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    deployment = "test"
+    document = merge(jsondecode(run.root_wiring.deployment_config), {
+      backup = merge(jsondecode(run.root_wiring.deployment_config).backup, {
+        db = merge(jsondecode(run.root_wiring.deployment_config).backup.db, { backupWindow = "03:00-03:20" })
+      })
+    })
+  }
+  expect_failures = [var.document]
 }
 
 run "database_rejects_backup_retention_days" {

@@ -116,9 +116,15 @@ export function rdsDatabasePort(
         ...(replication ? { replicationStatus: replication } : {}),
       };
     },
-    async promote(id) {
+    async promote(id, settings) {
       await awsCall("rds:PromoteReadReplica", () =>
-        rds.send(new PromoteReadReplicaCommand({ DBInstanceIdentifier: id })),
+        rds.send(
+          new PromoteReadReplicaCommand({
+            DBInstanceIdentifier: id,
+            BackupRetentionPeriod: settings.backupRetentionDays,
+            ...(settings.backupWindow ? { PreferredBackupWindow: settings.backupWindow } : {}),
+          }),
+        ),
       );
     },
     async replicaLagSeconds(id) {

@@ -229,6 +229,12 @@ describe("failover (SDK mocks modelling AWS)", () => {
       // Assess
       expect(result).toMatchObject({ outcome: "completed" });
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      // PromoteReadReplica's own BackupRetentionPeriod default is 1 day (RDS API reference)
+      expect(rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toEqual({
+        DBInstanceIdentifier: config.backup.db.instanceId,
+        BackupRetentionPeriod: 7,
+        PreferredBackupWindow: "02:00-02:30",
+      });
       expect(asg.commandCalls(UpdateAutoScalingGroupCommand)[0]?.args[0].input).toMatchObject({
         AutoScalingGroupName: config.backup.asg.name,
         MinSize: 2,
@@ -347,6 +353,19 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(second).toMatchObject({ outcome: "completed" });
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
       expect(record().timeline?.promote).toMatchObject({ outcome: "done", actedAt: expect.any(String) });
+    });
+
+    it("leaves the backup window to AWS when the config sets none, and keeps the retention", async () => {
+      // Prepare
+      const { config, handler } = setup();
+      config.backup.db = { ...config.backup.db, backupRetentionDays: 14, backupWindow: null };
+      // Act
+      await handler(alarmEvent(config));
+      // Assess
+      expect(rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toEqual({
+        DBInstanceIdentifier: config.backup.db.instanceId,
+        BackupRetentionPeriod: 14,
+      });
     });
 
     it("records a promotion still under way as pending and returns; a later run sees it done when the source link is gone and the instance available", async () => {

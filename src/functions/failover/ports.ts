@@ -17,9 +17,16 @@ export interface DatabaseState {
   replicationStatus?: string;
 }
 
+/** What the promoted replica keeps as a primary: automated backups (PromoteReadReplica's default is 1 day). */
+export interface PromotionSettings {
+  backupRetentionDays: number;
+  /** hh24:mi-hh24:mi UTC; null: AWS picks one. */
+  backupWindow: string | null;
+}
+
 export interface DatabasePort {
   describe(id: string): Promise<DatabaseState | undefined>;
-  promote(id: string): Promise<void>;
+  promote(id: string, settings: PromotionSettings): Promise<void>;
   /** Last ReplicaLag datapoint (seconds) of the last 15 minutes, if RDS published any. */
   replicaLagSeconds(id: string): Promise<number | undefined>;
 }

@@ -359,7 +359,7 @@ async function stepBody(
   const now = () => new Date(ports.clock.now()).toISOString();
   switch (step) {
     case "promote": {
-      const id = config.backup.db.instanceId;
+      const { instanceId: id, backupRetentionDays, backupWindow } = config.backup.db;
       const look = async () =>
         planPromotion(
           await withThrottlingRetry(() => ports.database.describe(id), retry),
@@ -369,7 +369,7 @@ async function stepBody(
       const decision = await look();
       if (decision.action !== "act") return decision;
       try {
-        await ports.database.promote(id);
+        await ports.database.promote(id, { backupRetentionDays, backupWindow });
       } catch (error) {
         // the replica changed between the look and the act (a backup started, someone promoted it)
         // the query error code is InvalidDBInstanceState; SDK v3 names its exception class ...Fault

@@ -27,9 +27,14 @@ variable "document" {
       })
       launchTemplateId = string
       amiParameter     = string
-      db               = object({ instanceId = string, arn = string })
-      secretArn        = string
-      artifactBucket   = string
+      db = object({
+        instanceId          = string
+        arn                 = string
+        backupRetentionDays = number
+        backupWindow        = string
+      })
+      secretArn      = string
+      artifactBucket = string
     })
     dns = object({
       zoneId        = string
@@ -68,6 +73,22 @@ variable "document" {
   validation {
     condition     = var.document.version == 1
     error_message = "document.version must be 1 (the schema version of src/core/config.ts)."
+  }
+
+  validation {
+    condition     = var.document.backup.db.backupRetentionDays >= 1 && var.document.backup.db.backupRetentionDays <= 35 && floor(var.document.backup.db.backupRetentionDays) == var.document.backup.db.backupRetentionDays
+    error_message = "document.backup.db.backupRetentionDays must be a whole number of days from 1 to 35: the promoted replica keeps automated backups (PromoteReadReplica's own default is 1)."
+  }
+
+  validation {
+    # RDS PreferredBackupWindow: hh24:mi-hh24:mi in UTC, at least 30 minutes (it may cross midnight)
+    condition = var.document.backup.db.backupWindow == null ? true : (
+      can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", var.document.backup.db.backupWindow)) ? (
+        (tonumber(substr(var.document.backup.db.backupWindow, 6, 2)) * 60 + tonumber(substr(var.document.backup.db.backupWindow, 9, 2)) -
+        tonumber(substr(var.document.backup.db.backupWindow, 0, 2)) * 60 - tonumber(substr(var.document.backup.db.backupWindow, 3, 2)) + 1440) % 1440 >= 30
+      ) : false
+    )
+    error_message = "document.backup.db.backupWindow must be null (AWS picks) or hh24:mi-hh24:mi in UTC of at least 30 minutes, such as 03:00-03:30."
   }
 
   validation {
