@@ -69,7 +69,9 @@ function describe(record: LockRecord | undefined, force: boolean, now: number): 
           `incident ${record.incidentId} is in progress under a live lease until ${record.leaseUntil}: another invocation is working on it. Re-run after that time to take it over if it has not finished; see \`pilotlight status\`.`,
           ExitCode.failed,
         );
-      return `incident ${record.incidentId} is in progress but its lease expired at ${record.leaseUntil} (its invocation timed out or stopped); its unfinished steps resume`;
+      return record.leaseUntil
+        ? `incident ${record.incidentId} is in progress but its lease expired at ${record.leaseUntil} (its invocation timed out or stopped); its unfinished steps resume`
+        : `incident ${record.incidentId} is in progress with steps under way (pending); they are looked at again and finished`;
     case "armed":
       return force
         ? "no incident: one opens WITHOUT confirming P is down (--force)"
