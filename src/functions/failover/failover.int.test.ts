@@ -4,7 +4,8 @@
 // does (moto's checkers always report "Success"): by inverting its health check.
 
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
@@ -12,8 +13,9 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeploymentConfig } from "../../core/config.js";
+import { startEmulator, stopEmulator } from "../../local/emulator.js";
 import { createMotoDeployment, type MotoDeployment } from "../moto-fixture.js";
 import { silentLogger } from "../shared/observability.js";
 import { alarmEvent } from "./alarm-fixture.js";
@@ -173,6 +175,43 @@ describe("failover (moto)", () => {
       await invertHealthCheck(h.clients, h.config);
       const [result] = await h.handler(alarmEvent(h.config));
       expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
+    });
+  });
+
+  describe("a promotion that takes time (its own emulator: PILOTLIGHT_PROMOTION_SECONDS is emulator-wide)", () => {
+    // "When you promote a read replica, RDS reboots the DB instance before making it available"
+    // (RDS User Guide): the emulator patch keeps the replica modifying, naming its source, meanwhile.
+    const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-fo-slow-"));
+    const saved = process.env.AWS_ENDPOINT_URL;
+    beforeAll(async () => {
+      const emulator = await startEmulator(stateDir, { motoEnv: { PILOTLIGHT_PROMOTION_SECONDS: "3" } });
+      process.env.AWS_ENDPOINT_URL = emulator.endpoint;
+    });
+    afterAll(() => {
+      process.env.AWS_ENDPOINT_URL = saved;
+      stopEmulator(stateDir);
+    });
+
+    it("returns pending while the replica still names its source, and a later run completes once it is standalone", async () => {
+      // Prepare
+      const h = await harness("fo-int-slow");
+      await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
+      await invertHealthCheck(h.clients, h.config);
+      const event = alarmEvent(h.config);
+      // Act
+      const [first] = await h.handler(structuredClone(event));
+      await new Promise((r) => setTimeout(r, 3_500));
+      const [second] = await h.handler(structuredClone(event));
+      // Assess
+      expect(first).toMatchObject({
+        outcome: "pending",
+        record: { state: "in-progress", timeline: { promote: { outcome: "pending" } } },
+      });
+      expect(second).toMatchObject({
+        outcome: "completed",
+        record: { state: "completed", timeline: { promote: { outcome: "done" } } },
+      });
+      expect(h.counts.get(PromoteReadReplicaCommand.name)).toBe(1);
     });
   });
 
