@@ -29,6 +29,13 @@ describe("parseDeploymentConfig", () => {
     );
   });
 
+  it("holds the deployment name to Terraform's rule: 3 to 18 characters, no double dash", () => {
+    const named = (deployment: string) => () => parseDeploymentConfig({ ...exampleConfig(), deployment });
+    expect(named("a23456789012345678")).not.toThrow();
+    expect(named("a234567890123456789")).toThrow(/deployment: 3 to 18 lowercase/);
+    expect(named("shop--eu")).toThrow(/deployment: no two consecutive dashes/);
+  });
+
   it("lists every wrong field by its path", () => {
     // Prepare
     const doc = exampleConfig() as unknown as Record<string, Record<string, unknown>>;

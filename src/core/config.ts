@@ -43,7 +43,14 @@ export type RegionRole = z.infer<typeof RegionRole>;
 export const DeploymentConfigSchema = z.object({
   version: z.literal(CONFIG_VERSION),
   /** Short name of this deployment; prefix of every resource name and the lock key. */
-  deployment: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "lowercase letters, digits and dashes"),
+  // the rule of terraform/variables.tf `deployment`: every name AWS builds from it stays legal
+  deployment: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]{1,16}[a-z0-9]$/,
+      "3 to 18 lowercase letters, digits and dashes, from a letter to a letter or digit",
+    )
+    .refine((d) => !d.includes("--"), "no two consecutive dashes"),
   /** `automatic` runs the failover on the alarm; `approval` notifies and waits for `pilotlight approve`. */
   mode: z.enum(["automatic", "approval"]),
   primary: z.object({

@@ -35,11 +35,7 @@ const B = config.backup;
 const db = (over: Partial<DBInstance>): { DBInstances: DBInstance[] } => ({
   DBInstances: [{ DBInstanceIdentifier: P.db.instanceId, DBInstanceStatus: "available", ...over }],
 });
-const replicaOfB = {
-  ReadReplicaSourceDBInstanceIdentifier: B.db.arn,
-  BackupRetentionPeriod: 7,
-  PreferredBackupWindow: "03:00-03:30",
-};
+const replicaOfB = { ReadReplicaSourceDBInstanceIdentifier: B.db.arn, BackupRetentionPeriod: 0 };
 const replicatingInfo = {
   StatusInfos: [{ StatusType: "read replication", Status: "replicating", Normal: true }],
 };
@@ -160,7 +156,7 @@ describe("failback steps (AWS path)", () => {
   });
 
   describe("switchover", () => {
-    it("fences B, waits for P to replay B's fenced WAL position, then promotes with B's backup settings", async () => {
+    it("fences B, waits for P to replay B's fenced WAL position, then promotes with the deployment's backup settings", async () => {
       rds
         .on(DescribeDBInstancesCommand)
         .resolvesOnce(db(replicaOfB))
@@ -188,8 +184,9 @@ describe("failback steps (AWS path)", () => {
       ]);
       expect(rds.commandCalls(PromoteReadReplicaCommand)[0]?.args[0].input).toEqual({
         DBInstanceIdentifier: P.db.instanceId,
-        BackupRetentionPeriod: 7,
-        PreferredBackupWindow: "03:00-03:30",
+        // PromoteReadReplica's BackupRetentionPeriod defaults to 1 day (RDS API reference)
+        BackupRetentionPeriod: config.backup.db.backupRetentionDays,
+        ...(config.backup.db.backupWindow ? { PreferredBackupWindow: config.backup.db.backupWindow } : {}),
       });
       expect(rds.commandCalls(ModifyDBInstanceCommand)[0]?.args[0].input).toMatchObject({
         MultiAZ: true,

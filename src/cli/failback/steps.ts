@@ -311,13 +311,11 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
       throw err;
     }
     await clients.rds(P.region).send(
+      // the deployment's backup settings (db_backup_retention_days/window), not the API's 1-day default
       new PromoteReadReplicaCommand({
         DBInstanceIdentifier: P.db.instanceId,
-        BackupRetentionPeriod:
-          current.BackupRetentionPeriod && current.BackupRetentionPeriod > 0
-            ? current.BackupRetentionPeriod
-            : 7,
-        ...(current.PreferredBackupWindow ? { PreferredBackupWindow: current.PreferredBackupWindow } : {}),
+        BackupRetentionPeriod: B.db.backupRetentionDays,
+        ...(B.db.backupWindow ? { PreferredBackupWindow: B.db.backupWindow } : {}),
       }),
     );
     if (local) await local.promotePrimary();
