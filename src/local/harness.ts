@@ -10,9 +10,10 @@ import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Clients } from "../aws/clients.js";
+import { readDnsState } from "../aws/dns.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
-import { answerFailover, type DnsAnswer, readDnsState, recordHealthy } from "./dns.js";
+import { answerFromState, type DnsAnswer } from "../core/route53.js";
 import { promoteServer } from "./pg-control.js";
 import { type AppInstance, appHealthy, type LocalStack } from "./stack.js";
 
@@ -310,7 +311,7 @@ export async function resolveLocal(
   ] as const) {
     if (!healthy) state.healthyTargets[app.albDnsName] = 0;
   }
-  const answer = answerFailover(state.records, (r) => recordHealthy(state, r));
+  const answer = answerFromState(state);
   const app = [stack.apps.primary, stack.apps.backup].find((a) => a.albDnsName === answer.target);
   if (!app) throw new Error(`the DNS answer ${answer.target} is neither region's ALB`);
   return { ...answer, app };

@@ -7,7 +7,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import type { DeploymentConfig } from "../core/config.js";
-import { normaliseDnsName } from "./dns.js";
+import { normaliseDnsName } from "../core/route53.js";
 import { freePort, isRunning } from "./emulator.js";
 import { type Credentials, type ServerRef, stopServer } from "./pg-control.js";
 import { startPostgresCluster } from "./postgres.js";

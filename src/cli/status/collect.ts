@@ -3,14 +3,9 @@ import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/clie
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import type { Clients } from "../../aws/clients.js";
+import { readDnsState } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import {
-  answerFailover,
-  type DnsAnswer,
-  healthCheckHealthy,
-  readDnsState,
-  recordHealthy,
-} from "../../local/dns.js";
+import { answerFromState, type DnsAnswer, forcedUnhealthy, healthCheckStatus } from "../../core/route53.js";
 
 /**
  * What `status` shows, gathered in parallel with short timeouts. A part whose API does not answer
@@ -220,8 +215,8 @@ export async function collectStatus(
           value: {
             id: config.dns.healthCheckId,
             ...hc,
-            latched: hc.disabled && hc.inverted,
-            healthy: healthCheckHealthy(hc),
+            latched: forcedUnhealthy(hc),
+            healthy: healthCheckStatus(hc.observedHealthy, hc),
           },
         }
       : {
@@ -234,7 +229,7 @@ export async function collectStatus(
           ok: true,
           value: {
             name: config.dns.recordName,
-            ...answerFailover(state.records, (r) => recordHealthy(state, r)),
+            ...answerFromState(state),
           },
         }
       : { ok: false, unreachable: false, error: `no failover records for ${config.dns.recordName}` };

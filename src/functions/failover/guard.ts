@@ -1,10 +1,5 @@
+import { checkersSeeHealthy, forcedUnhealthy } from "../../core/route53.js";
 import type { HealthCheckState } from "./ports.js";
-
-/**
- * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy
- * (Route 53 developer guide, "How Route 53 determines whether a health check is healthy").
- */
-export const HEALTHY_CHECKER_FRACTION = 0.18;
 
 export type GuardCode =
   | "unhealthy"
@@ -28,7 +23,7 @@ export type GuardVerdict =
  * - Inverted only: a drill. Inversion is how an operator declares P down (the raw checker
  *   observations of a healthy P still read "Success"); treat the inversion itself as the
  *   declaration and proceed, whatever the raw observations say.
- * - Otherwise: proceed only when at most 18% of the checkers report P healthy.
+ * - Otherwise: proceed only when Route 53's 18% rule (src/core/route53.ts) reads P unhealthy.
  */
 export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict {
   if (check === undefined) {
@@ -38,7 +33,7 @@ export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict 
       reason: "P's health check does not exist: cannot confirm P is down",
     };
   }
-  if (check.disabled && check.inverted) {
+  if (forcedUnhealthy(check)) {
     return {
       proceed: false,
       code: "latched",
@@ -70,7 +65,7 @@ export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict 
   }
   const healthy = check.observations.filter((o) => o.healthy).length;
   const summary = `${healthy} of ${total} Route 53 checkers report P healthy`;
-  if (checkersSeeHealthy(check.observations)) {
+  if (checkersSeeHealthy(check.observations.map((o) => o.healthy))) {
     return {
       proceed: false,
       code: "healthy",
@@ -82,13 +77,6 @@ export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict 
 
 /** P healthy as Route 53 sees it (the condition that arms the deployment). */
 export function seenHealthy(check: HealthCheckState | undefined): boolean {
-  if (check === undefined || check.disabled || check.inverted || check.observations.length === 0)
-    return false;
-  return checkersSeeHealthy(check.observations);
-}
-
-/** Route 53's own rule over raw checker observations: healthy when more than 18% say so. */
-function checkersSeeHealthy(observations: HealthCheckState["observations"]): boolean {
-  const healthy = observations.filter((o) => o.healthy).length;
-  return healthy / observations.length > HEALTHY_CHECKER_FRACTION;
+  if (check === undefined || check.disabled || check.inverted) return false;
+  return checkersSeeHealthy(check.observations.map((o) => o.healthy));
 }

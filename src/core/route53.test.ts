@@ -1,0 +1,249 @@
+import { describe, expect, it } from "vitest";
+import {
+  albHealthy,
+  answerFailover,
+  answerFromState,
+  type CheckerResponse,
+  calculatedHealthy,
+  checkerPasses,
+  checkersSeeHealthy,
+  type DnsState,
+  type FailoverRecord,
+  forcedUnhealthy,
+  healthCheckStatus,
+  latchCheckHealthy,
+  latchedPrimaryHealthy,
+  normaliseDnsName,
+  recordHealthy,
+  reportPasses,
+} from "./route53.js";
+
+// Each rule names the page of the Route 53 Developer Guide (DG) or API Reference (API) it follows.
+
+const primary: FailoverRecord = {
+  role: "PRIMARY",
+  target: "p-alb",
+  healthCheckId: "hc",
+  evaluateTargetHealth: false,
+};
+const secondary: FailoverRecord = { role: "SECONDARY", target: "b-alb", evaluateTargetHealth: true };
+
+function state(
+  hc: { disabled?: boolean; inverted?: boolean; observed?: boolean },
+  targets: Record<string, number>,
+  records: FailoverRecord[] = [primary, secondary],
+): DnsState {
+  return {
+    records,
+    healthChecks: {
+      hc: {
+        disabled: hc.disabled ?? false,
+        inverted: hc.inverted ?? false,
+        observedHealthy: hc.observed ?? true,
+      },
+    },
+    healthyTargets: targets,
+  };
+}
+
+const verdicts = (healthy: number, total: number) => Array.from({ length: total }, (_, i) => i < healthy);
+
+describe("route53", () => {
+  describe("checkerPasses (API_HealthCheckConfig.html, Type)", () => {
+    it("passes an HTTP status of 200 or greater and less than 400", () => {
+      expect(checkerPasses({ status: 200 })).toBe(true);
+      expect(checkerPasses({ status: 302 })).toBe(true);
+      expect(checkerPasses({ status: 399 })).toBe(true);
+    });
+    it("fails 1xx, 4xx and 5xx, and no answer in time", () => {
+      expect(checkerPasses({ status: 199 })).toBe(false);
+      expect(checkerPasses({ status: 403 })).toBe(false);
+      expect(checkerPasses({ status: 404 })).toBe(false);
+      expect(checkerPasses({ status: 503 })).toBe(false);
+      expect(checkerPasses({})).toBe(false);
+    });
+    it("STR_MATCH: needs the search string within the first 5,120 bytes of the body", () => {
+      const ok = '{"status":"ok"}';
+      expect(checkerPasses({ status: 200, body: ok }, ok)).toBe(true);
+      expect(checkerPasses({ status: 200, body: `${"x".repeat(5120 - ok.length)}${ok}` }, ok)).toBe(true);
+      expect(checkerPasses({ status: 200, body: `${"x".repeat(5121 - ok.length)}${ok}` }, ok)).toBe(false);
+      expect(checkerPasses({ status: 503, body: ok }, ok)).toBe(false);
+      expect(checkerPasses({ status: 200, body: '{"status":"unavailable"}' }, ok)).toBe(false);
+    });
+    it("STR_MATCH: counts bytes, not characters", () => {
+      // "é" is two bytes in UTF-8: 2,560 of them fill the 5,120 bytes.
+      expect(checkerPasses({ status: 200, body: `${"é".repeat(2560)}ok` }, "ok")).toBe(false);
+      expect(checkerPasses({ status: 200, body: `${"é".repeat(2559)}ok` }, "ok")).toBe(true);
+    });
+  });
+
+  describe("reportPasses (API_StatusReport.html)", () => {
+    it("reads a Success report as passing and a Failure report as failing", () => {
+      expect(reportPasses("Success: HTTP Status Code 200, OK")).toBe(true);
+      expect(reportPasses("Failure: Connection timed out.")).toBe(false);
+      expect(reportPasses("")).toBe(false);
+    });
+  });
+
+  describe("checkersSeeHealthy (DG dns-failover-determining-health-of-endpoints.html)", () => {
+    it("is healthy when more than 18% of the checkers report healthy", () => {
+      expect(checkersSeeHealthy(verdicts(1, 5))).toBe(true); // 20%
+      expect(checkersSeeHealthy(verdicts(2, 8))).toBe(true); // 25%
+    });
+    it("is unhealthy when 18% or less report healthy", () => {
+      expect(checkersSeeHealthy(verdicts(1, 6))).toBe(false); // 16.7%
+      expect(checkersSeeHealthy(verdicts(1, 8))).toBe(false); // 12.5%
+      expect(checkersSeeHealthy(verdicts(9, 50))).toBe(false); // exactly 18%
+      expect(checkersSeeHealthy(verdicts(0, 8))).toBe(false);
+    });
+    it("takes no observation as no evidence of health", () => {
+      expect(checkersSeeHealthy([])).toBe(false);
+    });
+  });
+
+  describe("healthCheckStatus (API_HealthCheckConfig.html, Disabled and Inverted)", () => {
+    it("follows the result when enabled and not inverted", () => {
+      expect(healthCheckStatus(true, { disabled: false, inverted: false })).toBe(true);
+      expect(healthCheckStatus(false, { disabled: false, inverted: false })).toBe(false);
+    });
+    it("Inverted: unhealthy when the status is healthy and vice versa (DG health-checks-invert.html)", () => {
+      expect(healthCheckStatus(true, { disabled: false, inverted: true })).toBe(false);
+      expect(healthCheckStatus(false, { disabled: false, inverted: true })).toBe(true);
+    });
+    it("Disabled: always healthy, whatever the checkers see", () => {
+      expect(healthCheckStatus(false, { disabled: true, inverted: false })).toBe(true);
+    });
+    it("Disabled + Inverted: always unhealthy (the latch of today)", () => {
+      expect(healthCheckStatus(true, { disabled: true, inverted: true })).toBe(false);
+      expect(healthCheckStatus(false, { disabled: true, inverted: true })).toBe(false);
+      expect(forcedUnhealthy({ disabled: true, inverted: true })).toBe(true);
+      expect(forcedUnhealthy({ disabled: true, inverted: false })).toBe(false);
+      expect(forcedUnhealthy({ disabled: false, inverted: true })).toBe(false);
+    });
+  });
+
+  describe("calculatedHealthy (API_HealthCheckConfig.html, HealthThreshold)", () => {
+    it("is healthy when at least HealthThreshold children are healthy", () => {
+      expect(calculatedHealthy([true, true], 2)).toBe(true);
+      expect(calculatedHealthy([true, false, true], 2)).toBe(true);
+      expect(calculatedHealthy([true, false], 2)).toBe(false);
+    });
+    it("a threshold above the number of children: always unhealthy", () => {
+      expect(calculatedHealthy([true, true], 3)).toBe(false);
+    });
+    it("a threshold of 0: always healthy", () => {
+      expect(calculatedHealthy([false, false], 0)).toBe(true);
+      expect(calculatedHealthy([], 0)).toBe(true);
+    });
+  });
+
+  describe("the latch (DESIGN.md: calculated(P's endpoint AND inverted latch-object check))", () => {
+    const everyChecker = (r: CheckerResponse) => Array.from({ length: 8 }, () => r);
+
+    it("an absent object (403/404 from S3) reads healthy: inverted failure (DG health-checks-invert.html)", () => {
+      expect(latchCheckHealthy(everyChecker({ status: 404 }))).toBe(true);
+      expect(latchCheckHealthy(everyChecker({ status: 403 }))).toBe(true);
+    });
+    it("an unreachable B reads healthy: an outage of B never fails P over", () => {
+      expect(latchCheckHealthy(everyChecker({}))).toBe(true);
+    });
+    it("a written object latches once more than 18% of the checkers read it", () => {
+      expect(latchCheckHealthy(everyChecker({ status: 200 }))).toBe(false);
+      const two = [{ status: 200 }, { status: 200 }, ...Array.from({ length: 6 }, () => ({}))];
+      expect(latchCheckHealthy(two)).toBe(false); // 25% read it
+      const one = [{ status: 200 }, ...Array.from({ length: 7 }, () => ({}))];
+      expect(latchCheckHealthy(one)).toBe(true); // 12.5%: not yet
+    });
+    it("PRIMARY is healthy only while P's endpoint is healthy and the latch is not set (threshold 2)", () => {
+      expect(latchedPrimaryHealthy({ endpoint: true, latch: true })).toBe(true);
+      expect(latchedPrimaryHealthy({ endpoint: false, latch: true })).toBe(false);
+      expect(latchedPrimaryHealthy({ endpoint: true, latch: false })).toBe(false);
+      expect(latchedPrimaryHealthy({ endpoint: false, latch: false })).toBe(false);
+    });
+    it("a latched P stays unhealthy although P answers again: no automatic failback", () => {
+      const latch = latchCheckHealthy(everyChecker({ status: 200 }));
+      expect(latchedPrimaryHealthy({ endpoint: checkersSeeHealthy(verdicts(8, 8)), latch })).toBe(false);
+    });
+  });
+
+  describe("albHealthy (API_AliasTarget.html, EvaluateTargetHealth for ALBs)", () => {
+    it("needs a healthy target; a target group without registered targets is unhealthy", () => {
+      expect(albHealthy(1)).toBe(true);
+      expect(albHealthy(0)).toBe(false);
+    });
+  });
+
+  describe("recordHealthy (DG health-checks-how-route-53-chooses-records.html)", () => {
+    const noCheck: FailoverRecord = { role: "SECONDARY", target: "b", evaluateTargetHealth: false };
+    it("a record without a health check (and no target evaluation) is always healthy", () => {
+      expect(recordHealthy(noCheck, {})).toBe(true);
+      expect(recordHealthy(noCheck, { target: false })).toBe(true);
+    });
+    it("a record with a health check follows its status", () => {
+      expect(recordHealthy(primary, { healthCheck: true })).toBe(true);
+      expect(recordHealthy(primary, { healthCheck: false })).toBe(false);
+    });
+    it("an alias with EvaluateTargetHealth follows its target (API_AliasTarget.html)", () => {
+      expect(recordHealthy(secondary, { target: true })).toBe(true);
+      expect(recordHealthy(secondary, { target: false })).toBe(false);
+    });
+    it("health check and EvaluateTargetHealth together: both must be true (DG resource-record-sets-values-failover-alias.html)", () => {
+      const both: FailoverRecord = { ...primary, evaluateTargetHealth: true };
+      expect(recordHealthy(both, { healthCheck: true, target: true })).toBe(true);
+      expect(recordHealthy(both, { healthCheck: true, target: false })).toBe(false);
+      expect(recordHealthy(both, { healthCheck: false, target: true })).toBe(false);
+    });
+  });
+
+  describe("answerFailover (DG routing-policy-failover.html, health-checks-how-route-53-chooses-records.html)", () => {
+    it("answers the primary while it is healthy", () => {
+      expect(answerFromState(state({}, { "p-alb": 2, "b-alb": 0 }))).toMatchObject({
+        role: "PRIMARY",
+        target: "p-alb",
+      });
+    });
+    it("answers the secondary when the primary is unhealthy and the secondary healthy", () => {
+      expect(answerFromState(state({ observed: false }, { "p-alb": 2, "b-alb": 1 }))).toMatchObject({
+        role: "SECONDARY",
+        target: "b-alb",
+      });
+    });
+    it("no record healthy: all count as healthy, so the primary answers (B's empty group before capacity)", () => {
+      const a = answerFromState(state({ observed: false }, { "p-alb": 0, "b-alb": 0 }));
+      expect(a).toMatchObject({ role: "PRIMARY", target: "p-alb" });
+      expect(a.reason).toContain("no record healthy");
+    });
+    it("a primary that evaluates target health is unhealthy without healthy targets", () => {
+      const p = { ...primary, evaluateTargetHealth: true };
+      expect(answerFromState(state({}, { "p-alb": 0, "b-alb": 1 }, [p, secondary]))).toMatchObject({
+        role: "SECONDARY",
+      });
+    });
+    it("a primary that does not evaluate target health follows its health check only", () => {
+      expect(answerFromState(state({}, { "p-alb": 0, "b-alb": 1 }))).toMatchObject({ role: "PRIMARY" });
+    });
+    it("unknown target health (the region's API did not answer) leaves the health check to decide", () => {
+      expect(answerFromState(state({ observed: false }, { "p-alb": 2 }))).toMatchObject({
+        role: "SECONDARY",
+      });
+    });
+    it("stays on the secondary while the latch holds (Disabled + Inverted), whatever P answers", () => {
+      expect(
+        answerFromState(
+          state({ disabled: true, inverted: true, observed: true }, { "p-alb": 2, "b-alb": 2 }),
+        ),
+      ).toMatchObject({ role: "SECONDARY" });
+    });
+    it("refuses a pair without a PRIMARY record", () => {
+      expect(() => answerFailover([secondary], () => true)).toThrow(/no PRIMARY/);
+    });
+  });
+
+  describe("normaliseDnsName", () => {
+    it("drops case, the trailing dot and dualstack. (alias targets as Route 53 returns them)", () => {
+      expect(normaliseDnsName("dualstack.My-ALB-1.eu-west-1.elb.amazonaws.com.")).toBe(
+        "my-alb-1.eu-west-1.elb.amazonaws.com",
+      );
+    });
+  });
+});

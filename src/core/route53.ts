@@ -1,0 +1,217 @@
+/**
+ * Route 53's routing rules, as AWS documents them, in one place and without any AWS call: the
+ * failover function's guard, the CLI (`status`, `drill`, `failback`) and the local harness (which
+ * plays Route 53's data plane against the emulator) all decide with these.
+ *
+ * Sources (Route 53 Developer Guide and API Reference):
+ * - dns-failover-determining-health-of-endpoints.html: one checker's verdict and the 18% rule.
+ * - API_HealthCheckConfig.html: Disabled, Inverted, HealthThreshold of a CALCULATED check.
+ * - health-checks-how-route-53-chooses-records.html: record health, and "if no record is
+ *   healthy, all records are healthy".
+ * - API_AliasTarget.html (EvaluateTargetHealth) and resource-record-sets-values-failover-alias.html.
+ */
+
+/**
+ * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy,
+ * unhealthy at 18% or less (dns-failover-determining-health-of-endpoints.html).
+ */
+export const HEALTHY_CHECKER_FRACTION = 0.18;
+
+/** A string-matching check searches this many bytes of the body (API_HealthCheckConfig.html). */
+export const SEARCH_STRING_BYTES = 5120;
+
+/** What one checker got from an HTTP(S) endpoint; `status` absent: no connection or no answer in time. */
+export interface CheckerResponse {
+  status?: number;
+  body?: string;
+}
+
+/**
+ * One checker's verdict on an HTTP(S) endpoint: a status of 200 or more and less than 400, and
+ * for HTTP(S)_STR_MATCH the search string within the body's first 5,120 bytes
+ * (API_HealthCheckConfig.html, Type). No answer in time is a failure.
+ */
+export function checkerPasses(response: CheckerResponse, searchString?: string): boolean {
+  const { status } = response;
+  if (status === undefined || status < 200 || status >= 400) return false;
+  if (searchString === undefined) return true;
+  const head = new TextEncoder().encode(response.body ?? "").subarray(0, SEARCH_STRING_BYTES);
+  return new TextDecoder().decode(head).includes(searchString);
+}
+
+/**
+ * A checker's verdict as GetHealthCheckStatus reports it: Route 53 phrases each observation's
+ * `StatusReport.Status` as "Success: ..." or "Failure: ..." (API_StatusReport.html).
+ */
+export function reportPasses(status: string): boolean {
+  return status.startsWith("Success");
+}
+
+/**
+ * The endpoint's status from its checkers' verdicts: healthy only when more than 18% pass. No
+ * verdict at all is no evidence of health: unhealthy.
+ *
+ * @example checkersSeeHealthy([true, false, false, false, false]) // 20% > 18%: true
+ */
+export function checkersSeeHealthy(verdicts: readonly boolean[]): boolean {
+  if (verdicts.length === 0) return false;
+  return verdicts.filter(Boolean).length / verdicts.length > HEALTHY_CHECKER_FRACTION;
+}
+
+export interface HealthCheckSettings {
+  disabled: boolean;
+  inverted: boolean;
+}
+
+/**
+ * The status Route 53 routes on, from a check's own result (its checkers' status, or a calculated
+ * check's children) and its settings: a disabled check is always healthy, and Inverted flips the
+ * status (API_HealthCheckConfig.html, Disabled and Inverted). Disabled + Inverted is therefore
+ * always unhealthy, whatever the checkers see.
+ */
+export function healthCheckStatus(result: boolean, settings: HealthCheckSettings): boolean {
+  const base = settings.disabled ? true : result;
+  return settings.inverted ? !base : base;
+}
+
+/** Disabled + Inverted: unhealthy whatever the endpoint answers (today's latch). */
+export function forcedUnhealthy(settings: HealthCheckSettings): boolean {
+  return settings.disabled && settings.inverted;
+}
+
+/**
+ * A CALCULATED check: healthy when at least `healthThreshold` children are healthy. A threshold
+ * above the number of children is always unhealthy, 0 always healthy (API_HealthCheckConfig.html,
+ * HealthThreshold).
+ */
+export function calculatedHealthy(children: readonly boolean[], healthThreshold: number): boolean {
+  return children.filter(Boolean).length >= healthThreshold;
+}
+
+/**
+ * The latch of DESIGN.md ("standby takes over primary"): an inverted HTTP(S) check of an object in
+ * B. A checker passes only when it fetches the object (2xx); a missing object (403/404) or an
+ * unreachable B fails it, and Inverted turns that failure into healthy: only a written object that
+ * more than 18% of the checkers read latches P. An outage of B never fails P over.
+ */
+export function latchCheckHealthy(responses: readonly CheckerResponse[]): boolean {
+  return healthCheckStatus(checkersSeeHealthy(responses.map((r) => checkerPasses(r))), {
+    disabled: false,
+    inverted: true,
+  });
+}
+
+/**
+ * The PRIMARY record's check under the latch: CALCULATED, both children healthy (threshold 2).
+ * GetHealthCheckStatus does not answer for a CALCULATED check (API_GetHealthCheckStatus.html):
+ * read the children and combine them here.
+ */
+export function latchedPrimaryHealthy(children: { endpoint: boolean; latch: boolean }): boolean {
+  return calculatedHealthy([children.endpoint, children.latch], 2);
+}
+
+/**
+ * An ALB alias target with EvaluateTargetHealth: healthy when its target group has a healthy
+ * target; a target group without registered targets is unhealthy (API_AliasTarget.html). One target
+ * group per ALB here, so the count of healthy targets decides.
+ */
+export function albHealthy(healthyTargets: number): boolean {
+  return healthyTargets > 0;
+}
+
+export type FailoverRole = "PRIMARY" | "SECONDARY";
+
+export interface FailoverRecord {
+  role: FailoverRole;
+  /** The alias target (an ALB's DNS name), normalised by `normaliseDnsName`. */
+  target: string;
+  healthCheckId?: string;
+  evaluateTargetHealth: boolean;
+}
+
+export interface RecordInputs {
+  /** Routing status of the record's health check (`healthCheckStatus`); absent: unknown. */
+  healthCheck?: boolean;
+  /** Health of the alias target (`albHealthy`); absent: unknown, the health check decides. */
+  target?: boolean;
+}
+
+/**
+ * Whether Route 53 counts a record healthy: a record without a health check is healthy; with one,
+ * its status; an alias with EvaluateTargetHealth also needs a healthy target, and with both, both
+ * must be true (health-checks-how-route-53-chooses-records.html,
+ * resource-record-sets-values-failover-alias.html "Health check").
+ */
+export function recordHealthy(record: FailoverRecord, inputs: RecordInputs): boolean {
+  if (record.healthCheckId !== undefined && inputs.healthCheck !== true) return false;
+  if (record.evaluateTargetHealth && inputs.target === false) return false;
+  return true;
+}
+
+export interface DnsAnswer {
+  role: FailoverRole;
+  target: string;
+  /** Why this record answers, in words, for status output and drill reports. */
+  reason: string;
+}
+
+/**
+ * The failover answer: PRIMARY while it is healthy, else SECONDARY while that is healthy. When no
+ * record is healthy, Route 53 treats all as healthy and the failover policy answers PRIMARY
+ * (health-checks-how-route-53-chooses-records.html).
+ */
+export function answerFailover(
+  records: readonly FailoverRecord[],
+  healthy: (r: FailoverRecord) => boolean,
+): DnsAnswer {
+  const primary = records.find((r) => r.role === "PRIMARY");
+  const secondary = records.find((r) => r.role === "SECONDARY");
+  if (!primary) throw new Error("no PRIMARY failover record: the pair is incomplete");
+  if (healthy(primary)) return { role: "PRIMARY", target: primary.target, reason: "primary healthy" };
+  if (secondary && healthy(secondary)) {
+    return { role: "SECONDARY", target: secondary.target, reason: "primary unhealthy, secondary healthy" };
+  }
+  return {
+    role: "PRIMARY",
+    target: primary.target,
+    reason: secondary
+      ? "no record healthy: Route 53 treats all as healthy and answers the primary"
+      : "primary unhealthy, no secondary",
+  };
+}
+
+/** A health check as read from the API: its settings and its checkers' raw status (not inverted). */
+export interface HealthCheckState extends HealthCheckSettings {
+  observedHealthy: boolean;
+}
+
+/** Everything a failover answer depends on, as read from the APIs. */
+export interface DnsState {
+  records: FailoverRecord[];
+  healthChecks: Record<string, HealthCheckState>;
+  /** Healthy target count per normalised ALB DNS name; absent when its region did not answer. */
+  healthyTargets: Record<string, number>;
+}
+
+/** The inputs of `recordHealthy` for one record of a `DnsState`. */
+export function recordInputs(state: DnsState, record: FailoverRecord): RecordInputs {
+  const inputs: RecordInputs = {};
+  const hc = record.healthCheckId === undefined ? undefined : state.healthChecks[record.healthCheckId];
+  if (hc) inputs.healthCheck = healthCheckStatus(hc.observedHealthy, hc);
+  const targets = state.healthyTargets[record.target];
+  if (targets !== undefined) inputs.target = albHealthy(targets);
+  return inputs;
+}
+
+/** The name answered the way Route 53 answers the failover pair, from the state the APIs hold. */
+export function answerFromState(state: DnsState): DnsAnswer {
+  return answerFailover(state.records, (r) => recordHealthy(r, recordInputs(state, r)));
+}
+
+/** Route 53 compares alias targets without case, trailing dot or the `dualstack.` prefix. */
+export function normaliseDnsName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .replace(/^dualstack\./, "");
+}
