@@ -294,7 +294,7 @@ locals {
       healthCheck = {
         intervalSeconds  = var.detection.interval_seconds
         failureThreshold = var.detection.failure_threshold
-        resourcePath     = "/health"
+        resourcePath     = module.dns.health_check_resource_path
       }
       alarm = {
         name              = module.dns.alarm_name

@@ -292,8 +292,8 @@ export interface LocalAnswer extends DnsAnswer {
 /**
  * "The DNS name" resolved as Route 53 would, from the emulator's records and health checks. The
  * emulator's target health is canned ("healthy" once registered), so the harness plays the ALB's
- * health check too: a target group counts its healthy targets only while the region's app
- * instance answers /health with 200.
+ * health check too, on the target group's shallow path: a target group counts its healthy targets
+ * only while the region's app instance answers /healthz with 200.
  */
 export async function resolveLocal(
   clients: Clients,
@@ -302,8 +302,8 @@ export async function resolveLocal(
 ): Promise<LocalAnswer> {
   const [state, pHealthy, bHealthy] = await Promise.all([
     readDnsState(clients, config),
-    appHealthy(stack.apps.primary),
-    appHealthy(stack.apps.backup),
+    appHealthy(stack.apps.primary, "/healthz"),
+    appHealthy(stack.apps.backup, "/healthz"),
   ]);
   for (const [app, healthy] of [
     [stack.apps.primary, pHealthy],

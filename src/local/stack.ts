@@ -63,11 +63,18 @@ export function loadStack(stateDir: string): LocalStack | undefined {
   return JSON.parse(readFileSync(file, "utf8")) as LocalStack;
 }
 
-/** Whether an app instance answers `/health` with 200 (what an ALB target health check asks). */
-export async function appHealthy(app: AppInstance, timeoutMs = 1_000): Promise<boolean> {
+/**
+ * Whether an app instance answers `path` with 200: the deep `/health` (what Route 53 asks of P)
+ * or the shallow `/healthz` (what the target groups ask).
+ */
+export async function appHealthy(
+  app: AppInstance,
+  path: "/health" | "/healthz" = "/health",
+  timeoutMs = 1_000,
+): Promise<boolean> {
   if (!isRunning(app.pid)) return false;
   try {
-    const res = await fetch(`${app.url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${app.url}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     return res.status === 200;
   } catch {

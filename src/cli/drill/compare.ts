@@ -44,7 +44,7 @@ export function comparison(
       "capacity",
       d(m.alarm, m.targets),
       local
-        ? "emulator instances are InService at once; target health is the local app's /health"
+        ? "emulator instances are InService at once; target health is the local app's /healthz"
         : "alarm to healthy targets in B",
     ),
     row(

@@ -150,9 +150,10 @@ export async function runLocalDrill(
     capacity: probes.capacity as MilestoneProbe,
     targets: {
       name: "targets healthy",
-      source: "B's target group (emulator) and B's app /health 200 (the harness plays the ALB health check)",
+      source: "B's target group (emulator) and B's app /healthz 200 (the harness plays the ALB health check)",
       probe: async () =>
-        (await (probes.targets as MilestoneProbe).probe()) && (await appHealthy(stack.apps.backup))
+        (await (probes.targets as MilestoneProbe).probe()) &&
+        (await appHealthy(stack.apps.backup, "/healthz"))
           ? Date.now()
           : undefined,
     },
@@ -289,7 +290,7 @@ export async function runLocalDrill(
     method: [
       "the emulator (moto) holds every AWS resource Terraform created; the real failover handler (the bundle Terraform deployed) ran in-process with the function's environment",
       "P marked unhealthy the drill's way: its Route 53 health check inverted; P's app instance stopped so users see P down",
-      "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /health)",
+      "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)",
       "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",
       `a load loop wrote and read through "the DNS name", resolved like Route 53 from the emulator's state, every 100 ms`,
     ],

@@ -189,7 +189,7 @@ resource "aws_lb_target_group" "this" {
   target_type          = "instance"
   deregistration_delay = 30
   tags                 = var.tags
-  #checkov:skip=CKV_AWS_378:TLS ends at the ALB (HTTPS listener); ALB to instance stays inside the VPC between two security groups, and /health must answer plain HTTP.
+  #checkov:skip=CKV_AWS_378:TLS ends at the ALB (HTTPS listener); ALB to instance stays inside the VPC between two security groups, and the health check must answer plain HTTP.
 
   health_check {
     path                = var.health_check_path

@@ -77,9 +77,9 @@ variable "app_port" {
 }
 
 variable "health_check_path" {
-  description = "Path of the target group's health check; 200 only when the app can reach a writable database."
+  description = "Path of the target group's health check, which the Auto Scaling group's ELB health check follows: shallow, 200 while the app process is up. The deep /health (database writable) is Route 53's, on P only: on a target group it would have Auto Scaling replace every instance during routine database maintenance or a promotion."
   type        = string
-  default     = "/health"
+  default     = "/healthz"
 }
 
 variable "target_health" {

@@ -121,6 +121,11 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# auto_minor_version_upgrade is off: on a Multi-AZ DB instance RDS upgrades the primary and the
+# standby at the same time, and the database may be unavailable for several minutes
+# (USER_UpgradeDBInstance.PostgreSQL), longer than the detection window, which rides out only a
+# Multi-AZ failover: an automatic upgrade in the maintenance window would fail the region over.
+# Upgrade on a schedule instead (docs/terraform.md).
 resource "aws_db_instance" "this" {
   identifier                          = "${var.name}-primary"
   engine                              = "postgres"
@@ -146,7 +151,7 @@ resource "aws_db_instance" "this" {
   deletion_protection                 = var.deletion_protection
   skip_final_snapshot                 = false
   final_snapshot_identifier           = "${var.name}-primary-final"
-  auto_minor_version_upgrade          = true
+  auto_minor_version_upgrade          = false
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
   performance_insights_enabled        = var.performance_insights_enabled
@@ -154,4 +159,5 @@ resource "aws_db_instance" "this" {
   tags                                = var.tags
   #checkov:skip=CKV_AWS_118:Enhanced monitoring needs a monitoring role and costs per instance; Performance Insights and the exported logs cover this deployment's needs.
   #checkov:skip=CKV2_AWS_8:Backups are RDS automated backups (backup_retention_days) plus the standby replica; an AWS Backup plan is the organisation's choice.
+  #checkov:skip=CKV_AWS_226:Automatic minor upgrades take a Multi-AZ DB instance down for minutes, which would fail the region over; upgrades are scheduled (docs/terraform.md).
 }

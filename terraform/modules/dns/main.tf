@@ -42,14 +42,24 @@ resource "aws_route53_record" "primary" {
   }
 
   alias {
-    name                   = var.primary_alb.dns_name
-    zone_id                = var.primary_alb.zone_id
-    evaluate_target_health = true
+    name    = var.primary_alb.dns_name
+    zone_id = var.primary_alb.zone_id
+    # Off: the PRIMARY is healthy exactly when its health check is, the one signal the alarm, the
+    # guard and the latch reason about. That check already asks P's ALB for the deep /health, so an
+    # ALB without a healthy target fails it (503) too; target health would add a second verdict,
+    # from the shallow /healthz, that nothing in the failover path can read.
+    evaluate_target_health = false
   }
 }
 
-# While the backup's group is at zero its ALB has no healthy target; when both records are unhealthy
-# Route 53 answers with the primary (docs/terraform.md).
+# While B's group is at zero its target group has no registered target, which Route 53 counts as
+# unhealthy (API_AliasTarget, EvaluateTargetHealth): the SECONDARY turns healthy only once the
+# failover has launched capacity there. Until then, with P unhealthy too, no record is healthy and
+# Route 53 answers the PRIMARY as if all were (health-checks-how-route-53-chooses-records): a P
+# that is only flapping, or riding out an in-region recovery while the guard holds, keeps its
+# traffic instead of every client being sent to an empty ALB in B. The check stays off B's deep
+# /health on purpose: after a failover B is the only live region, and a database blip there must
+# not make Route 53 answer with the fenced P.
 resource "aws_route53_record" "backup" {
   zone_id        = var.zone_id
   name           = var.record_name

@@ -3,6 +3,11 @@ output "health_check_id" {
   value       = aws_route53_health_check.primary.id
 }
 
+output "health_check_resource_path" {
+  description = "Path Route 53 checks on P's ALB: the app's deep /health (the target groups use the shallow /healthz)."
+  value       = aws_route53_health_check.primary.resource_path
+}
+
 output "health_check_arn" {
   description = "ARN of the health check (IAM policies scope to it)."
   value       = aws_route53_health_check.primary.arn
