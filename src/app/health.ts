@@ -2,7 +2,7 @@ import type { Database, DbRole } from "./database.js";
 import { withDeadline } from "./db-errors.js";
 
 /**
- * `/health` as Route 53 and the ALB see it: healthy only when the DB is reachable and writable
+ * `/health` as Route 53 sees it on P: healthy only when the DB is reachable and writable
  * and the schema is migrated. Route 53 string-matches `"status":"ok"` in the body, so it appears
  * in no other answer.
  */

@@ -68,7 +68,7 @@ async function regionStack(region: string, name: string, desired: number, cidr: 
         Protocol: "HTTP",
         Port: 8080,
         VpcId: vpc,
-        HealthCheckPath: "/health",
+        HealthCheckPath: "/healthz",
         TargetType: "instance",
       }),
     )
@@ -186,7 +186,11 @@ export async function createDeploymentFixture(options: FixtureOptions): Promise<
               SetIdentifier: "primary",
               Failover: "PRIMARY",
               HealthCheckId: healthCheckId,
-              AliasTarget: { DNSName: p.alb.dnsName, HostedZoneId: p.alb.zoneId, EvaluateTargetHealth: true },
+              AliasTarget: {
+                DNSName: p.alb.dnsName,
+                HostedZoneId: p.alb.zoneId,
+                EvaluateTargetHealth: false,
+              },
             },
           },
           {

@@ -7,7 +7,7 @@ import { invertPrimaryHealthCheck } from "../../local/harness.js";
 import { confirmStep } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
-import { comparison } from "./compare.js";
+import { comparison, restoredAt } from "./compare.js";
 import { drillEvidence } from "./evidence.js";
 import { fencePrimaryGroup, restorePrimaryGroup } from "./fence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
@@ -83,7 +83,8 @@ export async function runAwsDrill(
     ok: record?.state === "completed",
     detail: `state ${record?.state}`,
   });
-  const recovery = times.dns === undefined ? undefined : (times.dns - t0) / 1000;
+  const restored = restoredAt(times);
+  const recovery = restored === undefined ? undefined : (restored - t0) / 1000;
   const report: DrillReport = {
     ...drillEvidence(
       config,
@@ -96,7 +97,7 @@ export async function runAwsDrill(
     failureInjectedAt: new Date(t0).toISOString(),
     method: [
       `P fenced at the start (${config.primary.asg.name} scaled to 0) and its Route 53 health check inverted; everything else ran on AWS by itself`,
-      `DNS measured as users see it: ${Object.keys(resolvers).join(", ")} (recursive resolvers, caching included); recovery ends when the last of them answers B`,
+      `DNS measured as users see it: ${Object.keys(resolvers).join(", ")} (recursive resolvers, caching included); recovery ends when the last of them answers B and B's database is promoted`,
     ],
     milestones: Object.entries(probes)
       .map(([k, p]) => ({

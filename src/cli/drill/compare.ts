@@ -1,6 +1,16 @@
 import type { RtoModel } from "../../core/rto.js";
 import type { TermComparison } from "./report.js";
 
+/**
+ * When B serves: DNS answers B and B takes writes (its database promoted). B's targets pass the
+ * shallow /healthz as soon as the app runs, so DNS may answer B before the promotion finishes;
+ * writes get 503 until then.
+ */
+export function restoredAt(m: Record<string, number | undefined>): number | undefined {
+  if (m.dns === undefined || m.promotionFinished === undefined) return undefined;
+  return Math.max(m.dns, m.promotionFinished);
+}
+
 /** Each term of the recovery-time model beside what the drill measured for it. */
 export function comparison(
   model: RtoModel,
@@ -52,6 +62,6 @@ export function comparison(
       d(ready, m.dns),
       local ? "the local resolver has no TTL or resolver cache" : "B ready to DNS answering B",
     ),
-    row("total", d(t0, m.dns), "failure to DNS answering B"),
+    row("total", d(t0, restoredAt(m)), "failure to B serving (DNS answering B, database promoted)"),
   ];
 }

@@ -22,7 +22,7 @@ import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/st
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
-import { comparison } from "./compare.js";
+import { comparison, restoredAt } from "./compare.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
 import type { DrillOptions } from "./options.js";
@@ -191,11 +191,12 @@ export async function runLocalDrill(
   const check = await verifyLedger(dnsNow.app.url, before);
   const record = await lock.read(config.deployment);
 
-  const switchEnd = times.dns ?? Number.POSITIVE_INFINITY;
+  const restored = restoredAt(times);
+  const switchEnd = restored ?? Number.POSITIVE_INFINITY;
   // a request belongs to the phase in which it ended: one in flight when P stopped failed in the switch
   const slice = (from: number, to: number) =>
     load.records.filter((r: RequestRecord) => r.at + r.ms >= from && r.at + r.ms < to);
-  const recovery = times.dns === undefined ? undefined : (times.dns - t0) / 1000;
+  const recovery = restored === undefined ? undefined : (restored - t0) / 1000;
   const model = rtoModel(rtoInputsFromConfig(config));
 
   expect(

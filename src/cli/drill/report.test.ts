@@ -47,7 +47,7 @@ describe("drill report", () => {
     it("gives the recovery against the model, the timeline and each expectation with its verdict", () => {
       const md = renderMarkdown(report());
       expect(md).toContain(
-        "**recovery (failure to DNS answering B): 2.5 s**; model: typical 500 s, worst 840 s, target 900 s",
+        "**recovery (failure to B serving: DNS answering B, database promoted): 2.5 s**; model: typical 500 s, worst 840 s, target 900 s",
       );
       expect(md).toContain("| failure injected | 2026-11-26T01:00:10.000Z | 0.0s | harness |");
       expect(md).toContain("| DNS answering B | not reached | - | resolver |");
@@ -82,7 +82,7 @@ describe("drill report", () => {
         }),
       );
       expect(md).toContain(
-        "during the switch (failure to DNS answering B): 1 requests, 0 ok, 1 failed (1 x ECONNREFUSED); P 1, B 0",
+        "during the switch (failure to B serving): 1 requests, 0 ok, 1 failed (1 x ECONNREFUSED); P 1, B 0",
       );
       expect(md).toContain("longest gap without a successful request: 0.9s");
       expect(md).toContain(

@@ -43,7 +43,7 @@ export interface DrillReport extends DrillEvidence {
   /** How the failure was injected and what was played instead of AWS. */
   method: string[];
   milestones: Milestone[];
-  /** Failure injected to DNS answering B, in seconds. */
+  /** Failure injected to B serving (DNS answering B and its database promoted), in seconds. */
   recoverySeconds?: number;
   model: RtoModel;
   comparison: TermComparison[];
@@ -86,7 +86,7 @@ export function renderMarkdown(r: DrillReport): string {
   lines.push(`- started ${r.startedAt}, finished ${r.finishedAt}`);
   lines.push(`- failure injected ${r.failureInjectedAt}`);
   lines.push(
-    `- **recovery (failure to DNS answering B): ${r.recoverySeconds === undefined ? "not reached" : `${r.recoverySeconds.toFixed(1)} s`}**; model: typical ${r.model.cases.typical.total} s, worst ${r.model.cases.worst.total} s, target ${r.model.targetSeconds} s`,
+    `- **recovery (failure to B serving: DNS answering B, database promoted): ${r.recoverySeconds === undefined ? "not reached" : `${r.recoverySeconds.toFixed(1)} s`}**; model: typical ${r.model.cases.typical.total} s, worst ${r.model.cases.worst.total} s, target ${r.model.targetSeconds} s`,
   );
   lines.push(`- verdict: **${r.passed ? "all expectations met" : "UNMET EXPECTATIONS"}**`, "");
   lines.push("## Objectives", "", "| objective | target | measured | verdict |", "| --- | --- | --- | --- |");
@@ -120,7 +120,7 @@ export function renderMarkdown(r: DrillReport): string {
   if (r.load) {
     lines.push("", "## What users saw", "");
     lines.push(`- before the failure: ${statsLine(r.load.beforeFailure)}`);
-    lines.push(`- during the switch (failure to DNS answering B): ${statsLine(r.load.duringSwitch)}`);
+    lines.push(`- during the switch (failure to B serving): ${statsLine(r.load.duringSwitch)}`);
     lines.push(`- after the switch: ${statsLine(r.load.afterSwitch)}`);
     lines.push(`- longest gap without a successful request: ${s(r.load.userVisibleGapMs)}`);
   }
