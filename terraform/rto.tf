@@ -1,4 +1,4 @@
-# The recovery-time model of DESIGN.md, with exactly the formula of src/core/rto.ts:
+# The recovery-time model (docs/cli.md, `rto`), with exactly the formula of src/core/rto.ts:
 #   RTO = detect + decide + max(promote, capacity) + dns
 # scripts/check-deployment.ts compares the rto_model output with rtoModel() after every local apply.
 

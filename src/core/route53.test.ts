@@ -137,7 +137,7 @@ describe("route53", () => {
     });
   });
 
-  describe("the latch (DESIGN.md: calculated(P's endpoint AND inverted latch-object check))", () => {
+  describe("the latch (standby takes over primary: calculated(P's endpoint AND inverted latch-object check))", () => {
     const everyChecker = (r: CheckerResponse) => Array.from({ length: 8 }, () => r);
 
     it("an absent object (403/404 from S3) reads healthy: inverted failure (DG health-checks-invert.html)", () => {

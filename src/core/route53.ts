@@ -89,7 +89,7 @@ export function calculatedHealthy(children: readonly boolean[], healthThreshold:
 }
 
 /**
- * The latch of DESIGN.md ("standby takes over primary"): an inverted HTTP(S) check of an object in
+ * The latch ("standby takes over primary"): an inverted HTTP(S) check of an object in
  * B. A checker passes only when it fetches the object (2xx); a missing object (403/404) or an
  * unreachable B fails it, and Inverted turns that failure into healthy: only a written object that
  * more than 18% of the checkers read latches P. An outage of B never fails P over.

@@ -1,7 +1,7 @@
 import type { DeploymentConfig } from "./config.js";
 
 /**
- * The recovery-time model of DESIGN.md:
+ * The recovery-time model (docs/cli.md, `rto`):
  *   RTO = detect + decide + max(promote, capacity) + dns
  * computed for the best, typical and worst case. Terraform computes the same worst case in
  * terraform/rto.tf to refuse a configuration over target; scripts/check-deployment.ts keeps the two
@@ -50,7 +50,7 @@ export interface RtoModel {
   withinTarget: boolean;
 }
 
-/** An RDS Multi-AZ failover inside one region takes one to two minutes (DESIGN.md). */
+/** An RDS Multi-AZ failover inside one region takes one to two minutes (RDS user guide, "Failover process for Amazon RDS"). */
 export const MULTI_AZ_FAILOVER_SECONDS = 120;
 
 function terms(i: RtoInputs, c: Case, interval: number, threshold: number, periods: number): RtoTerms {

@@ -18,7 +18,7 @@ import { promoteServer } from "./pg-control.js";
 import { type AppInstance, appHealthy, type LocalStack } from "./stack.js";
 
 /**
- * What the emulator does not do, played by the harness, in the open (DESIGN.md "Local mode"):
+ * What the emulator does not do, played by the harness, in the open (README "Local mode and the emulator"):
  * health checks never probe, alarms never evaluate or act, Lambda code does not run, RDS
  * promotion moves no data, and ALB health checks never probe their targets.
  */

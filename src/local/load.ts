@@ -1,4 +1,4 @@
-import type { Side } from "./stack.js";
+import type { RegionRole } from "../core/config.js";
 
 /**
  * A bounded load loop that behaves like a user of the app: it resolves "the DNS name" before each
@@ -8,14 +8,14 @@ import type { Side } from "./stack.js";
  */
 
 export interface Target {
-  side: Side;
+  side: RegionRole;
   url: string;
 }
 
 export interface RequestRecord {
   at: number;
   op: "write" | "read";
-  side: Side;
+  side: RegionRole;
   status: number;
   ok: boolean;
   ms: number;
@@ -26,7 +26,7 @@ export interface RequestRecord {
 export interface AckedWrite {
   id: string | number;
   item: string;
-  side: Side;
+  side: RegionRole;
   at: number;
 }
 
@@ -35,7 +35,7 @@ export interface LoadStats {
   ok: number;
   failed: number;
   writesAcked: number;
-  bySide: Record<Side, number>;
+  bySide: Record<RegionRole, number>;
   /** Failures by status or error code, e.g. { "503 read_only": 4, "ECONNREFUSED": 12 }. */
   failures: Record<string, number>;
 }

@@ -9,11 +9,11 @@ import {
   writeFileSync,
 } from "node:fs";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { freePort } from "./emulator.js";
 
 /**
  * A real PostgreSQL 15 primary and, optionally, a streaming replica on free loopback ports, in a
@@ -86,18 +86,6 @@ const BIN = process.env.PILOTLIGHT_PG_BIN ?? "/usr/lib/postgresql/15/bin";
 const HOST = "127.0.0.1";
 const USER = "postgres";
 const exec = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 /** uid/gid to run PostgreSQL as: ourselves, or the `postgres` user when we are root. */
 function serverOwner(): { uid: number; gid: number; asRoot: boolean } {

@@ -6,7 +6,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { DeploymentConfig } from "../core/config.js";
+import type { DeploymentConfig, RegionRole } from "../core/config.js";
 import { normaliseDnsName } from "../core/route53.js";
 import { freePort, isRunning } from "./emulator.js";
 import { type Credentials, type ServerRef, stopServer } from "./pg-control.js";
@@ -19,10 +19,8 @@ import { startPostgresCluster } from "./postgres.js";
  * works on it), so everything is recorded in `<stateDir>/stack.json` and stopped by pid.
  */
 
-export type Side = "primary" | "backup";
-
 export interface AppInstance {
-  side: Side;
+  side: RegionRole;
   region: string;
   /** The ALB this instance stands behind (normalised DNS name): what "the DNS name" resolves to. */
   albDnsName: string;
@@ -40,8 +38,8 @@ export interface LocalStack {
   database: string;
   /** Base directory of both data directories (removed on stop). */
   baseDir: string;
-  db: Record<Side, ServerRef>;
-  apps: Record<Side, AppInstance>;
+  db: Record<RegionRole, ServerRef>;
+  apps: Record<RegionRole, AppInstance>;
   /** The app bundle the instances run. */
   appBundle: string;
 }
@@ -86,7 +84,7 @@ export async function appHealthy(
  * Starts one instance of the app (the bundle the launch template installs) with the environment
  * user data gives it, and waits until it is alive (`/healthz`).
  */
-export async function startApp(stack: LocalStack, side: Side): Promise<AppInstance> {
+export async function startApp(stack: LocalStack, side: RegionRole): Promise<AppInstance> {
   const app = stack.apps[side];
   if (isRunning(app.pid)) return app;
   const log = openSync(join(stack.stateDir, `app-${side}.log`), "a");
@@ -129,7 +127,7 @@ export async function startApp(stack: LocalStack, side: Side): Promise<AppInstan
 }
 
 /** Stops an app instance by pid (SIGTERM: it drains) and waits for it to exit. */
-export async function stopApp(stack: LocalStack, side: Side): Promise<void> {
+export async function stopApp(stack: LocalStack, side: RegionRole): Promise<void> {
   const app = stack.apps[side];
   const pid = app.pid;
   if (isRunning(pid)) {
@@ -192,7 +190,7 @@ export async function startStack(
         `${config.backup.secretArn} did not follow ${config.primary.secretArn}: is it its replica?`,
       );
     }
-    const app = async (side: Side, db: ServerRef): Promise<AppInstance> => {
+    const app = async (side: RegionRole, db: ServerRef): Promise<AppInstance> => {
       const port = await freePort();
       return {
         side,

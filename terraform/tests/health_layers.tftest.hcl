@@ -1,4 +1,4 @@
-# Health layering (DESIGN.md "App health semantics"), at plan level with one mock provider per
+# Health layering (docs/app.md: /health deep, /healthz shallow), at plan level with one mock provider per
 # alias: Route 53 checks P's deep /health, the target groups and the Auto Scaling groups the
 # shallow /healthz, each alias's evaluate_target_health is the documented choice, and P's
 # database never upgrades itself into a cross-region failover. The mocks are plan.tftest.hcl's.

@@ -33,11 +33,6 @@ export class IncidentBusyError extends Error {
   }
 }
 
-/** A step cannot run yet (the replica is backing up): not a fault, the retry will finish it. */
-export class RetryLaterError extends Error {
-  override readonly name = "RetryLaterError";
-}
-
 /** The lock table could not be read or written: without it, exactly-once cannot be guaranteed. */
 export class LockError extends Error {
   override readonly name = "LockError";

@@ -48,7 +48,7 @@ export const STEP_METRIC: Record<StepName, string> = {
 };
 
 /**
- * The failover sequence of DESIGN.md, shared by the Lambda handler (trigger `alarm`) and the CLI's
+ * The failover sequence (README "How a failover runs", docs/functions.md), shared by the Lambda handler (trigger `alarm`) and the CLI's
  * `approve` (trigger `operator`): guard, lock, act concurrently, record, notify. A step is done
  * when its effect is observed; it never waits for one: an effect still under way (the promotion,
  * instances launching) leaves the incident in progress with its lease released ("pending"), and a

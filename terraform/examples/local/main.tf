@@ -20,7 +20,7 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   # moto's STS answers; without the account id, rules that reference a security group show a
-  # perpetual diff (DESIGN.md "Local mode").
+  # perpetual diff (terraform/README.md, emulator gaps).
   skip_requesting_account_id = false
   s3_use_path_style          = true
   # S3 bucket tags go through S3 Control with the account id as a host prefix
@@ -59,7 +59,7 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   # moto's STS answers; without the account id, rules that reference a security group show a
-  # perpetual diff (DESIGN.md "Local mode").
+  # perpetual diff (terraform/README.md, emulator gaps).
   skip_requesting_account_id = false
   s3_use_path_style          = true
   # S3 bucket tags go through S3 Control with the account id as a host prefix
@@ -98,7 +98,7 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   # moto's STS answers; without the account id, rules that reference a security group show a
-  # perpetual diff (DESIGN.md "Local mode").
+  # perpetual diff (terraform/README.md, emulator gaps).
   skip_requesting_account_id = false
   s3_use_path_style          = true
   # S3 bucket tags go through S3 Control with the account id as a host prefix

@@ -4,7 +4,7 @@ data "aws_partition" "current" {}
 
 locals {
   # moto looks a cross-region replica's subnet group up in the source region, and AWS allows the
-  # same name in both regions: database-replica uses the same name (DESIGN.md "Local mode").
+  # same name in both regions: database-replica uses the same name (terraform/README.md, emulator gaps).
   subnet_group_name = "${var.name}-db"
 
   # The master password: 128 bits from crypto/rand (uuid() reads 16 random bytes), passed only in
