@@ -2,12 +2,14 @@ data "aws_region" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_ssm_parameter" "ami" {
-  name = var.ami_parameter
-}
-
 locals {
   https = var.certificate_arn != null
+  # The hook holds a launching instance until its user data reports the app up (warm pool entry
+  # and InService alike); the group's name is fixed, so the user data can name it.
+  asg_name         = "${var.name}-app"
+  launch_hook_name = "app-ready"
+  # A bootstrap that fails ABANDONs at once; this bounds only one that hangs (AWS allows 30 to 7200).
+  launch_hook_timeout_seconds = 600
   user_data = templatefile("${path.module}/user-data.sh.tftpl", {
     region          = data.aws_region.current.region
     artifact_bucket = aws_s3_bucket.artifacts.id
@@ -18,6 +20,8 @@ locals {
     db_secret_arn   = var.db.secret_arn
     app_port        = var.app_port
     region_role     = var.region_role
+    asg_name        = local.asg_name
+    hook_name       = local.launch_hook_name
   })
   asg = var.capacity_managed_externally ? aws_autoscaling_group.external[0] : aws_autoscaling_group.managed[0]
 }
@@ -295,6 +299,22 @@ resource "aws_iam_role_policy" "app" {
   })
 }
 
+# The instance completes its own launch hook. Its own statement, scoped to this group's ARN (the
+# autoScalingGroup resource of CompleteLifecycleAction, Service Authorization Reference).
+resource "aws_iam_role_policy" "launch_hook" {
+  name = "launch-hook"
+  role = aws_iam_role.instance.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "CompleteLaunchHook"
+      Effect   = "Allow"
+      Action   = ["autoscaling:CompleteLifecycleAction"]
+      Resource = [local.asg.arn]
+    }]
+  })
+}
+
 resource "aws_iam_instance_profile" "instance" {
   name_prefix = "${var.name}-app-"
   role        = aws_iam_role.instance.name
@@ -302,9 +322,11 @@ resource "aws_iam_instance_profile" "instance" {
 }
 
 resource "aws_launch_template" "this" {
-  name_prefix            = "${var.name}-app-"
-  description            = "pilotlight reference app (${var.region_role})"
-  image_id               = nonsensitive(data.aws_ssm_parameter.ami.value)
+  name_prefix = "${var.name}-app-"
+  description = "pilotlight reference app (${var.region_role})"
+  # EC2 resolves the parameter at each launch (RequestLaunchTemplateData.ImageId: "resolve:ssm:
+  # <public-parameter>"): always the current AMI of the instance's own region, and no plan reads SSM.
+  image_id               = "resolve:ssm:${var.ami_parameter}"
   instance_type          = var.instance_type
   user_data              = base64encode(local.user_data)
   vpc_security_group_ids = [aws_security_group.app.id]
@@ -352,7 +374,7 @@ resource "aws_launch_template" "this" {
 resource "aws_autoscaling_group" "managed" {
   count = var.capacity_managed_externally ? 0 : 1
 
-  name                      = "${var.name}-app"
+  name                      = local.asg_name
   min_size                  = var.capacity.min
   max_size                  = var.capacity.max
   desired_capacity          = var.capacity.desired
@@ -364,6 +386,16 @@ resource "aws_autoscaling_group" "managed" {
   launch_template {
     id      = aws_launch_template.this.id
     version = aws_launch_template.this.latest_version
+  }
+
+  # Created with the group, so the first instances are held too (a hook added to an existing group
+  # misses them). The user data completes it; default ABANDON: a bootstrap that hangs or dies is
+  # terminated and replaced, never parked in the warm pool or put in service half-installed.
+  initial_lifecycle_hook {
+    name                 = local.launch_hook_name
+    lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
+    heartbeat_timeout    = local.launch_hook_timeout_seconds
+    default_result       = "ABANDON"
   }
 
   dynamic "warm_pool" {
@@ -388,7 +420,7 @@ resource "aws_autoscaling_group" "managed" {
 resource "aws_autoscaling_group" "external" {
   count = var.capacity_managed_externally ? 1 : 0
 
-  name                      = "${var.name}-app"
+  name                      = local.asg_name
   min_size                  = var.capacity.min
   max_size                  = var.capacity.max
   desired_capacity          = var.capacity.desired
@@ -400,6 +432,16 @@ resource "aws_autoscaling_group" "external" {
   launch_template {
     id      = aws_launch_template.this.id
     version = aws_launch_template.this.latest_version
+  }
+
+  # Created with the group, so the first instances are held too (a hook added to an existing group
+  # misses them). The user data completes it; default ABANDON: a bootstrap that hangs or dies is
+  # terminated and replaced, never parked in the warm pool or put in service half-installed.
+  initial_lifecycle_hook {
+    name                 = local.launch_hook_name
+    lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
+    heartbeat_timeout    = local.launch_hook_timeout_seconds
+    default_result       = "ABANDON"
   }
 
   dynamic "warm_pool" {
