@@ -388,9 +388,10 @@ resource "aws_autoscaling_group" "managed" {
     version = aws_launch_template.this.latest_version
   }
 
-  # Created with the group, so the first instances are held too (a hook added to an existing group
-  # misses them). The user data completes it; default ABANDON: a bootstrap that hangs or dies is
-  # terminated and replaced, never parked in the warm pool or put in service half-installed.
+  # Created with the group, before its first instances and its warm pool (a hook added to an
+  # existing group misses them; the provider makes this argument force a new group). The user data
+  # completes it; default ABANDON: a bootstrap that hangs or dies is terminated and replaced, never
+  # parked in the warm pool or put in service half-installed.
   initial_lifecycle_hook {
     name                 = local.launch_hook_name
     lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
@@ -434,9 +435,10 @@ resource "aws_autoscaling_group" "external" {
     version = aws_launch_template.this.latest_version
   }
 
-  # Created with the group, so the first instances are held too (a hook added to an existing group
-  # misses them). The user data completes it; default ABANDON: a bootstrap that hangs or dies is
-  # terminated and replaced, never parked in the warm pool or put in service half-installed.
+  # Created with the group, before its first instances and its warm pool (a hook added to an
+  # existing group misses them; the provider makes this argument force a new group). The user data
+  # completes it; default ABANDON: a bootstrap that hangs or dies is terminated and replaced, never
+  # parked in the warm pool or put in service half-installed.
   initial_lifecycle_hook {
     name                 = local.launch_hook_name
     lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
