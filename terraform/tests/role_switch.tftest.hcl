@@ -140,9 +140,9 @@ mock_provider "aws" {
   }
 }
 
-# P's region gone: every endpoint of this real provider is a loopback port nothing listens on, and
-# the provider makes no call of its own at configuration (skip flags, static credentials). A plan
-# that reads anything in P fails with "connection refused".
+# P's region gone: every endpoint P's modules use points at loopback port 9 (discard, a privileged
+# port nothing here serves), and the provider makes no call of its own at configuration (skip
+# flags, static credentials). A plan that reads anything in P fails with "connection refused".
 provider "aws" {
   alias                       = "unreachable"
   region                      = "eu-west-1"
