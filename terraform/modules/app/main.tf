@@ -299,8 +299,9 @@ resource "aws_iam_role_policy" "app" {
   })
 }
 
-# The instance completes its own launch hook. Its own statement, scoped to this group's ARN (the
-# autoScalingGroup resource of CompleteLifecycleAction, Service Authorization Reference).
+# The instance completes its own launch hook: the user data's pilotlight-launch-hook script
+# (user-data.sh.tftpl) calls CompleteLifecycleAction with the aws CLI. Scoped to this group's ARN
+# (CompleteLifecycleAction takes the autoScalingGroup resource, Service Authorization Reference).
 resource "aws_iam_role_policy" "launch_hook" {
   name = "launch-hook"
   role = aws_iam_role.instance.id
