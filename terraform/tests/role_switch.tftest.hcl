@@ -357,15 +357,22 @@ run "app_group_holds_launches_until_the_user_data_completes_the_hook" {
     error_message = "The user data must complete this group's hook, by the group's and the hook's names."
   }
   assert {
-    # CompleteLifecycleAction takes the autoScalingGroup resource type (Service Authorization
-    # Reference, Amazon EC2 Auto Scaling): scoped to this group's ARN, in a statement of its own.
+    # CompleteLifecycleAction takes the autoScalingGroup resource type, whose ARN is
+    # arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:${GroupId}:autoScalingGroupName/${GroupFriendlyName}
+    # (Service Authorization Reference, Amazon EC2 Auto Scaling). The grant precedes the group, so
+    # the group id is a wildcard and the name is this group's; the statement is one of its own.
     condition = jsondecode(aws_iam_role_policy.launch_hook.policy).Statement == [{
       Sid      = "CompleteLaunchHook"
       Effect   = "Allow"
       Action   = ["autoscaling:CompleteLifecycleAction"]
-      Resource = [aws_autoscaling_group.external[0].arn]
+      Resource = ["arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/${aws_autoscaling_group.external[0].name}"]
     }] && aws_iam_role_policy.launch_hook.role == aws_iam_role.instance.id
     error_message = "The instance role may complete lifecycle actions of its own group only."
+  }
+  assert {
+    # The mocked ARN of the group: the pattern matches it, and only by this group's name.
+    condition     = endswith(aws_autoscaling_group.external[0].arn, ":autoScalingGroupName/${aws_autoscaling_group.external[0].name}")
+    error_message = "The group's ARN must end in its name, which the grant's pattern matches."
   }
   assert {
     # RequestLaunchTemplateData.ImageId: "resolve:ssm:<public-parameter>" resolves at launch, so no

@@ -300,8 +300,11 @@ resource "aws_iam_role_policy" "app" {
 }
 
 # The instance completes its own launch hook: the user data's pilotlight-launch-hook script
-# (user-data.sh.tftpl) calls CompleteLifecycleAction with the aws CLI. Scoped to this group's ARN
-# (CompleteLifecycleAction takes the autoScalingGroup resource, Service Authorization Reference).
+# (user-data.sh.tftpl) calls CompleteLifecycleAction with the aws CLI. CompleteLifecycleAction
+# takes the autoScalingGroup resource, arn:...:autoScalingGroup:<uuid>:autoScalingGroupName/<name>
+# (Service Authorization Reference). The UUID exists only once the group does, but the grant must
+# come first: creating the group waits for its instances, which wait for this grant. So the ARN is
+# matched by this group's name, with a wildcard for the UUID.
 resource "aws_iam_role_policy" "launch_hook" {
   name = "launch-hook"
   role = aws_iam_role.instance.id
@@ -311,7 +314,7 @@ resource "aws_iam_role_policy" "launch_hook" {
       Sid      = "CompleteLaunchHook"
       Effect   = "Allow"
       Action   = ["autoscaling:CompleteLifecycleAction"]
-      Resource = [local.asg.arn]
+      Resource = ["arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${split(":", aws_iam_role.instance.arn)[4]}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"]
     }]
   })
 }
@@ -417,6 +420,10 @@ resource "aws_autoscaling_group" "managed" {
       propagate_at_launch = true
     }
   }
+
+  # The instances complete the hook with this grant (otherwise they are abandoned, and creating
+  # the group waits for capacity that never comes).
+  depends_on = [aws_iam_role_policy.launch_hook]
 }
 
 resource "aws_autoscaling_group" "external" {
@@ -468,4 +475,8 @@ resource "aws_autoscaling_group" "external" {
   lifecycle {
     ignore_changes = [min_size, max_size, desired_capacity]
   }
+
+  # The instances complete the hook with this grant (otherwise they are abandoned, and creating
+  # the group waits for capacity that never comes).
+  depends_on = [aws_iam_role_policy.launch_hook]
 }
