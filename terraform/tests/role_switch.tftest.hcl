@@ -47,6 +47,11 @@ mock_provider "aws" {
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0primary0000000000", latest_version = 1 }
   }
+  # The role switch plans P's resources with a real provider (aws.unreachable below), which checks
+  # the state's values against its schema: an enum needs a valid value, not a random string.
+  mock_resource "aws_s3_bucket_lifecycle_configuration" {
+    defaults = { transition_default_minimum_object_size = "all_storage_classes_128K" }
+  }
 }
 
 mock_provider "aws" {
@@ -270,7 +275,7 @@ run "role_switch_plans_with_primary_unreachable" {
 
   assert {
     # The mock's zones, as the deployed run stored them: the unreachable provider answers nothing.
-    condition     = module.network_primary.availability_zones == ["eu-west-1a", "eu-west-1b"]
+    condition     = module.network_primary.availability_zones == tolist(["eu-west-1a", "eu-west-1b"])
     error_message = "P's subnets must stay in the availability zones kept in state."
   }
   assert {
