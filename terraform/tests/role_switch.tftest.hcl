@@ -209,7 +209,7 @@ run "promoted_replica_applies_the_switch_immediately" {
   }
 
   assert {
-    condition     = aws_db_instance.replica.multi_az && aws_db_instance.replica.apply_immediately
+    condition     = aws_db_instance.replica.multi_az && aws_db_instance.replica.apply_immediately == true
     error_message = "After a promotion the database must become Multi-AZ with apply_immediately, not in the maintenance window."
   }
 }
@@ -235,12 +235,122 @@ run "standby_replica_changes_wait_for_the_window" {
   }
 
   assert {
-    condition     = !aws_db_instance.replica.multi_az && !aws_db_instance.replica.apply_immediately
+    condition     = !aws_db_instance.replica.multi_az && aws_db_instance.replica.apply_immediately != true
     error_message = "Before a promotion the standby replica stays single-AZ and its changes wait for the maintenance window."
   }
 }
 
-# --- 2. the role switch plans while P is unreachable ---
+# --- 2. the app's launch hook ---
+
+# "Use lifecycle hooks with a warm pool" (Amazon EC2 Auto Scaling User Guide): Auto Scaling stops a
+# warm-pool instance as soon as it launched, without waiting for user data; an
+# autoscaling:EC2_INSTANCE_LAUNCHING hook holds it (Warmed:Pending:Wait, and Pending:Wait when it
+# leaves the pool) until CompleteLifecycleAction. The hook must exist when the group is created
+# (initial_lifecycle_hook), or the first instances launch without it.
+run "app_group_holds_launches_until_the_user_data_completes_the_hook" {
+  command = apply
+
+  module {
+    source = "./modules/app"
+  }
+
+  providers = {
+    aws = aws.backup
+  }
+
+  variables {
+    name                        = "test-backup"
+    region_role                 = "backup"
+    vpc_id                      = "vpc-1"
+    public_subnet_ids           = ["subnet-1", "subnet-2"]
+    app_subnet_ids              = ["subnet-3", "subnet-4"]
+    capacity                    = { min = 0, max = 0, desired = 0 }
+    capacity_managed_externally = true
+    warm_pool_size              = 1
+    app_bundle_path             = "tests/fixtures/placeholder.zip"
+    db = {
+      host        = "test-replica.abc.eu-central-1.rds.amazonaws.com"
+      port        = 5432
+      name        = "pilotlight"
+      secret_arn  = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
+      kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
+    }
+  }
+
+  assert {
+    condition = [for h in aws_autoscaling_group.external[0].initial_lifecycle_hook : [h.lifecycle_transition, h.default_result]] == [
+      ["autoscaling:EC2_INSTANCE_LAUNCHING", "ABANDON"]
+    ]
+    error_message = "The group must be created with a launching hook that abandons a launch nobody completes."
+  }
+  assert {
+    # PutLifecycleHook: HeartbeatTimeout from 30 to 7200 seconds.
+    condition     = alltrue([for h in aws_autoscaling_group.external[0].initial_lifecycle_hook : h.heartbeat_timeout >= 30 && h.heartbeat_timeout <= 7200])
+    error_message = "The hook's heartbeat timeout must be within AWS's 30 to 7200 seconds."
+  }
+  assert {
+    condition = strcontains(
+      base64decode(aws_launch_template.this.user_data),
+      "--auto-scaling-group-name \"${aws_autoscaling_group.external[0].name}\" \\\n    --lifecycle-hook-name \"${try(one(aws_autoscaling_group.external[0].initial_lifecycle_hook).name, "(no hook)")}\""
+    )
+    error_message = "The user data must complete this group's hook, by the group's and the hook's names."
+  }
+  assert {
+    # CompleteLifecycleAction takes the autoScalingGroup resource type, whose ARN is
+    # arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:${GroupId}:autoScalingGroupName/${GroupFriendlyName}
+    # (Service Authorization Reference, Amazon EC2 Auto Scaling). The grant precedes the group, so
+    # the group id is a wildcard and the name is this group's; the statement is one of its own.
+    condition = jsondecode(aws_iam_role_policy.launch_hook.policy).Statement == [{
+      Sid      = "CompleteLaunchHook"
+      Effect   = "Allow"
+      Action   = ["autoscaling:CompleteLifecycleAction"]
+      Resource = ["arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/${aws_autoscaling_group.external[0].name}"]
+    }] && aws_iam_role_policy.launch_hook.role == aws_iam_role.instance.id
+    error_message = "The instance role may complete lifecycle actions of its own group only."
+  }
+  assert {
+    # RequestLaunchTemplateData.ImageId: "resolve:ssm:<public-parameter>" resolves at launch, so no
+    # plan reads the parameter (P's SSM may be unreachable during the role switch).
+    condition     = aws_launch_template.this.image_id == "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+    error_message = "The launch template must resolve the AMI from the SSM alias at launch."
+  }
+}
+
+run "primary_app_group_has_the_launch_hook_too" {
+  command = plan
+
+  module {
+    source = "./modules/app"
+  }
+
+  providers = {
+    aws = aws.primary
+  }
+
+  variables {
+    name              = "test-primary"
+    region_role       = "primary"
+    vpc_id            = "vpc-1"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 2, max = 4, desired = 2 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db = {
+      host        = "test-primary.abc.eu-west-1.rds.amazonaws.com"
+      port        = 5432
+      name        = "pilotlight"
+      secret_arn  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pilotlight/test/db-AbCdEf"
+      kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111"
+    }
+  }
+
+  assert {
+    condition     = [for h in aws_autoscaling_group.managed[0].initial_lifecycle_hook : h.lifecycle_transition] == ["autoscaling:EC2_INSTANCE_LAUNCHING"]
+    error_message = "P's group must hold its launches at the same hook."
+  }
+}
+
+# --- 3. the role switch plans while P is unreachable (last: on a failure the runs after it are skipped) ---
 
 # The deployment as applied (mocks): the state the role switch plans against.
 run "deployed" {
@@ -304,114 +414,4 @@ run "role_switch_without_zones_in_state_fails_clearly" {
   }
 
   expect_failures = [terraform_data.availability_zones]
-}
-
-# --- 3. the app's launch hook ---
-
-# "Use lifecycle hooks with a warm pool" (Amazon EC2 Auto Scaling User Guide): Auto Scaling stops a
-# warm-pool instance as soon as it launched, without waiting for user data; an
-# autoscaling:EC2_INSTANCE_LAUNCHING hook holds it (Warmed:Pending:Wait, and Pending:Wait when it
-# leaves the pool) until CompleteLifecycleAction. The hook must exist when the group is created
-# (initial_lifecycle_hook), or the first instances launch without it.
-run "app_group_holds_launches_until_the_user_data_completes_the_hook" {
-  command = apply
-
-  module {
-    source = "./modules/app"
-  }
-
-  providers = {
-    aws = aws.backup
-  }
-
-  variables {
-    name                        = "test-backup"
-    region_role                 = "backup"
-    vpc_id                      = "vpc-1"
-    public_subnet_ids           = ["subnet-1", "subnet-2"]
-    app_subnet_ids              = ["subnet-3", "subnet-4"]
-    capacity                    = { min = 0, max = 0, desired = 0 }
-    capacity_managed_externally = true
-    warm_pool_size              = 1
-    app_bundle_path             = "tests/fixtures/placeholder.zip"
-    db = {
-      host        = "test-replica.abc.eu-central-1.rds.amazonaws.com"
-      port        = 5432
-      name        = "pilotlight"
-      secret_arn  = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
-      kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-    }
-  }
-
-  assert {
-    condition = [for h in aws_autoscaling_group.external[0].initial_lifecycle_hook : [h.lifecycle_transition, h.default_result]] == [
-      ["autoscaling:EC2_INSTANCE_LAUNCHING", "ABANDON"]
-    ]
-    error_message = "The group must be created with a launching hook that abandons a launch nobody completes."
-  }
-  assert {
-    # PutLifecycleHook: HeartbeatTimeout from 30 to 7200 seconds.
-    condition     = alltrue([for h in aws_autoscaling_group.external[0].initial_lifecycle_hook : h.heartbeat_timeout >= 30 && h.heartbeat_timeout <= 7200])
-    error_message = "The hook's heartbeat timeout must be within AWS's 30 to 7200 seconds."
-  }
-  assert {
-    condition = alltrue([for h in aws_autoscaling_group.external[0].initial_lifecycle_hook : strcontains(
-      base64decode(aws_launch_template.this.user_data),
-      "--auto-scaling-group-name \"${aws_autoscaling_group.external[0].name}\" \\\n    --lifecycle-hook-name \"${h.name}\""
-    )])
-    error_message = "The user data must complete this group's hook, by the group's and the hook's names."
-  }
-  assert {
-    # CompleteLifecycleAction takes the autoScalingGroup resource type, whose ARN is
-    # arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:${GroupId}:autoScalingGroupName/${GroupFriendlyName}
-    # (Service Authorization Reference, Amazon EC2 Auto Scaling). The grant precedes the group, so
-    # the group id is a wildcard and the name is this group's; the statement is one of its own.
-    condition = jsondecode(aws_iam_role_policy.launch_hook.policy).Statement == [{
-      Sid      = "CompleteLaunchHook"
-      Effect   = "Allow"
-      Action   = ["autoscaling:CompleteLifecycleAction"]
-      Resource = ["arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/${aws_autoscaling_group.external[0].name}"]
-    }] && aws_iam_role_policy.launch_hook.role == aws_iam_role.instance.id
-    error_message = "The instance role may complete lifecycle actions of its own group only."
-  }
-  assert {
-    # RequestLaunchTemplateData.ImageId: "resolve:ssm:<public-parameter>" resolves at launch, so no
-    # plan reads the parameter (P's SSM may be unreachable during the role switch).
-    condition     = aws_launch_template.this.image_id == "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-    error_message = "The launch template must resolve the AMI from the SSM alias at launch."
-  }
-}
-
-run "primary_app_group_has_the_launch_hook_too" {
-  command = plan
-
-  module {
-    source = "./modules/app"
-  }
-
-  providers = {
-    aws = aws.primary
-  }
-
-  variables {
-    name              = "test-primary"
-    region_role       = "primary"
-    vpc_id            = "vpc-1"
-    public_subnet_ids = ["subnet-1", "subnet-2"]
-    app_subnet_ids    = ["subnet-3", "subnet-4"]
-    capacity          = { min = 2, max = 4, desired = 2 }
-    app_bundle_path   = "tests/fixtures/placeholder.zip"
-    db = {
-      host        = "test-primary.abc.eu-west-1.rds.amazonaws.com"
-      port        = 5432
-      name        = "pilotlight"
-      secret_arn  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pilotlight/test/db-AbCdEf"
-      kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-1111-1111-111111111111"
-    }
-  }
-
-  assert {
-    condition     = [for h in aws_autoscaling_group.managed[0].initial_lifecycle_hook : h.lifecycle_transition] == ["autoscaling:EC2_INSTANCE_LAUNCHING"]
-    error_message = "P's group must hold its launches at the same hook."
-  }
 }
