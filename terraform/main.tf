@@ -4,7 +4,9 @@
 locals {
   tags                  = merge(var.tags, { "pilotlight:deployment" = var.deployment })
   config_parameter_name = "/pilotlight/${var.deployment}/config"
-  failed_over           = var.active_region == "backup"
+  # The role switch. P may be unreachable then, so nothing in P is read: P's modules take what they
+  # would read from state, or from B (docs/terraform.md).
+  failed_over = var.active_region == "backup"
 }
 
 # The providers' regions are only known from the modules (a root module that receives its providers
@@ -29,6 +31,7 @@ module "network_primary" {
   availability_zone_count = var.availability_zone_count
   nat_gateway_enabled     = var.nat_gateway_enabled
   vpc_endpoints_enabled   = var.vpc_endpoints_enabled
+  skip_region_reads       = local.failed_over
   tags                    = local.tags
 }
 
@@ -65,6 +68,7 @@ module "database" {
   deletion_protection          = var.db_deletion_protection
   secret_recovery_window_days  = var.secret_recovery_window_days
   password_version             = var.db_password_version
+  account_id                   = module.database_replica.account_id
   tags                         = local.tags
 }
 

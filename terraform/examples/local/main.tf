@@ -11,6 +11,14 @@ terraform {
   }
 }
 
+# P's regional endpoints can be pointed elsewhere (primary_endpoint): scripts/test-terraform aims
+# them at a port that refuses, to prove the role switch plans while P is unreachable. STS and the
+# global IAM stay on the emulator: the role-switch procedure has the primary provider use B's STS
+# (sts_region, docs/terraform.md).
+locals {
+  primary_endpoint = coalesce(var.primary_endpoint, var.endpoint)
+}
+
 provider "aws" {
   alias                       = "primary"
   region                      = var.regions.primary
@@ -26,26 +34,26 @@ provider "aws" {
   # S3 bucket tags go through S3 Control with the account id as a host prefix
   # (123456789012.127.0.0.1), which does not resolve; through the emulator as a proxy they reach it
   # (moto routes /v20180820/ to S3 Control). Plain loopback requests are never proxied.
-  http_proxy = var.endpoint
+  http_proxy = local.primary_endpoint
 
   endpoints {
-    autoscaling    = var.endpoint
-    cloudwatch     = var.endpoint
-    dynamodb       = var.endpoint
-    ec2            = var.endpoint
-    elbv2          = var.endpoint
-    events         = var.endpoint
+    autoscaling    = local.primary_endpoint
+    cloudwatch     = local.primary_endpoint
+    dynamodb       = local.primary_endpoint
+    ec2            = local.primary_endpoint
+    elbv2          = local.primary_endpoint
+    events         = local.primary_endpoint
     iam            = var.endpoint
-    kms            = var.endpoint
-    lambda         = var.endpoint
-    logs           = var.endpoint
-    rds            = var.endpoint
+    kms            = local.primary_endpoint
+    lambda         = local.primary_endpoint
+    logs           = local.primary_endpoint
+    rds            = local.primary_endpoint
     route53        = var.endpoint
-    s3             = var.endpoint
-    secretsmanager = var.endpoint
-    sns            = var.endpoint
-    sqs            = var.endpoint
-    ssm            = var.endpoint
+    s3             = local.primary_endpoint
+    secretsmanager = local.primary_endpoint
+    sns            = local.primary_endpoint
+    sqs            = local.primary_endpoint
+    ssm            = local.primary_endpoint
     sts            = var.endpoint
   }
 }

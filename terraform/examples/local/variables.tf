@@ -9,6 +9,17 @@ variable "endpoint" {
   }
 }
 
+variable "primary_endpoint" {
+  description = "Endpoint of the primary region's regional services (null: endpoint). A loopback port that refuses stands for an unreachable primary region."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.primary_endpoint == null || can(regex("^http://(127\\.0\\.0\\.1|localhost):[0-9]+$", var.primary_endpoint))
+    error_message = "primary_endpoint must be a loopback URL such as http://127.0.0.1:5001, or null."
+  }
+}
+
 variable "deployment" {
   description = "Short name of the local deployment."
   type        = string

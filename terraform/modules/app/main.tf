@@ -2,12 +2,14 @@ data "aws_region" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_ssm_parameter" "ami" {
-  name = var.ami_parameter
-}
-
 locals {
   https = var.certificate_arn != null
+  # The hook holds a launching instance until its user data reports the app up (warm pool entry
+  # and InService alike); the group's name is fixed, so the user data can name it.
+  asg_name         = "${var.name}-app"
+  launch_hook_name = "app-ready"
+  # A bootstrap that fails ABANDONs at once; this bounds only one that hangs (AWS allows 30 to 7200).
+  launch_hook_timeout_seconds = 600
   user_data = templatefile("${path.module}/user-data.sh.tftpl", {
     region          = data.aws_region.current.region
     artifact_bucket = aws_s3_bucket.artifacts.id
@@ -18,6 +20,8 @@ locals {
     db_secret_arn   = var.db.secret_arn
     app_port        = var.app_port
     region_role     = var.region_role
+    asg_name        = local.asg_name
+    hook_name       = local.launch_hook_name
   })
   asg = var.capacity_managed_externally ? aws_autoscaling_group.external[0] : aws_autoscaling_group.managed[0]
 }
@@ -295,6 +299,26 @@ resource "aws_iam_role_policy" "app" {
   })
 }
 
+# The instance completes its own launch hook: the user data's pilotlight-launch-hook script
+# (user-data.sh.tftpl) calls CompleteLifecycleAction with the aws CLI. CompleteLifecycleAction
+# takes the autoScalingGroup resource, arn:...:autoScalingGroup:<uuid>:autoScalingGroupName/<name>
+# (Service Authorization Reference). The UUID exists only once the group does, but the grant must
+# come first: creating the group waits for its instances, which wait for this grant. So the ARN is
+# matched by this group's name, with a wildcard for the UUID.
+resource "aws_iam_role_policy" "launch_hook" {
+  name = "launch-hook"
+  role = aws_iam_role.instance.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "CompleteLaunchHook"
+      Effect   = "Allow"
+      Action   = ["autoscaling:CompleteLifecycleAction"]
+      Resource = ["arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${split(":", aws_iam_role.instance.arn)[4]}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"]
+    }]
+  })
+}
+
 resource "aws_iam_instance_profile" "instance" {
   name_prefix = "${var.name}-app-"
   role        = aws_iam_role.instance.name
@@ -302,9 +326,11 @@ resource "aws_iam_instance_profile" "instance" {
 }
 
 resource "aws_launch_template" "this" {
-  name_prefix            = "${var.name}-app-"
-  description            = "pilotlight reference app (${var.region_role})"
-  image_id               = nonsensitive(data.aws_ssm_parameter.ami.value)
+  name_prefix = "${var.name}-app-"
+  description = "pilotlight reference app (${var.region_role})"
+  # EC2 resolves the parameter at each launch (RequestLaunchTemplateData.ImageId: "resolve:ssm:
+  # <public-parameter>"): always the current AMI of the instance's own region, and no plan reads SSM.
+  image_id               = "resolve:ssm:${var.ami_parameter}"
   instance_type          = var.instance_type
   user_data              = base64encode(local.user_data)
   vpc_security_group_ids = [aws_security_group.app.id]
@@ -352,7 +378,7 @@ resource "aws_launch_template" "this" {
 resource "aws_autoscaling_group" "managed" {
   count = var.capacity_managed_externally ? 0 : 1
 
-  name                      = "${var.name}-app"
+  name                      = local.asg_name
   min_size                  = var.capacity.min
   max_size                  = var.capacity.max
   desired_capacity          = var.capacity.desired
@@ -364,6 +390,17 @@ resource "aws_autoscaling_group" "managed" {
   launch_template {
     id      = aws_launch_template.this.id
     version = aws_launch_template.this.latest_version
+  }
+
+  # Created with the group, before its first instances and its warm pool (a hook added to an
+  # existing group misses them; the provider makes this argument force a new group). The user data
+  # completes it; default ABANDON: a bootstrap that hangs or dies is terminated and replaced, never
+  # parked in the warm pool or put in service half-installed.
+  initial_lifecycle_hook {
+    name                 = local.launch_hook_name
+    lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
+    heartbeat_timeout    = local.launch_hook_timeout_seconds
+    default_result       = "ABANDON"
   }
 
   dynamic "warm_pool" {
@@ -383,12 +420,16 @@ resource "aws_autoscaling_group" "managed" {
       propagate_at_launch = true
     }
   }
+
+  # The instances complete the hook with this grant (otherwise they are abandoned, and creating
+  # the group waits for capacity that never comes).
+  depends_on = [aws_iam_role_policy.launch_hook]
 }
 
 resource "aws_autoscaling_group" "external" {
   count = var.capacity_managed_externally ? 1 : 0
 
-  name                      = "${var.name}-app"
+  name                      = local.asg_name
   min_size                  = var.capacity.min
   max_size                  = var.capacity.max
   desired_capacity          = var.capacity.desired
@@ -400,6 +441,17 @@ resource "aws_autoscaling_group" "external" {
   launch_template {
     id      = aws_launch_template.this.id
     version = aws_launch_template.this.latest_version
+  }
+
+  # Created with the group, before its first instances and its warm pool (a hook added to an
+  # existing group misses them; the provider makes this argument force a new group). The user data
+  # completes it; default ABANDON: a bootstrap that hangs or dies is terminated and replaced, never
+  # parked in the warm pool or put in service half-installed.
+  initial_lifecycle_hook {
+    name                 = local.launch_hook_name
+    lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
+    heartbeat_timeout    = local.launch_hook_timeout_seconds
+    default_result       = "ABANDON"
   }
 
   dynamic "warm_pool" {
@@ -423,4 +475,8 @@ resource "aws_autoscaling_group" "external" {
   lifecycle {
     ignore_changes = [min_size, max_size, desired_capacity]
   }
+
+  # The instances complete the hook with this grant (otherwise they are abandoned, and creating
+  # the group waits for capacity that never comes).
+  depends_on = [aws_iam_role_policy.launch_hook]
 }

@@ -92,6 +92,11 @@ resource "aws_db_instance" "replica" {
   backup_retention_period = var.backup_retention_days
   copy_tags_to_snapshot   = true
   deletion_protection     = var.deletion_protection
+  # The role switch takes effect at once. ModifyDBInstance applies a MultiAZ change "during the
+  # next maintenance window unless ApplyImmediately" (RDS API reference): the refresh would keep
+  # reading single-AZ and every plan show the diff again. (A retention change between nonzero
+  # values is applied as soon as possible either way.) Before a promotion changes wait as usual.
+  apply_immediately = var.promoted
   # AWS refuses a final snapshot of a read replica; once promoted, the database keeps one.
   skip_final_snapshot                 = !var.promoted
   final_snapshot_identifier           = var.promoted ? "${var.name}-replica-final" : null

@@ -27,3 +27,8 @@ output "db_kms_key_arn" {
   description = "The key the replica is encrypted with, as the instance reports it."
   value       = aws_db_instance.replica.kms_key_id
 }
+
+output "account_id" {
+  description = "The AWS account, as the backup region's STS reports it (the primary database's key policy takes it from here, so that no plan calls the primary region's STS)."
+  value       = data.aws_caller_identity.current.account_id
+}

@@ -46,7 +46,7 @@ variable "app_security_group_id" {
 }
 
 variable "promoted" {
-  description = "Role switch after a failover: true once this replica has been promoted. Makes it Multi-AZ and keeps a final snapshot on deletion; never touches its replication source (docs/terraform.md)."
+  description = "Role switch after a failover: true once this replica has been promoted. Makes it Multi-AZ and applies that at once (not in the maintenance window), keeps a final snapshot on deletion; never touches its replication source (docs/terraform.md)."
   type        = bool
   default     = false
 }

@@ -1,8 +1,13 @@
-data "aws_caller_identity" "current" {}
+# Only without account_id: the root passes B's, so that no plan needs P's STS (the role switch
+# must plan while P is unreachable).
+data "aws_caller_identity" "current" {
+  count = var.account_id == null ? 1 : 0
+}
 
 data "aws_partition" "current" {}
 
 locals {
+  account_id = coalesce(var.account_id, one(data.aws_caller_identity.current[*].account_id))
   # moto looks a cross-region replica's subnet group up in the source region, and AWS allows the
   # same name in both regions: database-replica uses the same name (terraform/README.md, emulator gaps).
   subnet_group_name = "${var.name}-db"
@@ -25,7 +30,7 @@ resource "aws_kms_key" "this" {
     Statement = [{
       Sid       = "AccountAdministers"
       Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
       Action    = "kms:*"
       Resource  = "*"
     }]

@@ -139,6 +139,17 @@ variable "performance_insights_enabled" {
   default     = true
 }
 
+variable "account_id" {
+  description = "The AWS account that administers the KMS key (null: this region's caller identity). The root passes it from the backup region, so that no plan calls the primary region's STS."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.account_id == null || can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account ID, or null."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

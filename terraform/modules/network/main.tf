@@ -1,12 +1,31 @@
 data "aws_availability_zones" "available" {
+  count = var.skip_region_reads ? 0 : 1
+
   state = "available"
   #checkov:skip=CKV_AWS_394:The module takes the first availability_zone_count names; an AZ added later sorts after them, and a change would show in the plan before any subnet moves.
 }
 
+# The zone names as first read, kept in state: a plan that must not call this region (the role
+# switch while it is unreachable) takes them from here. Kept as first read on purpose: the subnets
+# already sit in these zones.
+resource "terraform_data" "availability_zones" {
+  input = one(data.aws_availability_zones.available[*].names)
+
+  lifecycle {
+    ignore_changes = [input]
+
+    postcondition {
+      condition     = !var.skip_region_reads || self.output != null
+      error_message = "The state holds no availability zones of ${var.name}: apply once with the region reachable (skip_region_reads = false) before planning without it."
+    }
+  }
+}
+
+# aws_region and aws_partition answer from the provider's configuration, without a call.
 data "aws_region" "current" {}
 
 locals {
-  azs = slice(data.aws_availability_zones.available.names, 0, var.availability_zone_count)
+  azs = slice(var.skip_region_reads ? terraform_data.availability_zones.output : one(data.aws_availability_zones.available[*].names), 0, var.availability_zone_count)
   # Each tier gets a block of 4 subnets (room for 4 AZs): public 0-3, app 4-7, db 8-11.
   newbits = 24 - tonumber(split("/", var.cidr_block)[1])
   tiers   = { public = 0, app = 4, db = 8 }

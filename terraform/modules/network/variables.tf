@@ -41,6 +41,12 @@ variable "vpc_endpoints_enabled" {
   default     = true
 }
 
+variable "skip_region_reads" {
+  description = "Plan without reading this region's data sources (the role switch, which must plan while the primary region is unreachable): the availability zones come from state. Apply once with false first, so the state holds them."
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

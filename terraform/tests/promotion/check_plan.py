@@ -3,9 +3,9 @@
   reattaches   the control: without the lifecycle rule, the plan wants the promoted database
                to replicate from the old primary again (what would fail on AWS).
   role-switch  active_region = backup: nothing is replaced or destroyed; the promoted database
-               only becomes Multi-AZ and keeps a final snapshot; the latch and the backup's
-               capacity are left as the failover function set them; the old primary's group
-               is fenced at zero.
+               only becomes Multi-AZ, applied at once (not in the maintenance window), and keeps a
+               final snapshot; the latch and the backup's capacity are left as the failover
+               function set them; the old primary's group is fenced at zero.
 """
 
 import json
@@ -15,7 +15,7 @@ REPLICA = "module.pilotlight.module.database_replica.aws_db_instance.replica"
 PRIMARY_ASG = "module.pilotlight.module.app_primary.aws_autoscaling_group.managed[0]"
 BACKUP_ASG = "module.pilotlight.module.app_backup.aws_autoscaling_group.external[0]"
 HEALTH_CHECK = "module.pilotlight.module.dns.aws_route53_health_check.primary"
-ROLE_SWITCH_REPLICA_KEYS = {"multi_az", "skip_final_snapshot", "final_snapshot_identifier"}
+ROLE_SWITCH_REPLICA_KEYS = {"multi_az", "apply_immediately", "skip_final_snapshot", "final_snapshot_identifier"}
 
 
 def changed_keys(change):
@@ -47,6 +47,9 @@ def main(mode):
             errors.append(f"the promoted database would change {sorted(extra)} (allowed: {sorted(ROLE_SWITCH_REPLICA_KEYS)})")
         if (replica.get("after") or {}).get("multi_az") is not True:
             errors.append("the promoted database does not become Multi-AZ")
+        # ModifyDBInstance defers a MultiAZ change to the maintenance window unless ApplyImmediately.
+        if (replica.get("after") or {}).get("apply_immediately") is not True:
+            errors.append("the role switch is not applied immediately (it would wait for the maintenance window)")
         for address in (HEALTH_CHECK, BACKUP_ASG):
             if address in acting:
                 errors.append(f"{address} would change: the failover function owns it after a failover")
