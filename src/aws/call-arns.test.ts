@@ -109,7 +109,5 @@ describe("call ARNs", () => {
         TableName: "t",
       });
     });
-
-    });
   });
 });
