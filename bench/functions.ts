@@ -111,7 +111,7 @@ try {
       new UpdateHealthCheckCommand({ HealthCheckId: f.config.dns.healthCheckId, Inverted: true }),
     );
     const handler = createFailoverHandler({
-      loadConfig: configFromEnvironment({
+      loadConfig: configFromEnvironment("failover", {
         PILOTLIGHT_CONFIG_PARAMETER: f.parameterName,
         AWS_REGION: f.config.backup.region,
       }),

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { recordCalls } from "../aws/call-recorder.js";
 import type { AppConfig } from "./config.js";
 import { fetchDbCredentials } from "./credentials.js";
 import { Database, type DbTimeouts, DEFAULT_TIMEOUTS } from "./database.js";
@@ -39,7 +40,8 @@ export const BUILD_VERSION = process.env.PILOTLIGHT_BUILD_VERSION ?? "dev";
  * await app.close();
  */
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
-  const secrets = options.secretsManager ?? new SecretsManagerClient({ region: config.region });
+  const secrets =
+    options.secretsManager ?? recordCalls(new SecretsManagerClient({ region: config.region }), "app");
   const credentials = await fetchDbCredentials(secrets, config.db.secretArn);
   let draining = false;
   // The pools log only after start, when `app` exists.

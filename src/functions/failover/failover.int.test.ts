@@ -49,7 +49,7 @@ async function harness(deployment: string) {
   const counts = countCommands(clients);
   const handler = createFailoverHandler({
     // the environment Terraform sets on the function, read in-process
-    loadConfig: configFromEnvironment({
+    loadConfig: configFromEnvironment("failover", {
       PILOTLIGHT_CONFIG_PARAMETER: fixture.parameterName,
       AWS_REGION: config.backup.region,
     }),

@@ -84,7 +84,7 @@ const metrics = new Metrics();
 
 /** The Lambda entry point (`index.handler` in dist/functions/failover.zip). */
 export const handler = createFailoverHandler({
-  loadConfig: configFromEnvironment(),
+  loadConfig: configFromEnvironment("failover"),
   ports: (config) => createFailoverPorts(config),
   logger,
   metrics,

@@ -43,7 +43,7 @@ export function createReadinessHandler(deps: ReadinessHandlerDeps) {
 
 /** The Lambda entry point (`index.handler` in dist/functions/readiness.zip). */
 export const handler = createReadinessHandler({
-  loadConfig: configFromEnvironment(),
+  loadConfig: configFromEnvironment("readiness"),
   ports: (config) => createReadinessPorts(config),
   logger: new Logger(),
   metrics: new Metrics(),
