@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-          exclude: [...exclude, "**/*.int.test.ts"],
+          exclude: [...exclude, "**/*.int.test.ts", "**/*.contract.test.ts"],
         },
       },
       {
@@ -23,6 +23,17 @@ export default defineConfig({
           setupFiles: ["test/setup/aws-env.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // IAM contract: evaluates the calls the integration project recorded, so it runs after it
+        // (`--project integration --project contract`).
+        test: {
+          name: "contract",
+          include: ["test/**/*.contract.test.ts"],
+          exclude,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

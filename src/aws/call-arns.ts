@@ -146,6 +146,13 @@ export const ARN_RULES: Readonly<Record<string, ArnRule>> = {
   "route53:GetHealthCheck": healthCheck,
   "route53:GetHealthCheckStatus": healthCheck,
   "route53:UpdateHealthCheck": healthCheck,
+  "route53:ListResourceRecordSets": {
+    fields: ["HostedZoneId"],
+    arns: (i, s) =>
+      str(i.HostedZoneId).map(
+        (id) => `arn:${s.partition}:route53:::hostedzone/${id.replace(/^\/hostedzone\//, "")}`,
+      ),
+  },
   "secretsmanager:DescribeSecret": secret,
   "secretsmanager:GetSecretValue": secret,
   "servicequotas:GetServiceQuota": {

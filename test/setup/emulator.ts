@@ -1,12 +1,14 @@
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmulator, stopEmulator } from "../../src/local/emulator.js";
+import { INTEGRATION_CALL_LOG } from "../iam/call-log.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
     awsEndpoint: string;
+    callLog: string;
   }
 }
 
@@ -15,6 +17,10 @@ export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-emulator-"));
   const emulator = await startEmulator(stateDir);
   project.provide("awsEndpoint", emulator.endpoint);
+  // every AWS call the programs make in this run, for the IAM contract tests (vitest project "contract")
+  mkdirSync(dirname(INTEGRATION_CALL_LOG), { recursive: true });
+  writeFileSync(INTEGRATION_CALL_LOG, "");
+  project.provide("callLog", INTEGRATION_CALL_LOG);
   return () => {
     stopEmulator(stateDir);
   };

@@ -1,22 +1,136 @@
-// The JSON lives in the module so the module stays self-contained (Terraform and OpenTofu read only
-// files inside a module source).
+// The JSON lives in each module so the module stays self-contained (Terraform and OpenTofu read only
+// files inside a module source); the operator's lives in the root module, which outputs its policy.
+import app from "../../../terraform/modules/app/permissions.json" with { type: "json" };
 import failover from "../../../terraform/modules/failover/permissions.json" with { type: "json" };
+import readiness from "../../../terraform/modules/readiness/permissions.json" with { type: "json" };
+import operator from "../../../terraform/operator-permissions.json" with { type: "json" };
+import type { DeploymentConfig } from "../config.js";
+import { configParameterName } from "../config-source.js";
 
 /**
- * One grant of a program's role, as terraform/modules/<program>/permissions.json lists it: Terraform builds
- * the role policy from the same file (jsondecode), so the code and the policy cannot drift apart.
+ * One grant of a program's role, as its permissions.json lists it: Terraform builds the role policy
+ * from the same file (jsondecode), so the code, the tests and the policy cannot drift apart.
  */
 export interface Grant {
   sid: string;
   actions: string[];
-  /** The ARN the module scopes the grant to, by name (`*` where AWS does not scope the action). */
+  /** The ARNs the grant is scoped to, by name (`*` where AWS does not scope the action). */
   resource: string;
   /** The failover step that needs the grant (for error hints). */
   step?: string;
   /** The path that needs a grant no SDK call of ours makes (the Lambda runtime, a service on our behalf). */
   why?: string;
-  condition?: Record<string, unknown>;
+  /** `{region}` in a value stands for the role's region (Terraform substitutes it too). */
+  condition?: Record<string, Record<string, string>>;
 }
 
 /** The failover function's role. */
 export const failoverGrants: readonly Grant[] = failover.statements;
+/** The readiness function's role. */
+export const readinessGrants: readonly Grant[] = readiness.statements;
+/** The app instances' role (one per region). */
+export const appGrants: readonly Grant[] = app.statements;
+/** The operator running the CLI (Terraform output `operator_policy_json`). */
+export const operatorGrants: readonly Grant[] = operator.statements;
+
+/** Per program with an IAM identity, its grants. */
+export const GRANTS = {
+  failover: failoverGrants,
+  readiness: readinessGrants,
+  app: appGrants,
+  cli: operatorGrants,
+};
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Array<{
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string>>;
+  }>;
+}
+
+/**
+ * The policy document Terraform renders from the same grants (each module's aws_iam_role_policy):
+ * `resources` gives the ARNs of each resource name. A grant whose resource is unknown is left out
+ * only when a `why` says no SDK call needs it; otherwise that is an error.
+ */
+export function policyDocument(
+  grants: readonly Grant[],
+  resources: Readonly<Record<string, readonly string[]>>,
+  region: string,
+): PolicyDocument {
+  const Statement: PolicyDocument["Statement"] = [];
+  for (const g of grants) {
+    const arns = g.resource === "*" ? ["*"] : resources[g.resource];
+    if (!arns) {
+      if (g.why) continue;
+      throw new Error(`grant ${g.sid} names resource "${g.resource}", which is not known here`);
+    }
+    Statement.push({
+      Sid: g.sid,
+      Effect: "Allow",
+      Action: [...g.actions],
+      Resource: [...arns],
+      ...(g.condition ? { Condition: withRegion(g.condition, region) } : {}),
+    });
+  }
+  return { Version: "2012-10-17", Statement };
+}
+
+function withRegion(condition: Record<string, Record<string, string>>, region: string) {
+  return Object.fromEntries(
+    Object.entries(condition).map(([op, kv]) => [
+      op,
+      Object.fromEntries(Object.entries(kv).map(([k, v]) => [k, v.replaceAll("{region}", region)])),
+    ]),
+  );
+}
+
+/** ARNs the config does not carry: Auto Scaling groups (a UUID in the ARN) and the failover role. */
+export interface ResourceLookups {
+  backupAsgArn?: string;
+  primaryAsgArn?: string;
+  failoverRoleArn?: string;
+}
+
+/**
+ * The ARN of each resource name the permissions files use, as far as the deployment config names
+ * them (the readiness check of the failover role and the IAM contract tests use this).
+ */
+export function deploymentResources(
+  config: DeploymentConfig,
+  lookups: ResourceLookups = {},
+): Record<string, string[]> {
+  const [, partition, , , account] = config.failover.opsTopicArn.split(":");
+  const P = config.primary.region;
+  const B = config.backup.region;
+  const arn = (service: string, region: string, resource: string) =>
+    `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const r: Record<string, string[]> = {
+    config_parameter: [arn("ssm", B, `parameter${configParameterName(config.deployment)}`)],
+    ami_parameter: [`arn:${partition}:ssm:${B}::parameter${config.backup.amiParameter}`],
+    lock_table: [arn("dynamodb", B, `table/${config.failover.lockTableName}`)],
+    ops_topic: [config.failover.opsTopicArn],
+    alarm_topic: [config.dns.alarm.topicArn],
+    alarm: [arn("cloudwatch", config.dns.alarm.region, `alarm:${config.dns.alarm.name}`)],
+    replica_db: [config.backup.db.arn],
+    primary_db: [config.primary.db.arn],
+    health_check: [`arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`],
+    hosted_zone: [`arn:${partition}:route53:::hostedzone/${config.dns.zoneId}`],
+    failover_function: [arn("lambda", B, `function:${config.failover.functionName}`)],
+    ec2_quotas: [arn("servicequotas", B, "ec2/*")],
+    // failback's own names (src/cli/failback/plan.ts): the fenced old primary, the retired replica, the snapshot
+    primary_dbs: [config.primary.db.arn, `${config.primary.db.arn}-fenced-*`],
+    replica_dbs: [config.backup.db.arn, `${config.backup.db.arn}-retired-*`],
+    failback_snapshots: [arn("rds", P, `snapshot:${config.primary.db.instanceId}-failback-*`)],
+    // each region's app role names its own region's secret; the contract evaluates both roles as one
+    db_secret: [config.primary.secretArn, config.backup.secretArn],
+  };
+  if (lookups.backupAsgArn) r.backup_asg = [lookups.backupAsgArn];
+  if (lookups.backupAsgArn && lookups.primaryAsgArn) r.asgs = [lookups.primaryAsgArn, lookups.backupAsgArn];
+  if (lookups.failoverRoleArn) r.failover_role = [lookups.failoverRoleArn];
+  return r;
+}

@@ -1,6 +1,5 @@
 import type { DeploymentConfig } from "../../core/config.js";
-import { configParameterName } from "../../core/config-source.js";
-import { failoverGrants } from "../../core/permissions/index.js";
+import { deploymentResources, failoverGrants } from "../../core/permissions/index.js";
 import type { LockRecord } from "../failover/lock-record.js";
 import type { DatabaseState, GroupState, HealthCheckState } from "../failover/ports.js";
 import type { AlarmState, FunctionState, LaunchTemplateState, PermissionCheck } from "./ports.js";
@@ -190,21 +189,16 @@ export function amiParameter(value: string | undefined, name: string): CheckResu
  * permissions source that an SDK call of the function uses (the others are the runtime's).
  */
 export function requiredFailoverPermissions(config: DeploymentConfig, groupArn?: string): PermissionCheck[] {
-  const [, partition, , , account] = config.failover.opsTopicArn.split(":");
-  const b = config.backup.region;
-  const arns: Record<string, string> = {
-    config_parameter: `arn:${partition}:ssm:${b}:${account}:parameter${configParameterName(config.deployment)}`,
-    lock_table: `arn:${partition}:dynamodb:${b}:${account}:table/${config.failover.lockTableName}`,
-    ops_topic: config.failover.opsTopicArn,
-    replica_db: config.backup.db.arn,
-    backup_asg: groupArn ?? "*",
-    health_check: `arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`,
-    "*": "*",
+  const arns: Record<string, string[]> = {
+    ...deploymentResources(config, { backupAsgArn: groupArn }),
+    "*": ["*"],
   };
+  // the group's ARN carries a UUID: unknown until the group is found, the simulation asks for any
+  arns.backup_asg ??= ["*"];
   return failoverGrants
     .filter((g) => g.why === undefined && g.condition === undefined)
     .flatMap((g) => {
-      const resource = arns[g.resource];
+      const resource = arns[g.resource]?.[0];
       if (resource === undefined)
         throw new Error(`failover grant ${g.sid} names unknown resource ${g.resource}`);
       return g.actions.map((action) => ({ action, resource }));
