@@ -206,19 +206,14 @@ module "readiness" {
   log_retention_days    = var.log_retention_days
   log_kms_key_arn       = module.failover.ops_kms_key_arn
   targets = {
-    primary_db_arn        = module.database.db_instance_arn
     replica_db_arn        = module.database_replica.db_instance_arn
     health_check_arn      = module.dns.health_check_arn
     alarm_arn             = module.dns.alarm_arn
     lock_table_arn        = module.failover.lock_table_arn
     failover_function_arn = module.failover.function_arn
-    ops_topic_arn         = module.failover.ops_topic_arn
     alarm_topic_arn       = module.dns.alarm_topic_arn
     failover_role_arn     = module.failover.role_arn
     ops_kms_key_arn       = module.failover.ops_kms_key_arn
-    backup_secret_arn     = module.database.secret_replica_arn
-    artifact_bucket       = module.app_backup.artifact_bucket
-    artifact_key          = module.app_backup.artifact_key
     ami_parameter         = module.app_backup.ami_parameter
   }
   tags = local.tags

@@ -77,3 +77,8 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard in the backup region (null when cloudwatch_enabled is false)."
   value       = module.observability.dashboard_name
 }
+
+output "operator_policy_json" {
+  description = "Least-privilege IAM policy (JSON) for an operator running the CLI against this deployment: status, readiness, rto, drill, failback, approve. Attach it to the operators' role or group."
+  value       = jsonencode(local.operator_policy)
+}

@@ -11,9 +11,12 @@ export const CALL_LOG_ENV = "PILOTLIGHT_CALL_LOG";
 /** The programs with an IAM identity of their own: each has one permissions source (src/core/permissions). */
 export type CallingProgram = "failover" | "readiness" | "app" | "cli";
 
+/** Who made a call: a program, or the local harness playing AWS (recorded, outside the contract). */
+export type CallSource = CallingProgram | "local-harness";
+
 /** One line of the call log. */
 export interface RecordedCall {
-  program: CallingProgram;
+  program: CallSource;
   /** The IAM action, `service:Action`. */
   action: string;
   region: string;
@@ -73,7 +76,7 @@ interface RecordableClient {
  *
  * @example const rds = recordCalls(new RDSClient({ region }), "failover");
  */
-export function recordCalls<C>(client: C, program: CallingProgram, env: NodeJS.ProcessEnv = process.env): C {
+export function recordCalls<C>(client: C, program: CallSource, env: NodeJS.ProcessEnv = process.env): C {
   const file = env[CALL_LOG_ENV];
   if (!file) return client;
   const c = client as unknown as RecordableClient;

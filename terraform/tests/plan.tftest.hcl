@@ -361,16 +361,9 @@ run "failover_module" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
-      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["cloudwatch:PutMetricData", "autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
+      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
     ])
     error_message = "Every failover statement must name resource ARNs, except actions AWS cannot scope."
-  }
-  assert {
-    condition = alltrue([
-      for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Condition.StringEquals["cloudwatch:namespace"] == "Pilotlight"
-      if contains(s.Action, "cloudwatch:PutMetricData")
-    ])
-    error_message = "PutMetricData must be limited to the Pilotlight namespace."
   }
   assert {
     condition = anytrue([
@@ -417,19 +410,14 @@ run "readiness_module" {
     config_parameter_name = "/pilotlight/test/config"
     log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
     targets = {
-      primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
       replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
       health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
       alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
       lock_table_arn        = "arn:aws:dynamodb:eu-central-1:123456789012:table/test-failover-lock"
       failover_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
-      ops_topic_arn         = "arn:aws:sns:eu-central-1:123456789012:test-ops"
       alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:test-primary-health"
       failover_role_arn     = "arn:aws:iam::123456789012:role/test-failover"
       ops_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-      backup_secret_arn     = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
-      artifact_bucket       = "test-backup-artifacts-2"
-      artifact_key          = "app/pilotlight-app.zip"
       ami_parameter         = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
     }
   }
@@ -441,17 +429,17 @@ run "readiness_module" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
-      !contains(s.Resource, "*") || contains(["Metrics", "UnscopedDescribe"], s.Sid)
+      !contains(s.Resource, "*") || contains(["UnscopedDescribe", "Tracing"], s.Sid)
     ])
     error_message = "Every readiness statement must name resource ARNs, except actions AWS cannot scope."
   }
   assert {
     condition = alltrue(flatten([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement : [
-        for a in s.Action : can(regex(":(Describe|Get|List|Simulate|PutMetricData|PutTrace|PutTelemetry|Publish|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a)) || a == "dynamodb:PutItem"
+        for a in s.Action : can(regex(":(Describe|Get|List|Simulate|PutTrace|PutTelemetry|CreateLogStream|PutLogEvents|Decrypt|GenerateDataKey)", a)) || a == "dynamodb:PutItem"
       ]
     ]))
-    error_message = "The readiness role must be read-only (plus metrics, logs, notifications and the armed marker)."
+    error_message = "The readiness role must be read-only (plus logs, traces and the armed marker)."
   }
   assert {
     # runReadiness arms the failover (armDeployment: a conditional PutItem of the armed marker); a

@@ -12,3 +12,6 @@ export function readCallLog(file: string): RecordedCall[] {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as RecordedCall);
 }
+
+/** The integration run's emulator endpoint, for the contract project's lookups (written with the log). */
+export const INTEGRATION_ENDPOINT = join(process.cwd(), ".pilotlight", "calls", "integration.endpoint");

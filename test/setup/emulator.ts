@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmulator, stopEmulator } from "../../src/local/emulator.js";
-import { INTEGRATION_CALL_LOG } from "../iam/call-log.js";
+import { INTEGRATION_CALL_LOG, INTEGRATION_ENDPOINT } from "../iam/call-log.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,6 +20,7 @@ export default async function setup(project: TestProject) {
   // every AWS call the programs make in this run, for the IAM contract tests (vitest project "contract")
   mkdirSync(dirname(INTEGRATION_CALL_LOG), { recursive: true });
   writeFileSync(INTEGRATION_CALL_LOG, "");
+  writeFileSync(INTEGRATION_ENDPOINT, emulator.endpoint);
   project.provide("callLog", INTEGRATION_CALL_LOG);
   return () => {
     stopEmulator(stateDir);

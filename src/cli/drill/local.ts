@@ -39,6 +39,9 @@ export async function runLocalDrill(
   lock: LockPort,
 ) {
   const clients: Clients = ctx.clients;
+  // what the harness plays (CloudWatch's alarm, Route 53's answers, the data side of the promotion)
+  // is not the operator's doing: its calls are recorded apart, outside the IAM contract
+  const harness: Clients = ctx.clients.forLocalHarness();
   const started = Date.now();
   const log = progress(ctx.io, started);
   const deadlineMs = Number(options.timeout ?? 120) * 1000;
@@ -55,7 +58,7 @@ export async function runLocalDrill(
   );
   log(`starting the local stack in ${options.stateDir}`);
   const stack: LocalStack = await startStack(config, options.stateDir, options.app, log);
-  await ensureAlarm(clients, config);
+  await ensureAlarm(harness, config);
   log(
     `alarm ${config.dns.alarm.name} in ${config.dns.alarm.region} (created by the harness: the local example gates it off)`,
   );
@@ -81,11 +84,11 @@ export async function runLocalDrill(
   // the load loop resolves before every request: its first answer of B dates the DNS switch too
   let firstAnswerB: number | undefined;
   const resolveTarget = async () => {
-    const a = await resolveLocal(clients, config, stack);
+    const a = await resolveLocal(harness, config, stack);
     if (a.role === "SECONDARY") firstAnswerB ??= Date.now();
     return { side: a.app.side, url: a.app.url };
   };
-  const first = await resolveLocal(clients, config, stack);
+  const first = await resolveLocal(harness, config, stack);
   expect(
     "DNS answers P before the failure",
     first.role === "PRIMARY" && first.app.side === "primary",
@@ -107,7 +110,7 @@ export async function runLocalDrill(
 
   const times: Record<string, number | undefined> = {};
   const alarm = await setAlarm(
-    clients,
+    harness,
     config,
     `pilotlight drill by ${operatorName()}: P's health check inverted`,
   );
@@ -118,7 +121,7 @@ export async function runLocalDrill(
 
   let promotion: PromotionPlayed | undefined;
   let promotionError: string | undefined;
-  const promotionPlay = playPromotion(clients, config, stack, deadlineMs).then(
+  const promotionPlay = playPromotion(harness, config, stack, deadlineMs).then(
     (p) => {
       promotion = p;
       log(
@@ -161,7 +164,7 @@ export async function runLocalDrill(
       name: "DNS answering B",
       source: "local resolver: Route 53's failover rule over the emulator's records and health",
       probe: async () =>
-        (await resolveLocal(clients, config, stack)).role === "SECONDARY" ? Date.now() : undefined,
+        (await resolveLocal(harness, config, stack)).role === "SECONDARY" ? Date.now() : undefined,
     },
   };
   const names: Record<string, string> = Object.fromEntries(
@@ -187,7 +190,7 @@ export async function runLocalDrill(
   log(`load stopped: ${load.records.length} requests, ${load.ledger.length} writes acknowledged`);
 
   const before = load.ledger.filter((w) => w.at < t0);
-  const dnsNow = await resolveLocal(clients, config, stack);
+  const dnsNow = await resolveLocal(harness, config, stack);
   const check = await verifyLedger(dnsNow.app.url, before);
   const record = await lock.read(config.deployment);
 

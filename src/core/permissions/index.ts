@@ -41,54 +41,6 @@ export const GRANTS = {
   cli: operatorGrants,
 };
 
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Statement: Array<{
-    Sid: string;
-    Effect: "Allow";
-    Action: string[];
-    Resource: string[];
-    Condition?: Record<string, Record<string, string>>;
-  }>;
-}
-
-/**
- * The policy document Terraform renders from the same grants (each module's aws_iam_role_policy):
- * `resources` gives the ARNs of each resource name. A grant whose resource is unknown is left out
- * only when a `why` says no SDK call needs it; otherwise that is an error.
- */
-export function policyDocument(
-  grants: readonly Grant[],
-  resources: Readonly<Record<string, readonly string[]>>,
-  region: string,
-): PolicyDocument {
-  const Statement: PolicyDocument["Statement"] = [];
-  for (const g of grants) {
-    const arns = g.resource === "*" ? ["*"] : resources[g.resource];
-    if (!arns) {
-      if (g.why) continue;
-      throw new Error(`grant ${g.sid} names resource "${g.resource}", which is not known here`);
-    }
-    Statement.push({
-      Sid: g.sid,
-      Effect: "Allow",
-      Action: [...g.actions],
-      Resource: [...arns],
-      ...(g.condition ? { Condition: withRegion(g.condition, region) } : {}),
-    });
-  }
-  return { Version: "2012-10-17", Statement };
-}
-
-function withRegion(condition: Record<string, Record<string, string>>, region: string) {
-  return Object.fromEntries(
-    Object.entries(condition).map(([op, kv]) => [
-      op,
-      Object.fromEntries(Object.entries(kv).map(([k, v]) => [k, v.replaceAll("{region}", region)])),
-    ]),
-  );
-}
-
 /** ARNs the config does not carry: Auto Scaling groups (a UUID in the ARN) and the failover role. */
 export interface ResourceLookups {
   backupAsgArn?: string;

@@ -251,7 +251,7 @@ resource "aws_lb_listener" "http" {
 
 resource "aws_iam_role" "instance" {
   name_prefix = "${var.name}-app-"
-  description = "pilotlight app instances: SSM core access, the app bundle, the DB secret"
+  description = "pilotlight app instances: Session Manager, the app bundle, the DB secret"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -263,9 +263,17 @@ resource "aws_iam_role" "instance" {
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "ssm_core" {
-  role       = aws_iam_role.instance.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+# One list of the instances' permissions (permissions.json, beside this file), shared with the IAM
+# contract tests (test/iam). Session Manager gets the five actions AWS's minimal instance profile
+# names, instead of AmazonSSMManagedInstanceCore, which also reads every SSM parameter in the account.
+locals {
+  permissions = jsondecode(file("${path.module}/permissions.json"))
+  permission_resources = {
+    app_bundle = ["${aws_s3_bucket.artifacts.arn}/${var.artifact_key}"]
+    db_secret  = [var.db.secret_arn]
+    db_kms_key = [var.db.kms_key_arn]
+    "*"        = ["*"]
+  }
 }
 
 resource "aws_iam_role_policy" "app" {
@@ -273,29 +281,11 @@ resource "aws_iam_role_policy" "app" {
   role = aws_iam_role.instance.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "ReadAppBundle"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject"]
-        Resource = ["${aws_s3_bucket.artifacts.arn}/${var.artifact_key}"]
-      },
-      {
-        Sid      = "ReadDbSecret"
-        Effect   = "Allow"
-        Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [var.db.secret_arn]
-      },
-      {
-        Sid      = "DecryptDbSecret"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt"]
-        Resource = [var.db.kms_key_arn]
-        Condition = {
-          StringEquals = { "kms:ViaService" = "secretsmanager.${data.aws_region.current.region}.amazonaws.com" }
-        }
-      },
-    ]
+    Statement = [for s in local.permissions.statements : merge(
+      { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = local.permission_resources[s.resource] },
+      # {region} in a condition value is this module's region (kms:ViaService names a regional endpoint)
+      can(s.condition) ? { Condition = jsondecode(replace(jsonencode(s.condition), "{region}", data.aws_region.current.region)) } : {},
+    )]
   })
 }
 

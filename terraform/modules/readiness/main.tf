@@ -34,130 +34,38 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
-# Read-only and scoped to ARNs, except the actions AWS does not scope (Describe* of Auto Scaling,
-# EC2 and ELB, GetMetricData, X-Ray; PutMetricData limited to the Pilotlight namespace).
+# One list of the function's permissions (permissions.json, beside this file), shared with the IAM
+# contract tests (test/iam). Read-only and scoped to ARNs, except arming the failover (PutItem on
+# the lock table) and the actions AWS does not scope (Describe* of Auto Scaling and EC2,
+# GetMetricStatistics, X-Ray).
+locals {
+  permissions = jsondecode(file("${path.module}/permissions.json"))
+  permission_resources = {
+    log_group         = ["${local.log_group_arn}:*"]
+    config_parameter  = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}"]
+    ami_parameter     = ["arn:${local.partition}:ssm:${local.region}::parameter${local.t.ami_parameter}"]
+    replica_db        = [local.t.replica_db_arn]
+    health_check      = [local.t.health_check_arn]
+    alarm             = [local.t.alarm_arn]
+    lock_table        = [local.t.lock_table_arn]
+    ops_key           = [local.t.ops_kms_key_arn]
+    failover_function = [local.t.failover_function_arn]
+    alarm_topic       = [local.t.alarm_topic_arn]
+    failover_role     = [local.t.failover_role_arn]
+    ec2_quotas        = ["arn:${local.partition}:servicequotas:${local.region}:${local.account_id}:ec2/*"]
+    "*"               = ["*"]
+  }
+}
+
 resource "aws_iam_role_policy" "this" {
   name = "readiness"
   role = aws_iam_role.this.id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "Logs"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = ["${local.log_group_arn}:*"]
-      },
-      {
-        Sid    = "ReadConfigAndAmi"
-        Effect = "Allow"
-        Action = ["ssm:GetParameter"]
-        Resource = [
-          "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}",
-          "arn:${local.partition}:ssm:${local.region}::parameter${local.t.ami_parameter}",
-        ]
-      },
-      {
-        Sid      = "DescribeDatabases"
-        Effect   = "Allow"
-        Action   = ["rds:DescribeDBInstances"]
-        Resource = [local.t.primary_db_arn, local.t.replica_db_arn]
-      },
-      {
-        Sid      = "HealthCheck"
-        Effect   = "Allow"
-        Action   = ["route53:GetHealthCheck", "route53:GetHealthCheckStatus"]
-        Resource = [local.t.health_check_arn]
-      },
-      {
-        Sid      = "Alarm"
-        Effect   = "Allow"
-        Action   = ["cloudwatch:DescribeAlarms"]
-        Resource = [local.t.alarm_arn]
-      },
-      {
-        # PutItem: readiness arms the failover (the armed marker, a conditional write) once P is
-        # seen healthy; without it nothing is ever armed on AWS. DescribeTable: nothing calls it.
-        Sid      = "Lock"
-        Effect   = "Allow"
-        Action   = ["dynamodb:GetItem", "dynamodb:PutItem"]
-        Resource = [local.t.lock_table_arn]
-      },
-      {
-        Sid      = "FailoverFunction"
-        Effect   = "Allow"
-        Action   = ["lambda:GetFunctionConfiguration"]
-        Resource = [local.t.failover_function_arn]
-      },
-      {
-        Sid      = "AlarmTopicSubscriptions"
-        Effect   = "Allow"
-        Action   = ["sns:ListSubscriptionsByTopic"]
-        Resource = [local.t.alarm_topic_arn]
-      },
-      {
-        Sid      = "FailoverRolePermissions"
-        Effect   = "Allow"
-        Action   = ["iam:SimulatePrincipalPolicy"]
-        Resource = [local.t.failover_role_arn]
-      },
-      {
-        Sid      = "InstanceQuota"
-        Effect   = "Allow"
-        Action   = ["servicequotas:GetServiceQuota"]
-        Resource = ["arn:${local.partition}:servicequotas:${local.region}:${local.account_id}:ec2/*"]
-      },
-      {
-        Sid      = "Notify"
-        Effect   = "Allow"
-        Action   = ["sns:Publish"]
-        Resource = [local.t.ops_topic_arn]
-      },
-      {
-        Sid      = "OpsKey"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource = [local.t.ops_kms_key_arn]
-      },
-      {
-        Sid      = "Secret"
-        Effect   = "Allow"
-        Action   = ["secretsmanager:DescribeSecret"]
-        Resource = [local.t.backup_secret_arn]
-      },
-      {
-        Sid      = "AppBundle"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject"]
-        Resource = ["arn:${local.partition}:s3:::${local.t.artifact_bucket}/${local.t.artifact_key}"]
-      },
-      {
-        Sid      = "Metrics"
-        Effect   = "Allow"
-        Action   = ["cloudwatch:PutMetricData"]
-        Resource = ["*"]
-        Condition = {
-          StringEquals = { "cloudwatch:namespace" = "Pilotlight" }
-        }
-      },
-      {
-        Sid    = "UnscopedDescribe"
-        Effect = "Allow"
-        Action = [
-          "autoscaling:DescribeAutoScalingGroups",
-          "autoscaling:DescribeWarmPool",
-          "ec2:DescribeLaunchTemplateVersions",
-          "ec2:DescribeInstanceTypes",
-          "elasticloadbalancing:DescribeTargetHealth",
-          "elasticloadbalancing:DescribeLoadBalancers",
-          "cloudwatch:GetMetricData",
-          "cloudwatch:GetMetricStatistics",
-          "xray:PutTraceSegments",
-          "xray:PutTelemetryRecords",
-        ]
-        Resource = ["*"]
-      },
-    ]
+    Statement = [for s in local.permissions.statements : merge(
+      { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = local.permission_resources[s.resource] },
+      can(s.condition) ? { Condition = s.condition } : {},
+    )]
   })
 }
 

@@ -30,21 +30,16 @@ variable "schedule_expression" {
 }
 
 variable "targets" {
-  description = "What the readiness check may read: ARNs of the databases, the health check, the alarm, the lock table, the failover function and its role, the ops topic and key, the alarm topic, the backup's secret and artifact bucket, and the AMI parameter name."
+  description = "What the readiness check may read: ARNs of the replica, the health check, the alarm, the lock table, the failover function and its role, the ops key, the alarm topic, and the AMI parameter name."
   type = object({
-    primary_db_arn        = string
     replica_db_arn        = string
     health_check_arn      = string
     alarm_arn             = string
     lock_table_arn        = string
     failover_function_arn = string
-    ops_topic_arn         = string
     alarm_topic_arn       = string
     failover_role_arn     = string
     ops_kms_key_arn       = string
-    backup_secret_arn     = string
-    artifact_bucket       = string
-    artifact_key          = string
     ami_parameter         = string
   })
 }
