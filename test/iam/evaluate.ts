@@ -88,7 +88,9 @@ export async function evaluateContract(
           request: {
             principal: policy.principalArn,
             action: call.action,
-            resource: { resource, accountId: resource.split(":")[4] || scope.account },
+            // the caller's own account: every resource here is the deployment's (or AWS's public
+            // parameters, which any account reads with an identity policy alone)
+            resource: { resource, accountId: scope.account },
             contextVariables: {},
           },
         },
