@@ -2,9 +2,14 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CALL_LOG_ENV } from "../aws/call-recorder.js";
 import { type PostgresCluster, startPostgresCluster } from "../local/postgres.js";
 import { type RunningApp, startApp } from "./app.js";
 import type { AppConfig } from "./config.js";
+
+// These apps read secrets the test makes, of no deployment: the IAM contract (test/iam) covers the
+// app's calls through the local stack of the drill's deployment, whose role names its secrets.
+delete process.env[CALL_LOG_ENV];
 
 // Real PostgreSQL 15 (primary + streaming replica, src/local/postgres.ts) and the secret in the
 // moto emulator: the same code path as on an instance.

@@ -1,6 +1,6 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { GetParametersByPathCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { CallingProgram, RecordedCall } from "../../src/aws/call-recorder.js";
 import { type DeploymentConfig, parseDeploymentConfig } from "../../src/core/config.js";
 import {
@@ -58,24 +58,28 @@ function withRegion(condition: Record<string, Record<string, string>>, region: s
 
 const CONFIG_NAME = /^\/pilotlight\/[^/]+\/config$/;
 
-/** The deployments whose config the recorded calls read, with what the config does not name (plain clients: these reads are the test's). */
+/**
+ * The deployments in the regions the calls went to: every config document under /pilotlight/ there,
+ * with what the config does not name (plain clients: these reads are the test's, not a program's).
+ */
 export async function recordedDeployments(
   calls: readonly RecordedCall[],
 ): Promise<Array<{ config: DeploymentConfig; lookups: ResourceLookups }>> {
-  const reads = new Map<string, { region: string; name: string }>();
-  for (const c of calls) {
-    const name = c.resource.Name;
-    if (c.action === "ssm:GetParameter" && typeof name === "string" && CONFIG_NAME.test(name))
-      reads.set(`${c.region} ${name}`, { region: c.region, name });
-  }
   const out: Array<{ config: DeploymentConfig; lookups: ResourceLookups }> = [];
-  for (const { region, name } of reads.values()) {
-    const p = await new SSMClient({ region })
-      .send(new GetParameterCommand({ Name: name }))
-      .catch(() => undefined);
-    if (!p?.Parameter?.Value) continue; // a test that reads a missing config on purpose
-    const config = parseDeploymentConfig(p.Parameter.Value, name);
-    out.push({ config, lookups: await lookups(config) });
+  for (const region of new Set(calls.map((c) => c.region))) {
+    const ssm = new SSMClient({ region });
+    let NextToken: string | undefined;
+    do {
+      const page = await ssm.send(
+        new GetParametersByPathCommand({ Path: "/pilotlight/", Recursive: true, NextToken }),
+      );
+      for (const p of page.Parameters ?? []) {
+        if (!p.Name || !CONFIG_NAME.test(p.Name) || !p.Value) continue;
+        const config = parseDeploymentConfig(p.Value, p.Name);
+        out.push({ config, lookups: await lookups(config) });
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
   }
   return out;
 }

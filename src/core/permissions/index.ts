@@ -63,6 +63,9 @@ export function deploymentResources(
     `arn:${partition}:${service}:${region}:${account}:${resource}`;
   const r: Record<string, string[]> = {
     config_parameter: [arn("ssm", B, `parameter${configParameterName(config.deployment)}`)],
+    config_parameter_any_region: [
+      `arn:${partition}:ssm:*:${account}:parameter${configParameterName(config.deployment)}`,
+    ],
     ami_parameter: [`arn:${partition}:ssm:${B}::parameter${config.backup.amiParameter}`],
     lock_table: [arn("dynamodb", B, `table/${config.failover.lockTableName}`)],
     ops_topic: [config.failover.opsTopicArn],
