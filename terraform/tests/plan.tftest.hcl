@@ -753,6 +753,52 @@ run "network_rejects_availability_zone_count" {
   expect_failures = [var.availability_zone_count]
 }
 
+# The instance role: what Session Manager needs (AWS's minimal instance profile for it: the SSM
+# Agent's UpdateInstanceInformation and the four ssmmessages channel actions) instead of
+# AmazonSSMManagedInstanceCore, whose ssm:GetParameter(s) on "*" reads every parameter in the account.
+run "app_instance_role_is_scoped" {
+  command = plan
+  module {
+    source = "./modules/app"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name              = "test-primary"
+    vpc_id            = "vpc-0123"
+    public_subnet_ids = ["subnet-1", "subnet-2"]
+    app_subnet_ids    = ["subnet-3", "subnet-4"]
+    capacity          = { min = 0, max = 0, desired = 0 }
+    app_bundle_path   = "tests/fixtures/placeholder.zip"
+    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
+    region_role       = "primary"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.app.policy).Statement : [
+        for a in s.Action : !startswith(a, "ssm:GetParameter") && a != "ssm:*"
+      ]
+    ]))
+    error_message = "The instance role must not read SSM parameters: nothing on the instance reads one."
+  }
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.app.policy).Statement :
+      toset(s.Action) == toset(["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"])
+    ])
+    error_message = "The instance role must carry Session Manager's five actions."
+  }
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.app.policy).Statement :
+      s.Sid == "DecryptDbSecret" && s.Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-west-1.amazonaws.com"
+    ])
+    error_message = "The DB secret's key may decrypt only through this region's Secrets Manager."
+  }
+}
+
 run "app_rejects_region_role" {
   command = plan
   module {
