@@ -81,6 +81,7 @@ export function deploymentResources(
     primary_dbs: [config.primary.db.arn, `${config.primary.db.arn}-fenced-*`],
     replica_dbs: [config.backup.db.arn, `${config.backup.db.arn}-retired-*`],
     failback_snapshots: [arn("rds", P, `snapshot:${config.primary.db.instanceId}-failback-*`)],
+    db_secrets: [config.primary.secretArn, config.backup.secretArn],
     // each region's app role names its own region's secret; the contract evaluates both roles as one
     db_secret: [config.primary.secretArn, config.backup.secretArn],
   };
