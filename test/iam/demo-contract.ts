@@ -1,7 +1,7 @@
 // IAM contract of the demo (scripts/demo): evaluates every AWS call the programs made against the
 // IAM policies Terraform created for them, as its state records them (`terraform show -json`), with
 // attached managed policies read back from the emulator. Prints the table; exits 1 on a denied call,
-// an unexplained unused grant, or a program that made no call.
+// an unexplained unused grant of a function or the instances, or a program that made no call.
 // usage: tsx test/iam/demo-contract.ts <call-log.jsonl> <state.json>
 import { readFileSync } from "node:fs";
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient } from "@aws-sdk/client-iam";
@@ -130,7 +130,10 @@ async function main(logFile: string, stateFile: string): Promise<number> {
     ),
   );
   console.log(contractReport(results));
-  return results.every((r) => r.calls > 0 && r.denied.length === 0 && r.unused.length === 0) ? 0 : 1;
+  // The demo runs no approve (approval mode): an operator grant only approve uses is reported here
+  // and held to account by the integration suite's contract, which runs approve.
+  const unusedFails = (r: ContractResult) => r.program !== "cli" && r.unused.length > 0;
+  return results.every((r) => r.calls > 0 && r.denied.length === 0 && !unusedFails(r)) ? 0 : 1;
 }
 
 const [logFile, stateFile] = process.argv.slice(2);
