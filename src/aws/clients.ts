@@ -13,6 +13,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
+import { type CallSource, recordCalls } from "./call-recorder.js";
 
 /** Route 53's control plane, its CloudWatch metrics and IAM's API live in us-east-1. */
 export const ROUTE53_REGION = "us-east-1";
@@ -88,13 +89,24 @@ export function buildClient<T>(
  */
 export class Clients {
   private readonly cache = new Map<string, unknown>();
-  constructor(private readonly options: ClientOptions = CLI_CLIENT_OPTIONS) {}
+  private harness?: Clients;
+  /** `source`: whose identity makes the calls, for the IAM contract's call log (src/aws/call-recorder.ts). */
+  constructor(
+    private readonly options: ClientOptions = CLI_CLIENT_OPTIONS,
+    private readonly source: CallSource = "cli",
+  ) {}
+
+  /** The same clients for the local harness, whose calls play AWS and are no operator's (IAM contract). */
+  forLocalHarness(): Clients {
+    this.harness ??= new Clients(this.options, "local-harness");
+    return this.harness;
+  }
 
   private get<T>(ctor: Ctor<T>, key: string, region: string, extra: Record<string, unknown> = {}): T {
     const id = `${key}:${region}`;
     let client = this.cache.get(id) as T | undefined;
     if (!client) {
-      client = buildClient(ctor, region, this.options, extra);
+      client = recordCalls(buildClient(ctor, region, this.options, extra), this.source);
       this.cache.set(id, client);
     }
     return client;
@@ -149,5 +161,6 @@ export class Clients {
   destroy(): void {
     for (const c of this.cache.values()) (c as { destroy(): void }).destroy();
     this.cache.clear();
+    this.harness?.destroy();
   }
 }

@@ -54,7 +54,7 @@ export function arnRegion(arn: string): string {
  */
 export function createFailoverClients(
   config: DeploymentConfig,
-  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS),
+  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS, "failover"),
 ): FailoverClients {
   const region = config.backup.region;
   return {

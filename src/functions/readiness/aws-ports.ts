@@ -51,7 +51,7 @@ export interface ReadinessClients {
  */
 export function createReadinessClients(
   config: DeploymentConfig,
-  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS),
+  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS, "readiness"),
 ): ReadinessClients {
   const region = config.backup.region;
   return {
