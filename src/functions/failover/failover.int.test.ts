@@ -14,6 +14,7 @@ import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { startEmulator, stopEmulator } from "../../local/emulator.js";
 import { createMotoDeployment, type MotoDeployment } from "../moto-fixture.js";
@@ -183,11 +184,16 @@ describe("failover (moto)", () => {
     // (RDS User Guide): the emulator patch keeps the replica modifying, naming its source, meanwhile.
     const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-fo-slow-"));
     const saved = process.env.AWS_ENDPOINT_URL;
+    // not recorded for the IAM contract: this emulator and its deployment are gone when the contract
+    // project evaluates (the shared emulator's failover tests make the same calls)
+    const savedCallLog = process.env[CALL_LOG_ENV];
     beforeAll(async () => {
       const emulator = await startEmulator(stateDir, { motoEnv: { PILOTLIGHT_PROMOTION_SECONDS: "3" } });
       process.env.AWS_ENDPOINT_URL = emulator.endpoint;
+      delete process.env[CALL_LOG_ENV];
     });
     afterAll(() => {
+      if (savedCallLog !== undefined) process.env[CALL_LOG_ENV] = savedCallLog;
       process.env.AWS_ENDPOINT_URL = saved;
       stopEmulator(stateDir);
     });
