@@ -272,7 +272,13 @@ locals {
     app_bundle = ["${aws_s3_bucket.artifacts.arn}/${var.artifact_key}"]
     db_secret  = [var.db.secret_arn]
     db_kms_key = [var.db.kms_key_arn]
-    "*"        = ["*"]
+    # CompleteLifecycleAction takes the autoScalingGroup resource,
+    # arn:...:autoScalingGroup:<uuid>:autoScalingGroupName/<name> (Service Authorization Reference).
+    # The UUID exists only once the group does, but the grant must come first: creating the group
+    # waits for its instances, which wait for this grant. So the ARN is matched by this group's
+    # name, with a wildcard for the UUID.
+    own_group = ["arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${split(":", aws_iam_role.instance.arn)[4]}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"]
+    "*"       = ["*"]
   }
 }
 
@@ -286,26 +292,6 @@ resource "aws_iam_role_policy" "app" {
       # {region} in a condition value is this module's region (kms:ViaService names a regional endpoint)
       can(s.condition) ? { Condition = jsondecode(replace(jsonencode(s.condition), "{region}", data.aws_region.current.region)) } : {},
     )]
-  })
-}
-
-# The instance completes its own launch hook: the user data's pilotlight-launch-hook script
-# (user-data.sh.tftpl) calls CompleteLifecycleAction with the aws CLI. CompleteLifecycleAction
-# takes the autoScalingGroup resource, arn:...:autoScalingGroup:<uuid>:autoScalingGroupName/<name>
-# (Service Authorization Reference). The UUID exists only once the group does, but the grant must
-# come first: creating the group waits for its instances, which wait for this grant. So the ARN is
-# matched by this group's name, with a wildcard for the UUID.
-resource "aws_iam_role_policy" "launch_hook" {
-  name = "launch-hook"
-  role = aws_iam_role.instance.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid      = "CompleteLaunchHook"
-      Effect   = "Allow"
-      Action   = ["autoscaling:CompleteLifecycleAction"]
-      Resource = ["arn:${data.aws_partition.current.partition}:autoscaling:${data.aws_region.current.region}:${split(":", aws_iam_role.instance.arn)[4]}:autoScalingGroup:*:autoScalingGroupName/${local.asg_name}"]
-    }]
   })
 }
 
@@ -413,7 +399,7 @@ resource "aws_autoscaling_group" "managed" {
 
   # The instances complete the hook with this grant (otherwise they are abandoned, and creating
   # the group waits for capacity that never comes).
-  depends_on = [aws_iam_role_policy.launch_hook]
+  depends_on = [aws_iam_role_policy.app]
 }
 
 resource "aws_autoscaling_group" "external" {
@@ -468,5 +454,5 @@ resource "aws_autoscaling_group" "external" {
 
   # The instances complete the hook with this grant (otherwise they are abandoned, and creating
   # the group waits for capacity that never comes).
-  depends_on = [aws_iam_role_policy.launch_hook]
+  depends_on = [aws_iam_role_policy.app]
 }
