@@ -10,14 +10,14 @@ import { existsSync, mkdtempSync, statSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
-import { alarmEvent } from "../src/functions/failover/alarm-fixture.js";
 import { createFailoverClients, createFailoverPorts } from "../src/functions/failover/aws-ports.js";
 import { configFromEnvironment } from "../src/functions/failover/config-env.js";
 import { armDeployment } from "../src/functions/failover/incident.js";
 import { createFailoverHandler } from "../src/functions/failover/index.js";
-import { createMotoDeployment } from "../src/functions/moto-fixture.js";
 import { silentLogger } from "../src/functions/shared/observability.js";
 import { emulatorEnv, startEmulator, stopEmulator } from "../src/local/emulator.js";
+import { alarmEvent } from "../test/fixtures/alarm.js";
+import { createMotoDeployment } from "../test/fixtures/moto-deployment.js";
 
 const runs = Number(process.argv[2] ?? 20);
 const root = join(import.meta.dirname, "..");

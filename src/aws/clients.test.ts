@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { exampleConfig } from "../core/config.fixture.js";
+import { exampleConfig } from "../../test/fixtures/config.js";
 import { createFailoverPorts } from "../functions/failover/aws-ports.js";
 import { Clients, FUNCTION_CLIENT_OPTIONS } from "./clients.js";
 

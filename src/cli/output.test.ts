@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../core/config.fixture.js";
+import { exampleConfig } from "../../test/fixtures/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../core/rto.js";
 import { rtoOutput } from "./commands/rto.js";
 import { statusExitCode } from "./commands/status.js";

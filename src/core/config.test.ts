@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "./config.fixture.js";
+import { exampleConfig } from "../../test/fixtures/config.js";
 import { DeploymentConfigError, parseDeploymentConfig } from "./config.js";
 
 describe("parseDeploymentConfig", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "./config.fixture.js";
+import { exampleConfig } from "../../test/fixtures/config.js";
 import { explainOverTarget, rtoInputsFromConfig, rtoModel } from "./rto.js";
 
 const inputs = () => rtoInputsFromConfig(exampleConfig());

@@ -2,11 +2,11 @@
 // carry the Pilotlight namespace, the service, and the names docs/functions.md lists.
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { exampleConfig } from "../core/config.fixture.js";
-import { alarmEvent } from "./failover/alarm-fixture.js";
+import { alarmEvent } from "../../test/fixtures/alarm.js";
+import { exampleConfig } from "../../test/fixtures/config.js";
+import { memoryLockPort } from "../../test/fixtures/memory-lock.js";
 import { createFailoverHandler } from "./failover/index.js";
 import { armRecord } from "./failover/lock-record.js";
-import { memoryLockPort } from "./failover/memory-lock.js";
 import type { FailoverPorts } from "./failover/ports.js";
 import { silentLogger } from "./shared/observability.js";
 

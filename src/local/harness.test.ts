@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../core/config.fixture.js";
+import { exampleConfig } from "../../test/fixtures/config.js";
 import { classifyEvent } from "../functions/failover/alarm-event.js";
 import { alarmSnsEvent } from "./harness.js";
 

@@ -1,12 +1,12 @@
 import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { createFailoverPorts } from "../../functions/failover/aws-ports.js";
 import type { LockRecord, StepRecord } from "../../functions/failover/lock-record.js";
 import { runFailover } from "../../functions/failover/sequence.js";
-import { createDeploymentFixture } from "../../local/deployment-fixture.js";
 import { ExitCode } from "../exit-codes.js";
-import { runCapture } from "../testing/run.js";
 
 const deployment = `ap${Date.now().toString(36)}`;
 let config: DeploymentConfig;

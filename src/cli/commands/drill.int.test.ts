@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { createDeploymentFixture } from "../../local/deployment-fixture.js";
 import { stopStack } from "../../local/stack.js";
 import { ExitCode } from "../exit-codes.js";
-import { runCapture } from "../testing/run.js";
 
 // The local drill and failback end to end on a deployment the fixture builds in the emulator
 // (scripts/demo does the same on the real Terraform example). Needs the bundles (scripts/build.mjs).

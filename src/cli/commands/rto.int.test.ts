@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../../core/config.fixture.js";
+import { exampleConfig } from "../../../test/fixtures/config.js";
+import { runCapture } from "../../../test/support/cli-run.js";
 import { ExitCode } from "../exit-codes.js";
-import { runCapture } from "../testing/run.js";
 
 describe("pilotlight rto", () => {
   it("models the deployed settings read from SSM in the backup region", async () => {

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { createDeploymentFixture } from "../../local/deployment-fixture.js";
 import { ExitCode } from "../exit-codes.js";
-import { runCapture } from "../testing/run.js";
 
 const deployment = `st${Date.now().toString(36)}`;
 let config: DeploymentConfig;

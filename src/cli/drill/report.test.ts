@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../../core/config.fixture.js";
+import { exampleConfig } from "../../../test/fixtures/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
 import { loadStats } from "../../local/load.js";
 import { timelineGantt } from "./evidence.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../../core/config.fixture.js";
+import { exampleConfig } from "../../../test/fixtures/config.js";
 import { answersBackup, type Resolve4, userDnsProbes } from "./user-dns.js";
 
 const config = exampleConfig();

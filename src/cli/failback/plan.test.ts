@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../../core/config.fixture.js";
+import { exampleConfig } from "../../../test/fixtures/config.js";
 import { failbackNames, failbackPlan, stampOf } from "./plan.js";
 
 describe("failback plan", () => {

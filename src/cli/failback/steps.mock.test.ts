@@ -13,8 +13,8 @@ import {
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exampleConfig } from "../../../test/fixtures/config.js";
 import { Clients } from "../../aws/clients.js";
-import { exampleConfig } from "../../core/config.fixture.js";
 import type { Io } from "../io.js";
 import { failbackPlan } from "./plan.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { exampleConfig } from "../../core/config.fixture.js";
+import { alarmEvent, alarmNotification, snsEvent } from "../../../test/fixtures/alarm.js";
+import { exampleConfig } from "../../../test/fixtures/config.js";
 import { classifyEvent, normalizeAlarmTime } from "./alarm-event.js";
-import { alarmEvent, alarmNotification, snsEvent } from "./alarm-fixture.js";
 
 const config = exampleConfig();
 const at = new Date("2026-11-26T00:53:38.123Z");

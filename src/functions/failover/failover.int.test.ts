@@ -14,12 +14,12 @@ import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alarmEvent } from "../../../test/fixtures/alarm.js";
+import { createMotoDeployment, type MotoDeployment } from "../../../test/fixtures/moto-deployment.js";
 import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { startEmulator, stopEmulator } from "../../local/emulator.js";
-import { createMotoDeployment, type MotoDeployment } from "../moto-fixture.js";
 import { silentLogger } from "../shared/observability.js";
-import { alarmEvent } from "./alarm-fixture.js";
 import { createFailoverClients, createFailoverPorts, type FailoverClients } from "./aws-ports.js";
 import { configFromEnvironment } from "./config-env.js";
 import { IncidentBusyError } from "./errors.js";

@@ -29,16 +29,16 @@ import {
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { exampleConfig } from "../../core/config.fixture.js";
+import { alarmEvent, snsEvent } from "../../../test/fixtures/alarm.js";
+import { exampleConfig } from "../../../test/fixtures/config.js";
+import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { silentLogger } from "../shared/observability.js";
-import { alarmEvent, snsEvent } from "./alarm-fixture.js";
 import { createFailoverPorts } from "./aws-ports.js";
 import { FailoverStepError, IncidentBusyError } from "./errors.js";
 import { closeIncident } from "./incident.js";
 import { createFailoverHandler } from "./index.js";
 import { armRecord, type LockRecord, openRecord } from "./lock-record.js";
-import { memoryLockPort } from "./memory-lock.js";
 import type { FailoverPorts } from "./ports.js";
 import { runFailover } from "./sequence.js";
 

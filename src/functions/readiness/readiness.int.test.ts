@@ -9,7 +9,7 @@ import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-5
 import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { strToU8, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createMotoDeployment } from "../moto-fixture.js";
+import { createMotoDeployment } from "../../../test/fixtures/moto-deployment.js";
 import { createReadinessPorts } from "./aws-ports.js";
 import type { CheckName, Verdict } from "./checks.js";
 import { type ReadinessReport, runReadiness } from "./run.js";

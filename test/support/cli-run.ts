@@ -1,6 +1,6 @@
-import type { ClientOptions } from "../../aws/clients.js";
-import type { Io } from "../io.js";
-import { runCli } from "../program.js";
+import type { ClientOptions } from "../../src/aws/clients.js";
+import type { Io } from "../../src/cli/io.js";
+import { runCli } from "../../src/cli/program.js";
 
 export interface CliRun {
   code: number;
