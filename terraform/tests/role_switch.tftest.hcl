@@ -304,12 +304,12 @@ run "app_group_holds_launches_until_the_user_data_completes_the_hook" {
     # arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:${GroupId}:autoScalingGroupName/${GroupFriendlyName}
     # (Service Authorization Reference, Amazon EC2 Auto Scaling). The grant precedes the group, so
     # the group id is a wildcard and the name is this group's (permissions.json: CompleteLaunchHook).
-    condition = [for st in jsondecode(aws_iam_role_policy.app.policy).Statement : st if st.Sid == "CompleteLaunchHook"] == [{
+    condition = jsondecode(aws_iam_role_policy.launch_hook.policy).Statement == [{
       Sid      = "CompleteLaunchHook"
       Effect   = "Allow"
       Action   = ["autoscaling:CompleteLifecycleAction"]
       Resource = ["arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:*:autoScalingGroupName/${aws_autoscaling_group.external[0].name}"]
-    }] && aws_iam_role_policy.app.role == aws_iam_role.instance.id
+    }] && aws_iam_role_policy.launch_hook.role == aws_iam_role.instance.id
     error_message = "The instance role may complete lifecycle actions of its own group only."
   }
   assert {

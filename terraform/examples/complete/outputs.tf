@@ -12,3 +12,8 @@ output "rto_model" {
   description = "The recovery-time model of this configuration."
   value       = module.pilotlight.rto_model
 }
+
+output "operator_policy_json" {
+  description = "Least-privilege IAM policy (JSON) for the operators who run the CLI against this deployment."
+  value       = module.pilotlight.operator_policy_json
+}

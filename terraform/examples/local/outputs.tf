@@ -27,3 +27,8 @@ output "readiness_function_name" {
   description = "Name of the readiness function."
   value       = module.pilotlight.readiness_function_name
 }
+
+output "operator_policy_json" {
+  description = "Least-privilege IAM policy (JSON) for the operators who run the CLI against this deployment."
+  value       = module.pilotlight.operator_policy_json
+}

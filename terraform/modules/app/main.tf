@@ -291,7 +291,21 @@ resource "aws_iam_role_policy" "app" {
       { Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = local.permission_resources[s.resource] },
       # {region} in a condition value is this module's region (kms:ViaService names a regional endpoint)
       can(s.condition) ? { Condition = jsondecode(replace(jsonencode(s.condition), "{region}", data.aws_region.current.region)) } : {},
-    )]
+    ) if s.resource != "own_group"]
+  })
+}
+
+# The grants on the instances' own group (permissions.json, resource own_group) in a policy of their
+# own: its ARN takes the account from the role's ARN, unknown until the role exists, and the rest of
+# the instance policy stays known at plan time. The groups depend on it (see own_group above).
+resource "aws_iam_role_policy" "launch_hook" {
+  name = "launch-hook"
+  role = aws_iam_role.instance.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for s in local.permissions.statements : {
+      Sid = s.sid, Effect = "Allow", Action = s.actions, Resource = local.permission_resources[s.resource]
+    } if s.resource == "own_group"]
   })
 }
 
@@ -399,7 +413,7 @@ resource "aws_autoscaling_group" "managed" {
 
   # The instances complete the hook with this grant (otherwise they are abandoned, and creating
   # the group waits for capacity that never comes).
-  depends_on = [aws_iam_role_policy.app]
+  depends_on = [aws_iam_role_policy.launch_hook]
 }
 
 resource "aws_autoscaling_group" "external" {
@@ -454,5 +468,5 @@ resource "aws_autoscaling_group" "external" {
 
   # The instances complete the hook with this grant (otherwise they are abandoned, and creating
   # the group waits for capacity that never comes).
-  depends_on = [aws_iam_role_policy.app]
+  depends_on = [aws_iam_role_policy.launch_hook]
 }
