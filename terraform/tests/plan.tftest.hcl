@@ -951,6 +951,8 @@ run "database_rejects_engine_version" {
 
 # The promotion settings in the config document (RDS API reference, PromoteReadReplica:
 # BackupRetentionPeriod 0 to 35, PreferredBackupWindow hh24:mi-hh24:mi UTC, at least 30 minutes).
+# The document is tests/fixtures/config-document.json (test/fixtures/config.ts's exampleConfig,
+# deployment "test"), not run.root_wiring's output: OpenTofu's `run` does not carry that run here.
 run "config_document_backup_window" {
   command = plan
   module {
@@ -961,9 +963,9 @@ run "config_document_backup_window" {
   }
   variables {
     deployment = "test"
-    document = merge(jsondecode(run.root_wiring.deployment_config), {
-      backup = merge(jsondecode(run.root_wiring.deployment_config).backup, {
-        db = merge(jsondecode(run.root_wiring.deployment_config).backup.db, { backupWindow = "23:45-00:15" })
+    document = merge(jsondecode(file("tests/fixtures/config-document.json")), {
+      backup = merge(jsondecode(file("tests/fixtures/config-document.json")).backup, {
+        db = merge(jsondecode(file("tests/fixtures/config-document.json")).backup.db, { backupWindow = "23:45-00:15" })
       })
     })
   }
@@ -983,9 +985,9 @@ run "config_rejects_backup_retention_days" {
   }
   variables {
     deployment = "test"
-    document = merge(jsondecode(run.root_wiring.deployment_config), {
-      backup = merge(jsondecode(run.root_wiring.deployment_config).backup, {
-        db = merge(jsondecode(run.root_wiring.deployment_config).backup.db, { backupRetentionDays = 0 })
+    document = merge(jsondecode(file("tests/fixtures/config-document.json")), {
+      backup = merge(jsondecode(file("tests/fixtures/config-document.json")).backup, {
+        db = merge(jsondecode(file("tests/fixtures/config-document.json")).backup.db, { backupRetentionDays = 0 })
       })
     })
   }
@@ -1002,9 +1004,9 @@ run "config_rejects_backup_window" {
   }
   variables {
     deployment = "test"
-    document = merge(jsondecode(run.root_wiring.deployment_config), {
-      backup = merge(jsondecode(run.root_wiring.deployment_config).backup, {
-        db = merge(jsondecode(run.root_wiring.deployment_config).backup.db, { backupWindow = "03:00-03:20" })
+    document = merge(jsondecode(file("tests/fixtures/config-document.json")), {
+      backup = merge(jsondecode(file("tests/fixtures/config-document.json")).backup, {
+        db = merge(jsondecode(file("tests/fixtures/config-document.json")).backup.db, { backupWindow = "03:00-03:20" })
       })
     })
   }
