@@ -9,7 +9,7 @@ import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { exampleConfig } from "../../test/fixtures/config.js";
-import { createFailoverPorts } from "../functions/failover/aws-ports.js";
+import { createFailoverPorts } from "../functions/shared/aws-ports.js";
 import { Clients, FUNCTION_CLIENT_OPTIONS } from "./clients.js";
 
 /** A TCP server on loopback; `onConnection` decides what (if anything) it ever writes. */

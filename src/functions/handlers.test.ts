@@ -6,9 +6,9 @@ import { alarmEvent } from "../../test/fixtures/alarm.js";
 import { exampleConfig } from "../../test/fixtures/config.js";
 import { memoryLockPort } from "../../test/fixtures/memory-lock.js";
 import { createFailoverHandler } from "./failover/index.js";
-import { armRecord } from "./failover/lock-record.js";
-import type { FailoverPorts } from "./failover/ports.js";
+import { armRecord } from "./shared/lock-record.js";
 import { silentLogger } from "./shared/observability.js";
+import type { FailoverPorts } from "./shared/ports.js";
 
 const config = exampleConfig();
 

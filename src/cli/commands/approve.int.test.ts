@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { createFailoverPorts } from "../../functions/failover/aws-ports.js";
-import type { LockRecord, StepRecord } from "../../functions/failover/lock-record.js";
 import { runFailover } from "../../functions/failover/sequence.js";
+import { createFailoverPorts } from "../../functions/shared/aws-ports.js";
+import type { LockRecord, StepRecord } from "../../functions/shared/lock-record.js";
 import { ExitCode } from "../exit-codes.js";
 
 const deployment = `ap${Date.now().toString(36)}`;

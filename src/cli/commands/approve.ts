@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { createFailoverClients, createFailoverPorts } from "../../functions/failover/aws-ports.js";
-import { FailoverStepError, IncidentBusyError } from "../../functions/failover/errors.js";
-import { type LockRecord, leaseLive, type Timeline } from "../../functions/failover/lock-record.js";
 import { type FailoverResult, runFailover } from "../../functions/failover/sequence.js";
+import { createFailoverClients, createFailoverPorts } from "../../functions/shared/aws-ports.js";
+import { FailoverStepError, IncidentBusyError } from "../../functions/shared/errors.js";
+import { type LockRecord, leaseLive, type Timeline } from "../../functions/shared/lock-record.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { dynamoDbLockPort } from "../../functions/failover/aws-ports.js";
-import type { LockRecord } from "../../functions/failover/lock-record.js";
+import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
+import type { LockRecord } from "../../functions/shared/lock-record.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import type { Clients } from "../../aws/clients.js";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbLockPort } from "../../functions/failover/aws-ports.js";
+import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import { type AckedWrite, loadStats, startLoad, verifyLedger } from "../../local/load.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
 import type { CommandContext } from "../context.js";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { dynamoDbLockPort } from "../../functions/failover/aws-ports.js";
+import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";

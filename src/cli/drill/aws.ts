@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
-import type { LockPort } from "../../functions/failover/ports.js";
+import type { LockPort } from "../../functions/shared/ports.js";
 import { invertPrimaryHealthCheck } from "../../local/harness.js";
 import { confirmStep } from "../confirm.js";
 import type { CommandContext } from "../context.js";

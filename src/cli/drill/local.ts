@@ -3,9 +3,9 @@ import { join, resolve } from "node:path";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
-import type { LockPort } from "../../functions/failover/ports.js";
 import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { runReadiness } from "../../functions/readiness/run.js";
+import type { LockPort } from "../../functions/shared/ports.js";
 import {
   alarmSnsEvent,
   ensureAlarm,

@@ -5,7 +5,7 @@ import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import type { LockPort } from "../../functions/failover/ports.js";
+import type { LockPort } from "../../functions/shared/ports.js";
 
 /**
  * The milestones of a failover, each observed through the API the way an operator would check

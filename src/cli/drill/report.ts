@@ -1,5 +1,5 @@
 import type { RtoModel } from "../../core/rto.js";
-import type { LockRecord } from "../../functions/failover/lock-record.js";
+import type { LockRecord } from "../../functions/shared/lock-record.js";
 import type { LoadStats } from "../../local/load.js";
 import { type DrillEvidence, objectiveVerdicts, timelineGantt } from "./evidence.js";
 

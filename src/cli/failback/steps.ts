@@ -16,8 +16,8 @@ import {
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbLockPort } from "../../functions/failover/aws-ports.js";
-import { closeIncident } from "../../functions/failover/incident.js";
+import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
+import { closeIncident } from "../../functions/shared/incident.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";

@@ -19,11 +19,11 @@ import { createMotoDeployment, type MotoDeployment } from "../../../test/fixture
 import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { startEmulator, stopEmulator } from "../../local/emulator.js";
+import { createFailoverClients, createFailoverPorts, type FailoverClients } from "../shared/aws-ports.js";
+import { configFromEnvironment } from "../shared/config-env.js";
+import { IncidentBusyError } from "../shared/errors.js";
+import { armDeployment } from "../shared/incident.js";
 import { silentLogger } from "../shared/observability.js";
-import { createFailoverClients, createFailoverPorts, type FailoverClients } from "./aws-ports.js";
-import { configFromEnvironment } from "./config-env.js";
-import { IncidentBusyError } from "./errors.js";
-import { armDeployment } from "./incident.js";
 import { createFailoverHandler } from "./index.js";
 
 /** Counts the commands a client sends, by name, with SDK middleware (what reached the wire). */

@@ -33,13 +33,13 @@ import { alarmEvent, snsEvent } from "../../../test/fixtures/alarm.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
 import type { DeploymentConfig } from "../../core/config.js";
+import { createFailoverPorts } from "../shared/aws-ports.js";
+import { FailoverStepError, IncidentBusyError } from "../shared/errors.js";
+import { closeIncident } from "../shared/incident.js";
+import { armRecord, type LockRecord, openRecord } from "../shared/lock-record.js";
 import { silentLogger } from "../shared/observability.js";
-import { createFailoverPorts } from "./aws-ports.js";
-import { FailoverStepError, IncidentBusyError } from "./errors.js";
-import { closeIncident } from "./incident.js";
+import type { FailoverPorts } from "../shared/ports.js";
 import { createFailoverHandler } from "./index.js";
-import { armRecord, type LockRecord, openRecord } from "./lock-record.js";
-import type { FailoverPorts } from "./ports.js";
 import { runFailover } from "./sequence.js";
 
 const rds = mockClient(RDSClient);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { guardVerdict, seenHealthy } from "./guard.js";
-import type { HealthCheckState } from "./ports.js";
+import { seenHealthy } from "../shared/incident.js";
+import type { HealthCheckState } from "../shared/ports.js";
+import { guardVerdict } from "./guard.js";
 
 const REGIONS = [
   "us-east-1",

@@ -1,5 +1,5 @@
 import { checkersSeeHealthy, forcedUnhealthy } from "../../core/route53.js";
-import type { HealthCheckState } from "./ports.js";
+import type { HealthCheckState } from "../shared/ports.js";
 
 export type GuardCode =
   | "unhealthy"
@@ -73,10 +73,4 @@ export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict 
     };
   }
   return { proceed: true, code: "unhealthy", drill: false, reason: `${summary}: Route 53 sees P unhealthy` };
-}
-
-/** P healthy as Route 53 sees it (the condition that arms the deployment). */
-export function seenHealthy(check: HealthCheckState | undefined): boolean {
-  if (check === undefined || check.disabled || check.inverted) return false;
-  return checkersSeeHealthy(check.observations.map((o) => o.healthy));
 }

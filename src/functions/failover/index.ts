@@ -1,11 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DeploymentConfig } from "../../core/config.js";
+import { createFailoverPorts } from "../shared/aws-ports.js";
+import { configFromEnvironment } from "../shared/config-env.js";
 import type { LoggerLike, MetricsLike } from "../shared/observability.js";
+import type { FailoverPorts } from "../shared/ports.js";
 import { classifyEvent } from "./alarm-event.js";
-import { createFailoverPorts } from "./aws-ports.js";
-import { configFromEnvironment } from "./config-env.js";
-import type { FailoverPorts } from "./ports.js";
 import { type FailoverResult, runFailover } from "./sequence.js";
 
 /** What a handler needs from its surroundings; tests and the local harness may replace any of it. */

@@ -1,5 +1,5 @@
 import type { DeploymentConfig } from "../../core/config.js";
-import { type LockRecord, STEP_NAMES } from "./lock-record.js";
+import { type LockRecord, STEP_NAMES } from "../shared/lock-record.js";
 
 /**
  * The ops-topic message of an incident: a subject for the pager, a body a person reads at 3 am

@@ -1,4 +1,4 @@
-import type { Capacity, DatabaseState, GroupState, HealthCheckState } from "./ports.js";
+import type { Capacity, DatabaseState, GroupState, HealthCheckState } from "../shared/ports.js";
 
 /**
  * What each failover step does given the current state of its resource. Every step is idempotent

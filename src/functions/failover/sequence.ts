@@ -1,6 +1,4 @@
 import type { DeploymentConfig } from "../../core/config.js";
-import { type LoggerLike, type MetricsLike, noMetrics, silentLogger } from "../shared/observability.js";
-import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
 import {
   AwsCallError,
   errorCode,
@@ -8,8 +6,7 @@ import {
   fixFor,
   IncidentBusyError,
   LockError,
-} from "./errors.js";
-import { type GuardVerdict, guardVerdict } from "./guard.js";
+} from "../shared/errors.js";
 import {
   entryDecision,
   finishRecord,
@@ -21,10 +18,13 @@ import {
   type StepRecord,
   stepsToRun,
   type Timeline,
-} from "./lock-record.js";
+} from "../shared/lock-record.js";
+import { type LoggerLike, type MetricsLike, noMetrics, silentLogger } from "../shared/observability.js";
+import type { FailoverPorts } from "../shared/ports.js";
+import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
+import { type GuardVerdict, guardVerdict } from "./guard.js";
 import { formatNotification } from "./notification.js";
 import { planCapacity, planLatch, planPromotion, type StepDecision, scaledCapacity } from "./plan.js";
-import type { FailoverPorts } from "./ports.js";
 
 export interface FailoverOptions {
   logger?: LoggerLike;

@@ -23,9 +23,9 @@ import {
   dynamoDbLockPort,
   rdsDatabasePort,
   route53HealthCheckPort,
-} from "../failover/aws-ports.js";
-import { AwsCallError } from "../failover/errors.js";
-import { type Clock, systemClock } from "../failover/ports.js";
+} from "../shared/aws-ports.js";
+import { AwsCallError } from "../shared/errors.js";
+import { type Clock, systemClock } from "../shared/ports.js";
 import type { DetectionPort, LaunchPort, PermissionsPort, QuotaPort, ReadinessPorts } from "./ports.js";
 
 export interface ReadinessClients {

@@ -1,7 +1,7 @@
 import type { DeploymentConfig } from "../../core/config.js";
 import { deploymentResources, failoverGrants } from "../../core/permissions/index.js";
-import type { LockRecord } from "../failover/lock-record.js";
-import type { DatabaseState, GroupState, HealthCheckState } from "../failover/ports.js";
+import type { LockRecord } from "../shared/lock-record.js";
+import type { DatabaseState, GroupState, HealthCheckState } from "../shared/ports.js";
 import type { AlarmState, FunctionState, LaunchTemplateState, PermissionCheck } from "./ports.js";
 
 /**

@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { DeploymentConfig } from "../../core/config.js";
-import { configFromEnvironment } from "../failover/config-env.js";
+import { configFromEnvironment } from "../shared/config-env.js";
 import { createReadinessPorts } from "./aws-ports.js";
 import type { ReadinessPorts } from "./ports.js";
 import { type ReadinessReport, runReadiness } from "./run.js";

@@ -1,4 +1,4 @@
-import type { CapacityPort, Clock, DatabasePort, HealthCheckPort, LockPort } from "../failover/ports.js";
+import type { CapacityPort, Clock, DatabasePort, HealthCheckPort, LockPort } from "../shared/ports.js";
 
 /** The launch template version B's group uses, as far as readiness cares. */
 export interface LaunchTemplateState {

@@ -1,7 +1,6 @@
 import type { DeploymentConfig } from "../../core/config.js";
-import { errorCode } from "../failover/errors.js";
-import { seenHealthy } from "../failover/guard.js";
-import { armDeployment } from "../failover/incident.js";
+import { errorCode } from "../shared/errors.js";
+import { armDeployment, seenHealthy } from "../shared/incident.js";
 import type { LoggerLike } from "../shared/observability.js";
 import { silentLogger } from "../shared/observability.js";
 import type { CheckName, CheckResult } from "./checks.js";

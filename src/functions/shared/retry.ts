@@ -1,4 +1,4 @@
-import { errorCode } from "../failover/errors.js";
+import { errorCode } from "./errors.js";
 
 /** AWS error codes that mean "slow down", across the services the functions call. */
 const THROTTLING = new Set([

@@ -2,7 +2,7 @@ import type { LockRecord, StepName, StepRecord } from "./lock-record.js";
 
 /**
  * The narrow AWS-facing interfaces of the failover sequence. The sequence and the readiness checks
- * only talk to these; src/functions/failover/aws-ports.ts implements them with SDK v3 clients, and
+ * only talk to these; src/functions/shared/aws-ports.ts implements them with SDK v3 clients, and
  * tests hand in fakes or clients stubbed with aws-sdk-client-mock.
  */
 

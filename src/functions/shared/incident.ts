@@ -1,5 +1,6 @@
+import { checkersSeeHealthy } from "../../core/route53.js";
 import { armRecord, closeRecord, type LockRecord, leaseLive } from "./lock-record.js";
-import type { LockPort } from "./ports.js";
+import type { HealthCheckState, LockPort } from "./ports.js";
 
 /** Closing or arming is not possible in the record's current state. */
 export class IncidentStateError extends Error {
@@ -60,4 +61,10 @@ export async function closeIncident(
     throw new IncidentStateError(`incident ${record.incidentId} changed while closing it; retry`, record);
   }
   return next;
+}
+
+/** P healthy as Route 53 sees it (the condition that arms the deployment). */
+export function seenHealthy(check: HealthCheckState | undefined): boolean {
+  if (check === undefined || check.disabled || check.inverted) return false;
+  return checkersSeeHealthy(check.observations.map((o) => o.healthy));
 }
