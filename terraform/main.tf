@@ -309,6 +309,9 @@ locals {
       lockTableName         = module.failover.lock_table_name
       opsTopicArn           = module.failover.ops_topic_arn
       readinessFunctionName = module.readiness.function_name
+      holdMaxSeconds        = var.failover_hold_max_seconds
+      # Calls to us-east-1 or to P add information, never block: a Route 53 API read, P's RDS, the fence.
+      bestEffortTimeoutMs = 3000
     }
     thresholds = {
       replicaLagSecondsMax = var.replica_lag_seconds_max

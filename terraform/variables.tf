@@ -424,3 +424,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "failover_hold_max_seconds" {
+  description = "How long the failover guard holds while the primary region's own API reports an in-region recovery (a Multi-AZ failover, maintenance, an upgrade of the database), counted from the trigger's alarm time. After it, the failover proceeds. Part of the recovery-time model's decide term when P answers."
+  type        = number
+  default     = 600
+
+  validation {
+    condition     = var.failover_hold_max_seconds >= 0 && var.failover_hold_max_seconds <= 1800 && floor(var.failover_hold_max_seconds) == var.failover_hold_max_seconds
+    error_message = "failover_hold_max_seconds must be a whole number of seconds from 0 (never hold) to 1800."
+  }
+}

@@ -90,7 +90,35 @@ export const DeploymentConfigSchema = z.object({
   dns: z.object({
     zoneId: name,
     recordName: name,
+    /** P's endpoint check (the deep /health of P's ALB): the us-east-1 alarm's metric and the guard's Route 53 signal. */
     healthCheckId: name,
+    /** The PRIMARY record's CALCULATED check: healthy while the endpoint check and the latch check both are. */
+    primaryCheckId: name,
+    /**
+     * The latch ("standby takes over primary"): an object in a bucket of B that Route 53's health
+     * checkers may read, watched by an inverted check. Written by the failover, removed at failback.
+     */
+    latch: z.object({
+      bucket: name,
+      key: name,
+      /** The inverted HTTPS check of the latch object. */
+      checkId: name,
+      /**
+       * Digest of the attributes that make Terraform replace the PRIMARY's checks; the failover
+       * writes it into the latch object, and a plan that would replace a latched check is refused.
+       */
+      checksFingerprint: name,
+    }),
+    /**
+     * The failover TXT pair on a health-signal name: PRIMARY (with the endpoint check) answers
+     * "primary-healthy", SECONDARY "primary-unhealthy". Asked of the zone's name servers, it is
+     * Route 53's verdict on P from its data plane, which answers while us-east-1 is gone.
+     */
+    healthSignal: z.object({
+      name,
+      /** The zone's authoritative name servers: host names, or ip:port (local mode). */
+      nameServers: z.array(name).min(1),
+    }),
     healthCheck: z.object({
       intervalSeconds: z.union([z.literal(10), z.literal(30)]),
       failureThreshold: z.number().int().min(1).max(10),
@@ -111,6 +139,28 @@ export const DeploymentConfigSchema = z.object({
     lockTableName: name,
     opsTopicArn: arn,
     readinessFunctionName: name,
+    /**
+     * How long the guard holds while P's own API reports an in-region recovery (a Multi-AZ
+     * failover, maintenance, an upgrade), counted from the trigger's alarm time.
+     */
+    holdMaxSeconds: seconds,
+    /** The timeout of each best-effort call to us-east-1 or to P: it may add information, never block. */
+    bestEffortTimeoutMs: z.number().int().min(500).max(10_000),
+  }),
+  /** Detection from B: the probe function, on a one-minute schedule, and its alarm in B. */
+  probe: z.object({
+    functionName: name,
+    scheduleSeconds: z.literal(60),
+    /** Each probe request's timeout (P's /health, the health-signal TXT query). */
+    timeoutMs: z.number().int().min(500).max(10_000),
+    /** The alarm on the probe's metric; notifies the failover function through the topic in B. */
+    alarm: z.object({
+      name,
+      region,
+      topicArn: arn,
+      evaluationPeriods: z.number().int().min(1).max(10),
+      periodSeconds: z.literal(60),
+    }),
   }),
   thresholds: z.object({
     /** Replica lag above this is a readiness failure (the RPO bound). */
