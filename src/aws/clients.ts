@@ -7,6 +7,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -146,6 +147,9 @@ export class Clients {
   }
   secretsManager(region: string): SecretsManagerClient {
     return this.get(SecretsManagerClient as Ctor<SecretsManagerClient>, "secretsmanager", region);
+  }
+  s3(region: string): S3Client {
+    return this.get(S3Client as Ctor<S3Client>, "s3", region);
   }
   sts(region: string): STSClient {
     return this.get(STSClient as Ctor<STSClient>, "sts", region);

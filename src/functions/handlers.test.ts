@@ -37,6 +37,7 @@ function fakePorts(): FailoverPorts {
         latched = true;
       },
     },
+    latch: { read: async () => undefined, write: async () => {}, remove: async () => {} },
     lock: memoryLockPort(armRecord(undefined, config.deployment, "test", Date.now())),
     notifier: { publish: async () => {} },
     clock: { now: () => Date.now(), sleep: async () => {} },

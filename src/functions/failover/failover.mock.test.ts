@@ -192,6 +192,7 @@ function setup(
     cloudWatch: new CloudWatchClient({ region: config.backup.region }),
     dynamoDb: new DynamoDBClient({ region: config.backup.region }),
     route53: new Route53Client({ region: "us-east-1" }),
+    s3: new S3Client({ region: config.backup.region }),
     sns: new SNSClient({ region: config.backup.region }),
   };
   const ports: FailoverPorts = {

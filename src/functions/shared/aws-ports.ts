@@ -12,6 +12,7 @@ import {
   type Route53Client,
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
@@ -24,6 +25,8 @@ import {
   type DatabasePort,
   type FailoverPorts,
   type HealthCheckPort,
+  type LatchPort,
+  type LatchRecord,
   type LockPort,
   type NotifierPort,
   systemClock,
@@ -36,6 +39,7 @@ export interface FailoverClients {
   cloudWatch: CloudWatchClient;
   dynamoDb: DynamoDBClient;
   route53: Route53Client;
+  s3: S3Client;
   sns: SNSClient;
 }
 
@@ -63,6 +67,7 @@ export function createFailoverClients(
     cloudWatch: clients.cloudWatch(region),
     dynamoDb: clients.dynamoDb(region),
     route53: clients.route53(),
+    s3: clients.s3(region),
     sns: clients.sns(arnRegion(config.failover.opsTopicArn)),
   };
 }
@@ -220,6 +225,46 @@ export function route53HealthCheckPort(route53: Route53Client): HealthCheckPort 
   };
 }
 
+/**
+ * The latch object in B. Read with GetObject, whose NoSuchKey (404, the caller may list the
+ * bucket) means absent; an AccessDenied is an error, not "absent", or a missing grant would read
+ * as "not latched" (AmazonS3/latest/API/API_GetObject.html).
+ */
+export function s3LatchPort(s3: S3Client, bucket: string, key: string): LatchPort {
+  return {
+    async read() {
+      const out = await orMissing("s3:GetObject", ["NoSuchKey"], () =>
+        s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
+      );
+      if (!out?.Body) return undefined;
+      const text = await out.Body.transformToString();
+      try {
+        return JSON.parse(text) as LatchRecord;
+      } catch {
+        // an object written by hand still latches: Route 53's checkers only see that it exists
+        return { deployment: "", incidentId: "", latchedAt: "", by: "unknown", checksFingerprint: "" };
+      }
+    },
+    async write(record) {
+      await awsCall("s3:PutObject", () =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: JSON.stringify(record),
+            ContentType: "application/json",
+            // checkers must see the object as soon as it is written, never a cached absence
+            CacheControl: "no-store",
+          }),
+        ),
+      );
+    },
+    async remove() {
+      await awsCall("s3:DeleteObject", () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+    },
+  };
+}
+
 /** The ops topic: one message per incident state change. */
 export function snsNotifierPort(sns: SNSClient, topicArn: string): NotifierPort {
   return {
@@ -306,6 +351,7 @@ export function createFailoverPorts(
     database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
     capacity: autoScalingCapacityPort(clients.autoScaling),
     healthCheck: route53HealthCheckPort(clients.route53),
+    latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
     notifier: snsNotifierPort(clients.sns, config.failover.opsTopicArn),
     clock,

@@ -73,6 +73,27 @@ export interface HealthCheckPort {
   latch(id: string): Promise<void>;
 }
 
+/** The latch object's body: who latched P out, for which incident, over which checks. */
+export interface LatchRecord {
+  deployment: string;
+  incidentId: string;
+  latchedAt: string;
+  by: string;
+  /** config.dns.latch.checksFingerprint when written: Terraform refuses to replace those checks while it stands. */
+  checksFingerprint: string;
+}
+
+/**
+ * The latch object in B (config.dns.latch): while it exists, the inverted latch check is unhealthy
+ * and so is the PRIMARY record's calculated check, whatever P answers. B's data plane only.
+ */
+export interface LatchPort {
+  /** The object as read back; undefined when absent. */
+  read(): Promise<LatchRecord | undefined>;
+  write(record: LatchRecord): Promise<void>;
+  remove(): Promise<void>;
+}
+
 export interface NotifierPort {
   publish(subject: string, message: string): Promise<void>;
 }
@@ -104,6 +125,7 @@ export interface FailoverPorts {
   database: DatabasePort;
   capacity: CapacityPort;
   healthCheck: HealthCheckPort;
+  latch: LatchPort;
   lock: LockPort;
   notifier: NotifierPort;
   clock: Clock;
