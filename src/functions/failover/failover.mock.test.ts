@@ -26,6 +26,7 @@ import {
   Route53ServiceException,
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
+import { S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
