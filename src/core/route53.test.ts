@@ -11,6 +11,7 @@ import {
   type FailoverRecord,
   forcedUnhealthy,
   healthCheckStatus,
+  healthSignalVerdict,
   latchCheckHealthy,
   latchedPrimaryHealthy,
   normaliseDnsName,
@@ -245,5 +246,16 @@ describe("route53", () => {
         "my-alb-1.eu-west-1.elb.amazonaws.com",
       );
     });
+  });
+});
+
+describe("healthSignalVerdict: the health-signal TXT pair", () => {
+  it("reads the PRIMARY's and the SECONDARY's value, joining a value split into strings", () => {
+    expect(healthSignalVerdict([["primary-healthy"]])).toBe("healthy");
+    expect(healthSignalVerdict([["primary-", "unhealthy"]])).toBe("unhealthy");
+  });
+  it("reads nothing from an answer without either value", () => {
+    expect(healthSignalVerdict([])).toBeUndefined();
+    expect(healthSignalVerdict([["v=spf1 -all"]])).toBeUndefined();
   });
 });

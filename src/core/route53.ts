@@ -215,3 +215,26 @@ export function normaliseDnsName(name: string): string {
     .replace(/\.$/, "")
     .replace(/^dualstack\./, "");
 }
+
+/** Route 53's verdict on P as the health-signal TXT pair answers it. */
+export type HealthSignal = "healthy" | "unhealthy";
+
+/**
+ * The values of the health-signal failover TXT pair (terraform/modules/dns): the PRIMARY record,
+ * which carries P's endpoint check, answers the first; the SECONDARY, without a check, the second.
+ */
+export const HEALTH_SIGNAL_VALUES: Record<HealthSignal, string> = {
+  healthy: "primary-healthy",
+  unhealthy: "primary-unhealthy",
+};
+
+/**
+ * The verdict in a TXT answer (each record's strings joined, as resolvers split long values into
+ * chunks); undefined when neither value is there.
+ */
+export function healthSignalVerdict(records: readonly (readonly string[])[]): HealthSignal | undefined {
+  const values = records.map((chunks) => chunks.join(""));
+  if (values.includes(HEALTH_SIGNAL_VALUES.healthy)) return "healthy";
+  if (values.includes(HEALTH_SIGNAL_VALUES.unhealthy)) return "unhealthy";
+  return undefined;
+}
