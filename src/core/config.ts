@@ -151,6 +151,11 @@ export const DeploymentConfigSchema = z.object({
   probe: z.object({
     functionName: name,
     scheduleSeconds: z.literal(60),
+    /**
+     * What the probe (and the guard) GET from B: P's ALB and the deep /health, as P's endpoint
+     * check asks it, with its search string.
+     */
+    target: z.object({ url: z.string().url(), searchString: z.string().optional() }),
     /** Each probe request's timeout (P's /health, the health-signal TXT query). */
     timeoutMs: z.number().int().min(500).max(10_000),
     /** The alarm on the probe's metric; notifies the failover function through the topic in B. */
