@@ -1,5 +1,5 @@
 // Bundles every program with esbuild and zips what Terraform deploys.
-// Usage: node scripts/build.mjs [target...]   (targets: failover readiness app cli; default all)
+// Usage: node scripts/build.mjs [target...]   (targets: failover readiness probe app cli; default all)
 // Zips are deterministic (fixed timestamps) so source_code_hash only changes with the code.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,6 +28,12 @@ const targets = {
     entry: "src/functions/readiness/index.ts",
     out: "dist/functions/readiness/index.mjs",
     zip: "dist/functions/readiness.zip",
+    mainFields: ["module", "main"],
+  },
+  probe: {
+    entry: "src/functions/probe/index.ts",
+    out: "dist/functions/probe/index.mjs",
+    zip: "dist/functions/probe.zip",
     mainFields: ["module", "main"],
   },
   app: { entry: "src/app/main.ts", out: "dist/app/server.mjs", zip: "dist/app/pilotlight-app.zip" },

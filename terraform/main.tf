@@ -186,6 +186,7 @@ module "failover" {
   config_parameter_name = local.config_parameter_name
   alarm_topic_arn       = module.dns.alarm_topic_arn
   alarm_arn             = module.dns.alarm_arn
+  probe_alarm_arn       = module.probe.alarm_arn
   health_check_arn      = module.dns.health_check_arn
   replica_db_arn        = module.database_replica.db_instance_arn
   primary_db_arn        = module.database.db_instance_arn
@@ -193,6 +194,22 @@ module "failover" {
   ops_emails            = var.ops_emails
   log_retention_days    = var.log_retention_days
   tags                  = local.tags
+}
+
+module "probe" {
+  source    = "./modules/probe"
+  providers = { aws = aws.backup }
+
+  name                     = var.deployment
+  package_path             = var.probe_package_path
+  config_parameter_name    = local.config_parameter_name
+  failover_function_arn    = module.failover.function_arn
+  failover_function_name   = module.failover.function_name
+  alarm_evaluation_periods = var.probe_alarm_evaluation_periods
+  alarm_enabled            = var.cloudwatch_enabled
+  log_retention_days       = var.log_retention_days
+  log_kms_key_arn          = module.failover.ops_kms_key_arn
+  tags                     = local.tags
 }
 
 module "readiness" {
@@ -312,6 +329,25 @@ locals {
       holdMaxSeconds        = var.failover_hold_max_seconds
       # Calls to us-east-1 or to P add information, never block: a Route 53 API read, P's RDS, the fence.
       bestEffortTimeoutMs = 3000
+    }
+    probe = {
+      functionName    = module.probe.function_name
+      scheduleSeconds = 60
+      target = {
+        # What P's endpoint check asks (the dns module: HTTPS when P's ALB has a certificate)
+        url          = coalesce(var.probe_target_url, "${module.app_primary.alb_https ? "https" : "http"}://${module.app_primary.alb_dns_name}${module.dns.health_check_resource_path}")
+        searchString = module.dns.health_check_search_string
+      }
+      # A Route 53 checker allows 4 s to connect and 2 s more for the answer
+      # (dns-failover-determining-health-of-endpoints): the probe allows the same.
+      timeoutMs = 6000
+      alarm = {
+        name              = module.probe.alarm_name
+        region            = var.regions.backup
+        topicArn          = module.probe.alarm_topic_arn
+        evaluationPeriods = var.probe_alarm_evaluation_periods
+        periodSeconds     = 60
+      }
     }
     thresholds = {
       replicaLagSecondsMax = var.replica_lag_seconds_max

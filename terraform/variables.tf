@@ -351,6 +351,11 @@ variable "readiness_package_path" {
   type        = string
 }
 
+variable "probe_package_path" {
+  description = "Path of the probe function's bundle (dist/functions/probe.zip)."
+  type        = string
+}
+
 variable "readiness_schedule" {
   description = "How often the readiness check runs (EventBridge expression)."
   type        = string
@@ -433,5 +438,27 @@ variable "failover_hold_max_seconds" {
   validation {
     condition     = var.failover_hold_max_seconds >= 0 && var.failover_hold_max_seconds <= 1800 && floor(var.failover_hold_max_seconds) == var.failover_hold_max_seconds
     error_message = "failover_hold_max_seconds must be a whole number of seconds from 0 (never hold) to 1800."
+  }
+}
+
+variable "probe_alarm_evaluation_periods" {
+  description = "Consecutive one-minute periods the probe in the backup region must see P's /health fail before its alarm notifies the failover function."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.probe_alarm_evaluation_periods >= 1 && var.probe_alarm_evaluation_periods <= 10 && floor(var.probe_alarm_evaluation_periods) == var.probe_alarm_evaluation_periods
+    error_message = "probe_alarm_evaluation_periods must be a whole number from 1 to 10."
+  }
+}
+
+variable "probe_target_url" {
+  description = "What the probe GETs instead of P's ALB (null: https://<P's ALB><health check path>, http when P's ALB has no certificate). Only local mode sets it: its P runs on loopback."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.probe_target_url == null || can(regex("^https?://[^/]+/", var.probe_target_url))
+    error_message = "probe_target_url must be null or an http(s) URL with a path, such as http://127.0.0.1:8080/health."
   }
 }

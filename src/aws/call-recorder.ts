@@ -9,7 +9,7 @@ import { resourceFields } from "./call-arns.js";
 export const CALL_LOG_ENV = "PILOTLIGHT_CALL_LOG";
 
 /** The programs with an IAM identity of their own: each has one permissions source (src/core/permissions). */
-export type CallingProgram = "failover" | "readiness" | "app" | "cli";
+export type CallingProgram = "failover" | "readiness" | "probe" | "app" | "cli";
 
 /** Who made a call: a program, or the local harness playing AWS (recorded, outside the contract). */
 export type CallSource = CallingProgram | "local-harness";

@@ -145,6 +145,12 @@ export async function stopApp(stack: LocalStack, side: RegionRole): Promise<void
  * DB secrets in the emulator (RDS format, as Terraform's secret holds them), and starts both app
  * instances. Refuses when a stack is already recorded in `stateDir` and still runs.
  */
+/** P's app listens where the probe looks (examples/local `probe_target_url`), when that is on loopback. */
+function probedPort(config: DeploymentConfig): number | undefined {
+  const url = new URL(config.probe.target.url);
+  return url.hostname === "127.0.0.1" && url.port ? Number(url.port) : undefined;
+}
+
 export async function startStack(
   config: DeploymentConfig,
   stateDir: string,
@@ -191,7 +197,7 @@ export async function startStack(
       );
     }
     const app = async (side: RegionRole, db: ServerRef): Promise<AppInstance> => {
-      const port = await freePort();
+      const port = side === "primary" ? (probedPort(config) ?? (await freePort())) : await freePort();
       return {
         side,
         region: config[side].region,

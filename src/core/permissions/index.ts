@@ -2,6 +2,7 @@
 // files inside a module source); the operator's lives in the root module, which outputs its policy.
 import app from "../../../terraform/modules/app/permissions.json" with { type: "json" };
 import failover from "../../../terraform/modules/failover/permissions.json" with { type: "json" };
+import probe from "../../../terraform/modules/probe/permissions.json" with { type: "json" };
 import readiness from "../../../terraform/modules/readiness/permissions.json" with { type: "json" };
 import operator from "../../../terraform/operator-permissions.json" with { type: "json" };
 import type { DeploymentConfig } from "../config.js";
@@ -28,6 +29,8 @@ export interface Grant {
 export const failoverGrants: readonly Grant[] = failover.statements;
 /** The readiness function's role. */
 export const readinessGrants: readonly Grant[] = readiness.statements;
+/** The probe function's role. */
+export const probeGrants: readonly Grant[] = probe.statements;
 /** The app instances' role (one per region). */
 export const appGrants: readonly Grant[] = app.statements;
 /** The operator running the CLI (Terraform output `operator_policy_json`). */
@@ -37,6 +40,7 @@ export const operatorGrants: readonly Grant[] = operator.statements;
 export const GRANTS = {
   failover: failoverGrants,
   readiness: readinessGrants,
+  probe: probeGrants,
   app: appGrants,
   cli: operatorGrants,
 };
@@ -71,6 +75,12 @@ export function deploymentResources(
     ops_topic: [config.failover.opsTopicArn],
     alarm_topic: [config.dns.alarm.topicArn],
     alarm: [arn("cloudwatch", config.dns.alarm.region, `alarm:${config.dns.alarm.name}`)],
+    probe_alarm: [arn("cloudwatch", config.probe.alarm.region, `alarm:${config.probe.alarm.name}`)],
+    // the failover's re-evaluation reads both triggers' alarms
+    trigger_alarms: [
+      arn("cloudwatch", config.dns.alarm.region, `alarm:${config.dns.alarm.name}`),
+      arn("cloudwatch", config.probe.alarm.region, `alarm:${config.probe.alarm.name}`),
+    ],
     replica_db: [config.backup.db.arn],
     primary_db: [config.primary.db.arn],
     health_check: [`arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`],

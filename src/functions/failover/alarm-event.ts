@@ -44,9 +44,16 @@ export const AlarmNotificationSchema = z.object({
 
 export type AlarmNotification = z.infer<typeof AlarmNotificationSchema>;
 
-/** A delivery of this deployment's alarm entering ALARM. */
+/**
+ * Which of this deployment's two triggers: `health-check`, the us-east-1 alarm on Route 53's
+ * HealthCheckStatus; `probe`, the alarm in B on the probe's PrimaryProbeHealthy.
+ */
+export type TriggerAlarm = "health-check" | "probe";
+
+/** A delivery of one of this deployment's alarms entering ALARM. */
 export interface AlarmEntered {
   alarmName: string;
+  trigger: TriggerAlarm;
   /** ISO 8601 (normalized offset). */
   alarmTime: string;
   alarmAtMs: number;
@@ -71,7 +78,8 @@ function issues(error: z.ZodError): string {
 }
 
 /**
- * Sorts each SNS record into: this deployment's alarm entering ALARM (act), something to
+ * Sorts each SNS record into: one of this deployment's two alarms (the us-east-1 alarm on the
+ * endpoint check, the probe alarm in B) entering ALARM (act), something to
  * acknowledge and ignore (another alarm, OK, INSUFFICIENT_DATA), or malformed input. Never throws:
  * a throw would make Lambda retry an event that can never succeed.
  */
@@ -102,22 +110,8 @@ function classifyMessage(
     };
   }
   const alarm = parsed.data;
-  const expected = config.dns.alarm.name;
-  if (alarm.AlarmName !== expected) {
-    return {
-      kind: "ignored",
-      reason: `alarm ${alarm.AlarmName} is not this deployment's (${expected})`,
-      messageId,
-    };
-  }
-  const healthCheck = alarm.Trigger?.Dimensions?.find((d) => d.name === "HealthCheckId")?.value;
-  if (healthCheck !== undefined && healthCheck !== config.dns.healthCheckId) {
-    return {
-      kind: "ignored",
-      reason: `alarm ${alarm.AlarmName} watches health check ${healthCheck}, not ${config.dns.healthCheckId}`,
-      messageId,
-    };
-  }
+  const trigger = triggerOf(alarm, config);
+  if (typeof trigger !== "string") return { kind: "ignored", reason: trigger.reason, messageId };
   if (alarm.NewStateValue !== "ALARM") {
     return {
       kind: "ignored",
@@ -137,11 +131,42 @@ function classifyMessage(
     kind: "alarm",
     alarm: {
       alarmName: alarm.AlarmName,
+      trigger,
       alarmTime,
       alarmAtMs: Date.parse(alarmTime),
       messageId,
       topicArn: sns.TopicArn,
       oldState: alarm.OldStateValue,
     },
+  };
+}
+
+/**
+ * Which of this deployment's alarms a notification is from, by name and, when the notification
+ * names its metric's dimension, by what it watches (P's endpoint check, or this deployment's probe);
+ * anything else is another deployment's or someone else's alarm.
+ */
+function triggerOf(alarm: AlarmNotification, config: DeploymentConfig): TriggerAlarm | { reason: string } {
+  const dimension = (name: string) => alarm.Trigger?.Dimensions?.find((d) => d.name === name)?.value;
+  if (alarm.AlarmName === config.dns.alarm.name) {
+    const healthCheck = dimension("HealthCheckId");
+    if (healthCheck !== undefined && healthCheck !== config.dns.healthCheckId) {
+      return {
+        reason: `alarm ${alarm.AlarmName} watches health check ${healthCheck}, not ${config.dns.healthCheckId}`,
+      };
+    }
+    return "health-check";
+  }
+  if (alarm.AlarmName === config.probe.alarm.name) {
+    const deployment = dimension("Deployment");
+    if (deployment !== undefined && deployment !== config.deployment) {
+      return {
+        reason: `alarm ${alarm.AlarmName} watches deployment ${deployment}'s probe, not ${config.deployment}'s`,
+      };
+    }
+    return "probe";
+  }
+  return {
+    reason: `alarm ${alarm.AlarmName} is not this deployment's (${config.dns.alarm.name} or ${config.probe.alarm.name})`,
   };
 }

@@ -46,8 +46,12 @@ export interface StepRecord {
 export type Timeline = Partial<Record<StepName, StepRecord>>;
 
 export interface IncidentTrigger {
-  /** `alarm`: the SNS-delivered alarm; `operator`: `pilotlight approve` (or a resume by hand). */
-  source: "alarm" | "operator";
+  /**
+   * `alarm`: an SNS-delivered alarm (either trigger); `schedule`: the re-evaluation schedule, which
+   * resumes an open incident or acts on an alarm still in ALARM; `operator`: `pilotlight approve`
+   * (or a resume by hand).
+   */
+  source: "alarm" | "schedule" | "operator";
   alarmName?: string;
   /** When the alarm entered ALARM (ISO 8601); for an operator trigger without an alarm, the time of the command. */
   alarmTime: string;
@@ -184,8 +188,9 @@ export function openRecord(
   mode: "automatic" | "approval",
   now: number,
 ): LockRecord {
+  // only an operator skips the approval; the alarms and the schedule wait for it
   const state: LockState =
-    mode === "approval" && trigger.source === "alarm" ? "pending-approval" : "in-progress";
+    mode === "approval" && trigger.source !== "operator" ? "pending-approval" : "in-progress";
   return {
     deployment: record.deployment,
     state,

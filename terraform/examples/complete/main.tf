@@ -44,6 +44,7 @@ module "pilotlight" {
   app_bundle_path        = "${path.module}/../../../dist/app/pilotlight-app.zip"
   failover_package_path  = "${path.module}/../../../dist/functions/failover.zip"
   readiness_package_path = "${path.module}/../../../dist/functions/readiness.zip"
+  probe_package_path     = "${path.module}/../../../dist/functions/probe.zip"
 
   # After a failover: set to "backup" (docs/terraform.md, "The role switch").
   active_region = var.active_region

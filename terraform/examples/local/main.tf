@@ -162,6 +162,8 @@ module "pilotlight" {
   app_bundle_path        = var.app_bundle_path
   failover_package_path  = var.failover_package_path
   readiness_package_path = var.readiness_package_path
+  probe_package_path     = var.probe_package_path
+  probe_target_url       = var.probe_target_url
 
   warm_pool_size = 1
   active_region  = var.active_region

@@ -56,6 +56,23 @@ variable "readiness_package_path" {
   default     = "../../../dist/functions/readiness.zip"
 }
 
+variable "probe_package_path" {
+  description = "The probe function's bundle."
+  type        = string
+  default     = "../../../dist/functions/probe.zip"
+}
+
+variable "probe_target_url" {
+  description = "What the probe GETs: the local P app on loopback (src/local/stack.ts starts P's app on this URL's port), not the emulator's ALB, which serves nothing."
+  type        = string
+  default     = "http://127.0.0.1:18080/health"
+
+  validation {
+    condition     = can(regex("^http://127\\.0\\.0\\.1:[0-9]+/", var.probe_target_url))
+    error_message = "probe_target_url must be an http://127.0.0.1:<port>/ URL: the local P app listens on loopback."
+  }
+}
+
 variable "active_region" {
   description = "The role switch: primary, or backup after a failover."
   type        = string

@@ -8,6 +8,11 @@ output "health_check_resource_path" {
   value       = aws_route53_health_check.primary.resource_path
 }
 
+output "health_check_search_string" {
+  description = "The string P's deep /health must contain for the endpoint check (and the probe in B) to pass."
+  value       = aws_route53_health_check.primary.search_string
+}
+
 output "health_check_arn" {
   description = "ARN of the health check (IAM policies scope to it)."
   value       = aws_route53_health_check.primary.arn

@@ -144,6 +144,7 @@ locals {
     replica_db       = [var.replica_db_arn]
     backup_asg       = [var.backup_asg_arn]
     health_check     = [var.health_check_arn]
+    trigger_alarms   = [var.alarm_arn, var.probe_alarm_arn]
     "*"              = ["*"]
   }
 }

@@ -28,6 +28,16 @@ variable "alarm_arn" {
   type        = string
 }
 
+variable "probe_alarm_arn" {
+  description = "ARN of the probe alarm in this region (modules/probe): the re-evaluation reads its state."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:.+$", var.probe_alarm_arn))
+    error_message = "probe_alarm_arn must be a CloudWatch alarm ARN."
+  }
+}
+
 variable "health_check_arn" {
   description = "ARN of the primary's Route 53 health check (the function confirms its status and latches it)."
   type        = string

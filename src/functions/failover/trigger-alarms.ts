@@ -1,0 +1,51 @@
+import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import type { DeploymentConfig } from "../../core/config.js";
+import { awsCall } from "../shared/aws-ports.js";
+
+/** An alarm's state as DescribeAlarms reports it. */
+export interface AlarmState {
+  name: string;
+  /** OK, ALARM or INSUFFICIENT_DATA. */
+  state: string;
+  /** StateUpdatedTimestamp (ISO 8601): when the alarm entered `state`. */
+  since: string;
+}
+
+/** The states of this deployment's two trigger alarms, for the re-evaluation. */
+export interface TriggerAlarmsPort {
+  /** The probe alarm in B: B's own API, it must answer (a throw fails the run, the next one retries). */
+  probe(): Promise<AlarmState | undefined>;
+  /** The us-east-1 alarm, best effort: a short timeout and one attempt; a region that is gone never blocks. */
+  healthCheck(): Promise<AlarmState | undefined>;
+}
+
+async function describe(client: CloudWatchClient, name: string): Promise<AlarmState | undefined> {
+  const out = await awsCall("DescribeAlarms", () =>
+    client.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ["MetricAlarm"] })),
+  );
+  const alarm = out.MetricAlarms?.find((a) => a.AlarmName === name);
+  if (!alarm?.StateValue || !alarm.StateUpdatedTimestamp) return undefined;
+  return { name, state: alarm.StateValue, since: alarm.StateUpdatedTimestamp.toISOString() };
+}
+
+/**
+ * DescribeAlarms in B for the probe alarm, with the functions' clients; in us-east-1 for the other,
+ * with config.failover.bestEffortTimeoutMs and a single attempt (a separate Clients, since one
+ * Clients holds one set of timeouts).
+ */
+export function cloudWatchTriggerAlarms(
+  config: DeploymentConfig,
+  clients = new Clients(FUNCTION_CLIENT_OPTIONS, "failover"),
+  bestEffort = new Clients(
+    { ...FUNCTION_CLIENT_OPTIONS, requestTimeoutMs: config.failover.bestEffortTimeoutMs, maxAttempts: 1 },
+    "failover",
+  ),
+): TriggerAlarmsPort {
+  const inB = clients.cloudWatch(config.probe.alarm.region);
+  const inUsEast1 = bestEffort.cloudWatch(config.dns.alarm.region);
+  return {
+    probe: () => describe(inB, config.probe.alarm.name),
+    healthCheck: () => describe(inUsEast1, config.dns.alarm.name),
+  };
+}

@@ -1,0 +1,15 @@
+import type { HealthSignalReading } from "../../aws/health-signal.js";
+import type { ProbeResult, ProbeTarget } from "../shared/http-probe.js";
+import type { ProbeDatum } from "./metrics.js";
+
+/** The probe's edges: P's endpoint over HTTP(S), Route 53's name servers over DNS, CloudWatch in B. */
+export interface ProbePorts {
+  probeEndpoint(target: ProbeTarget, timeoutMs: number): Promise<ProbeResult>;
+  readHealthSignal(
+    name: string,
+    nameServers: readonly string[],
+    timeoutMs: number,
+  ): Promise<HealthSignalReading>;
+  /** PutMetricData in B, with the deployment's dimension and the run's timestamp. */
+  publish(deployment: string, data: readonly ProbeDatum[], at: Date): Promise<void>;
+}
