@@ -78,11 +78,6 @@ export function createFailoverHandler(deps: FailoverHandlerDeps) {
         }
         const { alarm } = item;
         logger.info("alarm entered ALARM", { ...alarm });
-        metrics.addMetric(
-          alarm.trigger === "probe" ? "ProbeAlarmDelivered" : "HealthCheckAlarmDelivered",
-          "Count",
-          1,
-        );
         const result = await runFailover(
           ports,
           config,
