@@ -200,7 +200,7 @@ run "probe_module" {
       aws_cloudwatch_metric_alarm.primary_probe_failing[0].alarm_name == "test-primary-probe-failing",
       aws_cloudwatch_metric_alarm.primary_probe_failing[0].namespace == "Pilotlight",
       aws_cloudwatch_metric_alarm.primary_probe_failing[0].metric_name == "PrimaryProbeHealthy",
-      aws_cloudwatch_metric_alarm.primary_probe_failing[0].dimensions == { Deployment = "test" },
+      aws_cloudwatch_metric_alarm.primary_probe_failing[0].dimensions == tomap({ Deployment = "test" }),
       aws_cloudwatch_metric_alarm.primary_probe_failing[0].statistic == "Minimum",
       aws_cloudwatch_metric_alarm.primary_probe_failing[0].comparison_operator == "LessThanThreshold",
       aws_cloudwatch_metric_alarm.primary_probe_failing[0].threshold == 1,
@@ -225,7 +225,7 @@ run "probe_module" {
       for s in jsondecode(aws_sns_topic_policy.alarm.policy).Statement :
       s.Principal == { AWS = "arn:aws:iam::123456789012:root" } || (
         s.Principal == { Service = "cloudwatch.amazonaws.com" } && s.Action == "sns:Publish" &&
-        s.Condition == { ArnEquals = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:test-primary-probe-failing" } }
+        try(s.Condition, null) == { ArnEquals = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:test-primary-probe-failing" } }
       )
     ])
     error_message = "only the probe alarm (and the account) may publish to the probe alarm topic"

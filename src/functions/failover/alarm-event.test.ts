@@ -31,6 +31,34 @@ describe("alarm-event", () => {
       expect(result).toMatchObject({ kind: "ignored", reason: expect.stringContaining(`entered ${state}`) });
     });
 
+    it("accepts the probe alarm in B entering ALARM as it accepts the us-east-1 alarm, naming the trigger", () => {
+      // Prepare
+      const event = alarmEvent(config, { trigger: "probe", at, messageId: "m-2" });
+      // Act
+      const [result] = classifyEvent(event, config);
+      // Assess
+      expect(result).toEqual({
+        kind: "alarm",
+        alarm: expect.objectContaining({
+          alarmName: config.probe.alarm.name,
+          trigger: "probe",
+          alarmTime: "2026-11-26T00:53:38.123Z",
+          topicArn: config.probe.alarm.topicArn,
+          messageId: "m-2",
+        }),
+      });
+    });
+
+    it("names the us-east-1 alarm's trigger as the health check's", () => {
+      const [result] = classifyEvent(alarmEvent(config, { at }), config);
+      expect(result).toMatchObject({ kind: "alarm", alarm: { trigger: "health-check" } });
+    });
+
+    it("ignores the probe alarm entering OK", () => {
+      const [result] = classifyEvent(alarmEvent(config, { trigger: "probe", state: "OK" }), config);
+      expect(result).toMatchObject({ kind: "ignored", reason: expect.stringContaining("entered OK") });
+    });
+
     it("ignores another alarm", () => {
       const [result] = classifyEvent(alarmEvent(config, { alarmName: "someone-elses-alarm" }), config);
       expect(result).toMatchObject({

@@ -56,6 +56,19 @@ variable "document" {
       opsTopicArn           = string
       readinessFunctionName = string
     })
+    probe = object({
+      functionName    = string
+      scheduleSeconds = number
+      target          = object({ url = string, searchString = optional(string) })
+      timeoutMs       = number
+      alarm = object({
+        name              = string
+        region            = string
+        topicArn          = string
+        evaluationPeriods = number
+        periodSeconds     = number
+      })
+    })
     thresholds = object({ replicaLagSecondsMax = number, rtoTargetSeconds = number })
     rto = object({
       metricDelaySeconds     = object({ best = number, typical = number, worst = number })
