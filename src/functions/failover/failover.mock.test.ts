@@ -42,6 +42,7 @@ import { silentLogger } from "../shared/observability.js";
 import type { FailoverPorts } from "../shared/ports.js";
 import { createFailoverHandler } from "./index.js";
 import { runFailover } from "./sequence.js";
+import type { AlarmState, TriggerAlarmsPort } from "./trigger-alarms.js";
 
 const rds = mockClient(RDSClient);
 const asg = mockClient(AutoScalingClient);
@@ -171,7 +172,12 @@ function modelAws(config: DeploymentConfig, model: Model) {
 }
 
 function setup(
-  options: { model?: Partial<Model>; mode?: DeploymentConfig["mode"]; lock?: LockRecord | null } = {},
+  options: {
+    model?: Partial<Model>;
+    mode?: DeploymentConfig["mode"];
+    lock?: LockRecord | null;
+    alarms?: TriggerAlarmsPort;
+  } = {},
 ) {
   const config = { ...exampleConfig(), mode: options.mode ?? "automatic" };
   const model: Model = {
@@ -204,6 +210,7 @@ function setup(
   const handler = createFailoverHandler({
     loadConfig: async () => config,
     ports: () => ports,
+    ...(options.alarms ? { alarms: () => options.alarms as TriggerAlarmsPort } : {}),
     logger: silentLogger,
     metrics: { addMetric: (name, _unit, value) => metrics.push([name, value]), publishStoredMetrics() {} },
   });
@@ -296,6 +303,31 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(answered.length + rejected.length).toBe(20);
       expect(metrics.filter(([n]) => n === "FailoverBusy")).toHaveLength(rejected.length);
       expect(retries.flat().every((r) => r.outcome === "duplicate")).toBe(true);
+    });
+
+    it("makes exactly one failover out of both triggers' deliveries in any mix (the probe alarm in B and the us-east-1 alarm)", async () => {
+      // Prepare: each alarm notifies once per state change; SNS may deliver each more than once
+      const { config, handler } = setup();
+      const events = [
+        alarmEvent(config, { trigger: "probe", messageId: "probe-1" }),
+        alarmEvent(config, { messageId: "health-1" }),
+        alarmEvent(config, { trigger: "probe", messageId: "probe-1" }),
+        alarmEvent(config, { messageId: "health-1" }),
+      ];
+      // Act
+      const settled = await Promise.allSettled(events.map((e) => handler(e)));
+      const retries = await Promise.all(
+        settled.flatMap((r, i) => (r.status === "rejected" ? [handler(events[i])] : [])),
+      );
+      // Assess
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      const outcomes = [
+        ...settled.flatMap((r) => (r.status === "fulfilled" ? r.value : [])),
+        ...retries.flat(),
+      ];
+      expect(outcomes.filter((r) => r.outcome === "completed")).toHaveLength(1);
+      expect(outcomes.every((r) => r.outcome === "completed" || r.outcome === "duplicate")).toBe(true);
     });
 
     it.each([
@@ -651,6 +683,113 @@ describe("failover (SDK mocks modelling AWS)", () => {
       // Assess
       expect(again).toMatchObject({ outcome: "duplicate", reason: expect.stringContaining("completed") });
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+    });
+  });
+
+  describe("re-evaluation (the schedule's {pilotlight: reevaluate} event)", () => {
+    const reevaluation = (config: DeploymentConfig) => ({
+      pilotlight: "reevaluate",
+      deployment: config.deployment,
+    });
+    const alarms = (
+      probe?: Partial<AlarmState>,
+      health?: Partial<AlarmState> | Error,
+    ): TriggerAlarmsPort => ({
+      probe: async () => ({
+        name: "probe",
+        state: "OK",
+        since: new Date(Date.now() - 600_000).toISOString(),
+        ...probe,
+      }),
+      healthCheck: async () => {
+        if (health instanceof Error) throw health;
+        return {
+          name: "health",
+          state: "OK",
+          since: new Date(Date.now() - 600_000).toISOString(),
+          ...health,
+        };
+      },
+    });
+
+    it("does nothing while armed and neither alarm is in ALARM", async () => {
+      const { config, handler, record } = setup({ alarms: alarms() });
+      const [result] = await handler(reevaluation(config));
+      expect(result).toMatchObject({
+        outcome: "nothing",
+        reason: expect.stringContaining("no alarm in ALARM"),
+      });
+      expect(record().state).toBe("armed");
+      expect(rds.calls()).toHaveLength(0);
+    });
+
+    it("runs the failover on the probe alarm still in ALARM while us-east-1 does not answer, with the alarm's state time", async () => {
+      // Prepare: a refusal earlier; alarm actions fire once, so only the schedule brings it back
+      const since = new Date(Date.now() - 120_000).toISOString();
+      const { config, handler, record } = setup({
+        alarms: alarms({ name: "demo-probe-primary-down", state: "ALARM", since }, new Error("TimeoutError")),
+      });
+      // Act
+      const [result] = await handler(reevaluation(config));
+      // Assess
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(record().trigger).toMatchObject({
+        source: "schedule",
+        alarmName: "demo-probe-primary-down",
+        alarmTime: since,
+      });
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
+    });
+
+    it("resumes a failed incident without an operator, repeating no finished step", async () => {
+      // Prepare: a run whose promotion failed (recorded as failed); the schedule comes back
+      const { config, handler, record, lock } = setup({ alarms: alarms() });
+      await handler(alarmEvent(config));
+      const done = record();
+      const failed: LockRecord = {
+        ...done,
+        state: "failed",
+        error: "promote: Throttling",
+        timeline: {
+          ...done.timeline,
+          promote: { startedAt: done.openedAt as string, outcome: "failed", detail: "Throttling" },
+        },
+      };
+      lock.items.set(config.deployment, failed);
+      rds.resetHistory();
+      asg.resetHistory();
+      // Act
+      const [result] = await handler(reevaluation(config));
+      // Assess
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(record()).toMatchObject({ state: "completed", attempts: 2 });
+      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(0);
+    });
+
+    it("leaves an incident awaiting approval to the operator", async () => {
+      const { config, handler, record } = setup({ mode: "approval", alarms: alarms({ state: "ALARM" }) });
+      await handler(alarmEvent(config));
+      const [result] = await handler(reevaluation(config));
+      expect(result).toMatchObject({
+        outcome: "nothing",
+        reason: expect.stringContaining("awaits approval"),
+      });
+      expect(record().state).toBe("pending-approval");
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+    });
+
+    it("opens an incident from the schedule in approval mode as pending-approval, as an alarm would", async () => {
+      const { config, handler, record } = setup({ mode: "approval", alarms: alarms({ state: "ALARM" }) });
+      const [result] = await handler(reevaluation(config));
+      expect(result).toMatchObject({ outcome: "pending-approval" });
+      expect(record().state).toBe("pending-approval");
+    });
+
+    it("ignores another deployment's re-evaluation", async () => {
+      const { handler } = setup({ alarms: alarms({ state: "ALARM" }) });
+      const [result] = await handler({ pilotlight: "reevaluate", deployment: "someone-else" });
+      expect(result).toMatchObject({ outcome: "ignored" });
+      expect(rds.calls()).toHaveLength(0);
     });
   });
 
