@@ -103,7 +103,8 @@ export const ARN_RULES: Readonly<Record<string, ArnRule>> = {
   "cloudwatch:DescribeAlarms": alarms,
   "cloudwatch:GetMetricData": unscoped,
   "cloudwatch:GetMetricStatistics": unscoped,
-  "cloudwatch:PutMetricData": unscoped,
+  // no resource; the Namespace is kept for the cloudwatch:namespace condition key (requestContext)
+  "cloudwatch:PutMetricData": { fields: ["Namespace"], arns: () => ["*"] },
   "dynamodb:DescribeTable": table("TableName"),
   "dynamodb:GetItem": table("TableName"),
   "dynamodb:PutItem": table("TableName"),
@@ -174,6 +175,18 @@ export function resourceFields(action: string, input: Input): Input {
   const out: Input = {};
   for (const f of rule.fields) if (input[f] !== undefined) out[f] = input[f];
   return out;
+}
+
+/**
+ * The condition keys a call sets from its input, for the policies that use them: PutMetricData
+ * sets cloudwatch:namespace (CloudWatch User Guide, "Using condition keys to limit access to
+ * CloudWatch namespaces"), which scopes the probe's otherwise unscoped grant.
+ */
+export function requestContext(action: string, fields: Input): Record<string, string> {
+  if (action === "cloudwatch:PutMetricData" && typeof fields.Namespace === "string") {
+    return { "cloudwatch:namespace": fields.Namespace };
+  }
+  return {};
 }
 
 export class CallArnError extends Error {

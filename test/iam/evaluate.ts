@@ -1,5 +1,5 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { type ArnScope, resourceArns } from "../../src/aws/call-arns.js";
+import { type ArnScope, requestContext, resourceArns } from "../../src/aws/call-arns.js";
 import type { CallingProgram, RecordedCall } from "../../src/aws/call-recorder.js";
 
 export interface PolicyStatement {
@@ -91,7 +91,7 @@ export async function evaluateContract(
             // the caller's own account: every resource here is the deployment's (or AWS's public
             // parameters, which any account reads with an identity policy alone)
             resource: { resource, accountId: scope.account },
-            contextVariables: {},
+            contextVariables: requestContext(call.action, call.resource),
           },
         },
         {},

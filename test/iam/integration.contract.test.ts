@@ -10,7 +10,7 @@ import { INTEGRATION_CALL_LOG, INTEGRATION_ENDPOINT, readCallLog } from "./call-
 import { groupArnOf, recordedDeployments, renderedPolicies } from "./deployment-policies.js";
 import { type ContractResult, contractReport, evaluateContract } from "./evaluate.js";
 
-const PROGRAMS: CallingProgram[] = ["failover", "readiness", "app", "cli"];
+const PROGRAMS: CallingProgram[] = ["failover", "readiness", "probe", "app", "cli"];
 
 describe("IAM contract (integration suite)", () => {
   let calls: RecordedCall[];
