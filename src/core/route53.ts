@@ -238,3 +238,21 @@ export function healthSignalVerdict(records: readonly (readonly string[])[]): He
   if (values.includes(HEALTH_SIGNAL_VALUES.unhealthy)) return "unhealthy";
   return undefined;
 }
+
+/**
+ * What the health-signal TXT pair answers, by the failover rule: the PRIMARY value while P's
+ * endpoint check is healthy, else the SECONDARY value (that record has no check, so it is always
+ * healthy). The local name server answers with this, as Route 53's data plane would.
+ */
+export function healthSignalAnswer(endpointHealthy: boolean): string {
+  const pair: FailoverRecord[] = [
+    {
+      role: "PRIMARY",
+      target: HEALTH_SIGNAL_VALUES.healthy,
+      healthCheckId: "endpoint",
+      evaluateTargetHealth: false,
+    },
+    { role: "SECONDARY", target: HEALTH_SIGNAL_VALUES.unhealthy, evaluateTargetHealth: false },
+  ];
+  return answerFailover(pair, (r) => recordHealthy(r, { healthCheck: endpointHealthy })).target;
+}

@@ -1,19 +1,34 @@
 import { pathToFileURL } from "node:url";
 import {
   DescribeAlarmsCommand,
+  GetMetricStatisticsCommand,
   type MetricAlarm,
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
-import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  UpdateHealthCheckCommand,
+} from "@aws-sdk/client-route-53";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Clients } from "../aws/clients.js";
 import { readDnsState } from "../aws/dns.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
-import { answerFromState, type DnsAnswer } from "../core/route53.js";
+import {
+  answerFromState,
+  checkersSeeHealthy,
+  type DnsAnswer,
+  healthCheckStatus,
+  healthSignalAnswer,
+  normaliseDnsName,
+  reportPasses,
+} from "../core/route53.js";
+import { PROBE_DIMENSION, PROBE_METRICS, PROBE_NAMESPACE } from "../functions/probe/metrics.js";
+import { type LocalNameServer, startLocalNameServer } from "./dns-server.js";
 import { promoteServer } from "./pg-control.js";
 import { type AppInstance, appHealthy, type LocalStack } from "./stack.js";
 
@@ -89,30 +104,43 @@ function cloudWatchTime(d: Date | undefined): string {
 
 const REGION_NAMES: Record<string, string> = { "us-east-1": "US East (N. Virginia)" };
 
+/** The topic an alarm of this deployment notifies, and the region it lives in. */
+function alarmTopic(
+  alarmName: string | undefined,
+  config: DeploymentConfig,
+): { topicArn: string; region: string } {
+  const alarm = alarmName === config.probe.alarm.name ? config.probe.alarm : config.dns.alarm;
+  return { topicArn: alarm.topicArn, region: alarm.region };
+}
+
 /**
- * The SNS event AWS delivers to the failover function when the alarm enters ALARM: the Lambda
- * SNS envelope around CloudWatch's alarm notification (the same fields, formats and nesting).
+ * The SNS event AWS delivers to the failover function when one of this deployment's alarms (the
+ * us-east-1 alarm or the probe alarm in B) changes state: the Lambda SNS envelope around
+ * CloudWatch's alarm notification (the same fields, formats and nesting). The one builder: the
+ * tests (test/fixtures/alarm.ts) build their events with it too.
  */
 export function alarmSnsEvent(
   alarm: MetricAlarm,
   config: DeploymentConfig,
   subscriptionArn: string,
   messageId: string = crypto.randomUUID(),
+  oldState = "OK",
 ): unknown {
-  const topicArn = config.dns.alarm.topicArn;
+  const { topicArn, region: alarmRegion } = alarmTopic(alarm.AlarmName, config);
   const account = topicArn.split(":")[4];
-  const region = REGION_NAMES[config.dns.alarm.region] ?? config.dns.alarm.region;
+  const region = REGION_NAMES[alarmRegion] ?? alarmRegion;
+  const state = alarm.StateValue ?? "ALARM";
   const message = {
     AlarmName: alarm.AlarmName,
     AlarmDescription: alarm.AlarmDescription ?? null,
     AWSAccountId: account,
     AlarmConfigurationUpdatedTimestamp: cloudWatchTime(alarm.AlarmConfigurationUpdatedTimestamp),
-    NewStateValue: "ALARM",
+    NewStateValue: state,
     NewStateReason: alarm.StateReason,
     StateChangeTime: cloudWatchTime(alarm.StateUpdatedTimestamp),
     Region: region,
     AlarmArn: alarm.AlarmArn,
-    OldStateValue: "OK",
+    OldStateValue: oldState,
     OKActions: alarm.OKActions ?? [],
     AlarmActions: alarm.AlarmActions ?? [],
     InsufficientDataActions: alarm.InsufficientDataActions ?? [],
@@ -132,7 +160,7 @@ export function alarmSnsEvent(
       EvaluateLowSampleCountPercentile: "",
     },
   };
-  const snsHost = `https://sns.${config.dns.alarm.region}.amazonaws.com`;
+  const snsHost = `https://sns.${alarmRegion}.amazonaws.com`;
   return {
     Records: [
       {
@@ -143,7 +171,7 @@ export function alarmSnsEvent(
           Type: "Notification",
           MessageId: messageId,
           TopicArn: topicArn,
-          Subject: `ALARM: "${alarm.AlarmName}" in ${region}`.slice(0, 100),
+          Subject: `${state}: "${alarm.AlarmName}" in ${region}`.slice(0, 100),
           Message: JSON.stringify(message),
           Timestamp: new Date().toISOString(),
           SignatureVersion: "1",
@@ -157,16 +185,20 @@ export function alarmSnsEvent(
   };
 }
 
-/** The ARN of the function's subscription to the alarm topic (what the event names). */
-export async function functionSubscriptionArn(config: DeploymentConfig): Promise<string> {
-  const sns = new SNSClient({ region: config.dns.alarm.region });
+/** The ARN of the function's subscription to an alarm's topic (what the event names); default the us-east-1 alarm's. */
+export async function functionSubscriptionArn(
+  config: DeploymentConfig,
+  alarmName: string = config.dns.alarm.name,
+): Promise<string> {
+  const { topicArn, region } = alarmTopic(alarmName, config);
+  const sns = new SNSClient({ region });
   const out = await sns
-    .send(new ListSubscriptionsByTopicCommand({ TopicArn: config.dns.alarm.topicArn }))
+    .send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))
     .catch(() => undefined);
   const sub = out?.Subscriptions?.find(
     (s) => s.Protocol === "lambda" && s.Endpoint?.includes(config.failover.functionName),
   );
-  return sub?.SubscriptionArn ?? `${config.dns.alarm.topicArn}:local-harness`;
+  return sub?.SubscriptionArn ?? `${topicArn}:local-harness`;
 }
 
 export interface Invocation {
@@ -179,29 +211,38 @@ export interface Invocation {
 }
 
 type Handler = (event: unknown, context: object) => Promise<unknown>;
-let loaded: { path: string; handler: Handler } | undefined;
+const loaded = new Map<string, Handler>();
+
+/** The functions whose bundles the harness runs: failover.zip and probe.zip (scripts/build.mjs). */
+export type BundledFunction = "failover" | "probe";
+
+const functionName = (config: DeploymentConfig, fn: BundledFunction) =>
+  fn === "failover" ? config.failover.functionName : config.probe.functionName;
 
 /**
- * Invokes the bundled failover handler (the file Terraform zipped) in-process, with the
- * environment Terraform set on the function and what Lambda adds (AWS_REGION, function name).
- * The function's stdout (its logs and metrics) is captured, so the CLI's own stdout stays data.
+ * Invokes a bundled handler (the file Terraform zipped) in-process, with the environment
+ * Terraform set on the function and what Lambda adds (AWS_REGION, function name): the failover
+ * function on an SNS or schedule event, the probe on its schedule's. The function's stdout (its
+ * logs and metrics) is captured, so the CLI's own stdout stays data.
  */
-export async function invokeFailoverHandler(
+export async function invokeHandler(
   config: DeploymentConfig,
+  which: BundledFunction,
   bundle: string,
   event: unknown,
 ): Promise<Invocation> {
+  const name = functionName(config, which);
   const fn = await new LambdaClient({ region: config.backup.region })
-    .send(new GetFunctionConfigurationCommand({ FunctionName: config.failover.functionName }))
+    .send(new GetFunctionConfigurationCommand({ FunctionName: name }))
     .catch(() => undefined);
   const env: Record<string, string> = {
     // the module's defaults when the function is absent (integration fixtures create none)
     PILOTLIGHT_CONFIG_PARAMETER: configParameterName(config.deployment),
-    POWERTOOLS_SERVICE_NAME: "pilotlight-failover",
+    POWERTOOLS_SERVICE_NAME: `pilotlight-${which}`,
     POWERTOOLS_METRICS_NAMESPACE: "Pilotlight",
     ...(fn?.Environment?.Variables ?? {}),
     AWS_REGION: config.backup.region,
-    AWS_LAMBDA_FUNCTION_NAME: config.failover.functionName,
+    AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn?.MemorySize ?? 256),
   };
   const saved: Record<string, string | undefined> = {};
@@ -217,19 +258,20 @@ export async function invokeFailoverHandler(
   }) as typeof process.stdout.write;
   const startedAt = Date.now();
   try {
-    if (loaded?.path !== bundle) {
-      const mod = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
-      loaded = { path: bundle, handler: mod.handler };
+    let handler = loaded.get(bundle);
+    if (!handler) {
+      handler = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
+      loaded.set(bundle, handler);
     }
     const context = {
-      functionName: config.failover.functionName,
+      functionName: name,
       functionVersion: "$LATEST",
       invokedFunctionArn: fn?.FunctionArn ?? config.failover.functionName,
       memoryLimitInMB: String(fn?.MemorySize ?? 256),
       awsRequestId: crypto.randomUUID(),
       getRemainingTimeInMillis: () => Math.max(0, (fn?.Timeout ?? 60) * 1000 - (Date.now() - startedAt)),
     };
-    const result = await loaded.handler(event, context);
+    const result = await handler(event, context);
     return { startedAt, finishedAt: Date.now(), result, logLines };
   } catch (err) {
     return {
@@ -315,4 +357,159 @@ export async function resolveLocal(
   const app = [stack.apps.primary, stack.apps.backup].find((a) => a.albDnsName === answer.target);
   if (!app) throw new Error(`the DNS answer ${answer.target} is neither region's ALB`);
   return { ...answer, app };
+}
+
+/**
+ * Creates the probe alarm the way terraform/modules/probe defines it on AWS (the local example
+ * gates it off like the us-east-1 alarm).
+ */
+export async function ensureProbeAlarm(clients: Clients, config: DeploymentConfig): Promise<void> {
+  const { alarm } = config.probe;
+  const cw = clients.cloudWatch(alarm.region);
+  const existing = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [alarm.name] }));
+  if (existing.MetricAlarms?.length) return;
+  await cw.send(
+    new PutMetricAlarmCommand({
+      AlarmName: alarm.name,
+      AlarmDescription: `${config.deployment}: the probe in the backup region sees the primary region's /health failing`,
+      Namespace: PROBE_NAMESPACE,
+      MetricName: PROBE_METRICS.probe,
+      Dimensions: [{ Name: PROBE_DIMENSION, Value: config.deployment }],
+      Statistic: "Minimum",
+      Period: alarm.periodSeconds,
+      EvaluationPeriods: alarm.evaluationPeriods,
+      Threshold: 1,
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "missing",
+      AlarmActions: [alarm.topicArn],
+      OKActions: [alarm.topicArn],
+    }),
+  );
+}
+
+/**
+ * The probe alarm's evaluation, as CloudWatch makes it with treat_missing_data "missing": over the
+ * last `periods` one-minute periods' Minimum, ALARM when every period has a datapoint below 1, OK
+ * when the latest is 1, no change without data (missing data is not considered). Simplified: on
+ * AWS a partly missing window looks further back; the harness's probe publishes every run.
+ */
+export function probeAlarmVerdict(
+  minimums: ReadonlyArray<{ at: number; minimum: number }>,
+  periods: number,
+): "ALARM" | "OK" | undefined {
+  const latest = [...minimums].sort((a, b) => b.at - a.at);
+  if (latest.length === 0) return undefined;
+  if (latest.length >= periods && latest.slice(0, periods).every((d) => d.minimum < 1)) return "ALARM";
+  return (latest[0] as { minimum: number }).minimum >= 1 ? "OK" : undefined;
+}
+
+/**
+ * Plays CloudWatch's evaluation of the probe alarm: reads the probe's datapoints back from the
+ * emulator (GetMetricStatistics), decides (probeAlarmVerdict) and sets the state with
+ * SetAlarmState. Returns the alarm when it changed state (an alarm action fires only then), so the
+ * caller delivers its SNS event (alarmSnsEvent) to the failover handler.
+ */
+export async function evaluateProbeAlarm(
+  clients: Clients,
+  config: DeploymentConfig,
+  now: Date = new Date(),
+): Promise<MetricAlarm | undefined> {
+  const { alarm } = config.probe;
+  const cw = clients.cloudWatch(alarm.region);
+  const out = await cw.send(
+    new GetMetricStatisticsCommand({
+      Namespace: PROBE_NAMESPACE,
+      MetricName: PROBE_METRICS.probe,
+      Dimensions: [{ Name: PROBE_DIMENSION, Value: config.deployment }],
+      StartTime: new Date(now.getTime() - (alarm.evaluationPeriods + 1) * alarm.periodSeconds * 1000),
+      EndTime: new Date(now.getTime() + 1000),
+      Period: alarm.periodSeconds,
+      Statistics: ["Minimum"],
+    }),
+  );
+  const minimums = (out.Datapoints ?? []).flatMap((d) =>
+    d.Timestamp && d.Minimum !== undefined ? [{ at: d.Timestamp.getTime(), minimum: d.Minimum }] : [],
+  );
+  const verdict = probeAlarmVerdict(minimums, alarm.evaluationPeriods);
+  const current = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [alarm.name] }))).MetricAlarms?.[0];
+  if (!verdict || current?.StateValue === verdict) return undefined;
+  await cw.send(
+    new SetAlarmStateCommand({
+      AlarmName: alarm.name,
+      StateValue: verdict,
+      StateReason: `local harness: ${minimums.length} datapoint(s) of ${PROBE_METRICS.probe}, latest minimum ${minimums.at(-1)?.minimum}`,
+    }),
+  );
+  return (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [alarm.name] }))).MetricAlarms?.[0];
+}
+
+/** The re-evaluation schedule's event (terraform/modules/probe, rule `<name>-reevaluate`). */
+export function reevaluationEvent(config: DeploymentConfig): unknown {
+  return { pilotlight: "reevaluate", deployment: config.deployment };
+}
+
+/** EventBridge's scheduled event, as the probe's rule delivers it (the probe ignores its content). */
+export function scheduledEvent(config: DeploymentConfig): unknown {
+  return {
+    version: "0",
+    id: crypto.randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    time: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    region: config.backup.region,
+    resources: [],
+    detail: {},
+  };
+}
+
+/**
+ * P's endpoint check as Route 53's checkers would see it: the emulator's check (its settings, its
+ * canned observations) and, played by the harness, P's app answering the deep /health.
+ */
+export async function endpointCheckHealthy(
+  clients: Clients,
+  config: DeploymentConfig,
+  stack?: LocalStack,
+): Promise<boolean> {
+  const route53 = clients.route53();
+  const id = config.dns.healthCheckId;
+  const [hc, status, appUp] = await Promise.all([
+    route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
+    route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id })),
+    stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
+  ]);
+  const observed = checkersSeeHealthy(
+    (status.HealthCheckObservations ?? []).map((o) => reportPasses(o.StatusReport?.Status ?? "")),
+  );
+  const settings = hc.HealthCheck?.HealthCheckConfig;
+  return healthCheckStatus(observed && appUp, {
+    disabled: settings?.Disabled ?? false,
+    inverted: settings?.Inverted ?? false,
+  });
+}
+
+/**
+ * Route 53's name servers for the local zone: on every loopback ip:port of
+ * config.dns.healthSignal.nameServers (examples/local: 127.0.0.1:8053), a name server answering
+ * the health-signal TXT pair from the emulator's state by Route 53's failover rule.
+ */
+export async function startHealthSignalServers(
+  clients: Clients,
+  config: DeploymentConfig,
+  stack?: LocalStack,
+): Promise<LocalNameServer[]> {
+  const signalName = normaliseDnsName(config.dns.healthSignal.name);
+  const zone = {
+    txt: async (name: string) =>
+      name === signalName
+        ? [healthSignalAnswer(await endpointCheckHealthy(clients, config, stack))]
+        : undefined,
+  };
+  const servers: LocalNameServer[] = [];
+  for (const server of config.dns.healthSignal.nameServers) {
+    const match = /^127\.0\.0\.1:(\d+)$/.exec(server);
+    if (!match) continue;
+    servers.push(await startLocalNameServer(zone, { port: Number(match[1]) }));
+  }
+  return servers;
 }

@@ -11,7 +11,7 @@ import {
   ensureAlarm,
   functionSubscriptionArn,
   invertPrimaryHealthCheck,
-  invokeFailoverHandler,
+  invokeHandler,
   type PromotionPlayed,
   playPromotion,
   resolveLocal,
@@ -136,7 +136,7 @@ export async function runLocalDrill(
 
   const event = alarmSnsEvent(alarm, config, await functionSubscriptionArn(config));
   log(`delivering the SNS event to the failover handler in-process (${options.handler})`);
-  const invocation = await invokeFailoverHandler(config, resolve(options.handler), event);
+  const invocation = await invokeHandler(config, "failover", resolve(options.handler), event);
   times.invoked = invocation.startedAt;
   times.actionsIssued = invocation.finishedAt;
   writeFileSync(join(options.stateDir, "failover-function.log"), `${invocation.logLines.join("\n")}\n`);
