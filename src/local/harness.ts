@@ -114,31 +114,21 @@ function alarmTopic(
 }
 
 /**
- * The SNS event AWS delivers to the failover function when one of this deployment's alarms (the
- * us-east-1 alarm or the probe alarm in B) changes state: the Lambda SNS envelope around
- * CloudWatch's alarm notification (the same fields, formats and nesting). The one builder: the
- * tests (test/fixtures/alarm.ts) build their events with it too.
+ * CloudWatch's alarm notification (the SNS Message) for one of this deployment's alarms (the
+ * us-east-1 alarm or the probe alarm in B), from the alarm as DescribeAlarms returns it: the same
+ * fields, formats and nesting AWS sends. The one builder: the tests (test/fixtures/alarm.ts) use it.
  */
-export function alarmSnsEvent(
-  alarm: MetricAlarm,
-  config: DeploymentConfig,
-  subscriptionArn: string,
-  messageId: string = crypto.randomUUID(),
-  oldState = "OK",
-): unknown {
+export function alarmNotification(alarm: MetricAlarm, config: DeploymentConfig, oldState = "OK") {
   const { topicArn, region: alarmRegion } = alarmTopic(alarm.AlarmName, config);
-  const account = topicArn.split(":")[4];
-  const region = REGION_NAMES[alarmRegion] ?? alarmRegion;
-  const state = alarm.StateValue ?? "ALARM";
-  const message = {
+  return {
     AlarmName: alarm.AlarmName,
     AlarmDescription: alarm.AlarmDescription ?? null,
-    AWSAccountId: account,
+    AWSAccountId: topicArn.split(":")[4],
     AlarmConfigurationUpdatedTimestamp: cloudWatchTime(alarm.AlarmConfigurationUpdatedTimestamp),
-    NewStateValue: state,
+    NewStateValue: alarm.StateValue ?? "ALARM",
     NewStateReason: alarm.StateReason,
     StateChangeTime: cloudWatchTime(alarm.StateUpdatedTimestamp),
-    Region: region,
+    Region: REGION_NAMES[alarmRegion] ?? alarmRegion,
     AlarmArn: alarm.AlarmArn,
     OldStateValue: oldState,
     OKActions: alarm.OKActions ?? [],
@@ -160,7 +150,16 @@ export function alarmSnsEvent(
       EvaluateLowSampleCountPercentile: "",
     },
   };
-  const snsHost = `https://sns.${alarmRegion}.amazonaws.com`;
+}
+
+/** The Lambda event SNS delivers for one message (AWS's documented SNS event), `message` as the Message string. */
+export function snsLambdaEvent(
+  topicArn: string,
+  message: string,
+  options: { subscriptionArn?: string; messageId?: string; subject?: string | null } = {},
+) {
+  const snsHost = `https://sns.${topicArn.split(":")[3]}.amazonaws.com`;
+  const subscriptionArn = options.subscriptionArn ?? `${topicArn}:${crypto.randomUUID()}`;
   return {
     Records: [
       {
@@ -169,10 +168,10 @@ export function alarmSnsEvent(
         EventSubscriptionArn: subscriptionArn,
         Sns: {
           Type: "Notification",
-          MessageId: messageId,
+          MessageId: options.messageId ?? crypto.randomUUID(),
           TopicArn: topicArn,
-          Subject: `${state}: "${alarm.AlarmName}" in ${region}`.slice(0, 100),
-          Message: JSON.stringify(message),
+          Subject: options.subject ?? null,
+          Message: message,
           Timestamp: new Date().toISOString(),
           SignatureVersion: "1",
           Signature: "bG9jYWwtaGFybmVzcw==",
@@ -183,6 +182,25 @@ export function alarmSnsEvent(
       },
     ],
   };
+}
+
+/**
+ * The SNS event AWS delivers to the failover function when one of this deployment's alarms
+ * changes state: the Lambda SNS envelope around CloudWatch's alarm notification.
+ */
+export function alarmSnsEvent(
+  alarm: MetricAlarm,
+  config: DeploymentConfig,
+  subscriptionArn: string,
+  messageId: string = crypto.randomUUID(),
+  oldState = "OK",
+) {
+  const notification = alarmNotification(alarm, config, oldState);
+  return snsLambdaEvent(alarmTopic(alarm.AlarmName, config).topicArn, JSON.stringify(notification), {
+    subscriptionArn,
+    messageId,
+    subject: `${notification.NewStateValue}: "${alarm.AlarmName}" in ${notification.Region}`.slice(0, 100),
+  });
 }
 
 /** The ARN of the function's subscription to an alarm's topic (what the event names); default the us-east-1 alarm's. */
