@@ -11,6 +11,7 @@ import {
   type FailoverRecord,
   forcedUnhealthy,
   healthCheckStatus,
+  healthSignalAnswer,
   healthSignalVerdict,
   latchCheckHealthy,
   latchedPrimaryHealthy,
@@ -257,5 +258,13 @@ describe("healthSignalVerdict: the health-signal TXT pair", () => {
   it("reads nothing from an answer without either value", () => {
     expect(healthSignalVerdict([])).toBeUndefined();
     expect(healthSignalVerdict([["v=spf1 -all"]])).toBeUndefined();
+  });
+
+  describe("healthSignalAnswer", () => {
+    it("answers the PRIMARY value while P's endpoint check is healthy, the SECONDARY value otherwise", () => {
+      // health-checks-how-route-53-chooses-records.html: the SECONDARY has no check, so it is healthy
+      expect(healthSignalAnswer(true)).toBe("primary-healthy");
+      expect(healthSignalAnswer(false)).toBe("primary-unhealthy");
+    });
   });
 });

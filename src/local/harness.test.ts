@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exampleConfig } from "../../test/fixtures/config.js";
 import { classifyEvent } from "../functions/failover/alarm-event.js";
-import { alarmSnsEvent } from "./harness.js";
+import { alarmSnsEvent, probeAlarmVerdict } from "./harness.js";
 
 describe("harness", () => {
   describe("alarmSnsEvent", () => {
@@ -42,6 +42,48 @@ describe("harness", () => {
       const [item] = classifyEvent(alarmSnsEvent(alarm, config, "sub", "m-1"), config);
       expect(item?.kind).toBe("alarm");
       if (item?.kind === "alarm") expect(item.alarm.alarmTime).toBe("2026-11-26T00:53:38.123Z");
+    });
+  });
+
+  describe("probeAlarmVerdict", () => {
+    const at = (minute: number) => Date.parse("2026-12-03T10:00:00Z") + minute * 60_000;
+
+    it("enters ALARM when each of the last N periods has a datapoint below 1", () => {
+      expect(
+        probeAlarmVerdict(
+          [
+            { at: at(0), minimum: 1 },
+            { at: at(1), minimum: 0 },
+            { at: at(2), minimum: 0 },
+          ],
+          2,
+        ),
+      ).toBe("ALARM");
+    });
+
+    it("stays put with fewer failing periods than N, and without data (missing data is not considered)", () => {
+      expect(
+        probeAlarmVerdict(
+          [
+            { at: at(1), minimum: 1 },
+            { at: at(2), minimum: 0 },
+          ],
+          2,
+        ),
+      ).toBeUndefined();
+      expect(probeAlarmVerdict([], 2)).toBeUndefined();
+    });
+
+    it("returns to OK once the latest datapoint is 1", () => {
+      expect(
+        probeAlarmVerdict(
+          [
+            { at: at(1), minimum: 0 },
+            { at: at(2), minimum: 1 },
+          ],
+          2,
+        ),
+      ).toBe("OK");
     });
   });
 });
