@@ -41,6 +41,17 @@ describe("probe run", () => {
       ]);
     });
 
+    it("publishes P's datapoint without Route 53's verdict when the name servers take longer than the budget", async () => {
+      // Prepare: a read that never ends
+      const p = ports({ readHealthSignal: vi.fn(() => new Promise<never>(() => {})) });
+      const fast = { ...config, probe: { ...config.probe, timeoutMs: 500 } };
+      // Act
+      const report = await runProbe(p, fast);
+      // Assess
+      expect(report.published).toEqual([{ name: "PrimaryProbeHealthy", value: 0 }]);
+      expect(report.signal.detail).toContain("within 1000 ms");
+    });
+
     it("fails the run when the metrics cannot be published, so the failure is seen (the next run tries again)", async () => {
       // Prepare
       const p = ports({ publish: vi.fn(async () => Promise.reject(new Error("Throttling"))) });

@@ -72,7 +72,7 @@ variable "log_kms_key_arn" {
 }
 
 variable "timeout_seconds" {
-  description = "Timeout of the probe function: above the probe's own request timeouts (config probe.timeoutMs, twice at most) and well under the one-minute schedule."
+  description = "Timeout of the probe function: above the probe's own bound (twice config probe.timeoutMs, 6 s each by default) and under its one-minute schedule."
   type        = number
   default     = 30
 
