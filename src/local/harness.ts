@@ -531,3 +531,42 @@ export async function startHealthSignalServers(
   }
   return servers;
 }
+
+export interface ProbeMinute {
+  /** The probe bundle's run (its report in `result`). */
+  probe: Invocation;
+  /** The probe alarm when this minute changed its state. */
+  alarm?: MetricAlarm;
+  /** The failover bundle's run on the alarm's SNS delivery, when the alarm entered ALARM. */
+  delivery?: Invocation;
+  /** The failover bundle's run on the re-evaluation schedule's event. */
+  reevaluation: Invocation;
+}
+
+/**
+ * One minute of detection from B, as AWS plays it and the emulator does not: EventBridge runs the
+ * probe (the bundled handler, in-process), CloudWatch evaluates the probe alarm on the datapoints
+ * it published, the alarm's topic delivers its SNS event to the failover function when the alarm
+ * enters ALARM, and the re-evaluation rule invokes the failover function with its constant input.
+ * Call it once per simulated minute; the health-signal name servers (startHealthSignalServers)
+ * must run for the probe to read Route 53's verdict.
+ */
+export async function playProbeMinute(
+  harness: Clients,
+  config: DeploymentConfig,
+  bundles: { probe: string; failover: string },
+): Promise<ProbeMinute> {
+  const probe = await invokeHandler(config, "probe", bundles.probe, scheduledEvent(config));
+  const alarm = await evaluateProbeAlarm(harness, config);
+  const delivery =
+    alarm?.StateValue === "ALARM"
+      ? await invokeHandler(
+          config,
+          "failover",
+          bundles.failover,
+          alarmSnsEvent(alarm, config, await functionSubscriptionArn(config, config.probe.alarm.name)),
+        )
+      : undefined;
+  const reevaluation = await invokeHandler(config, "failover", bundles.failover, reevaluationEvent(config));
+  return { probe, ...(alarm ? { alarm } : {}), ...(delivery ? { delivery } : {}), reevaluation };
+}
