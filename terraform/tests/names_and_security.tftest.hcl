@@ -793,6 +793,7 @@ run "failover_rejects_name" {
     config_parameter_name = "/pilotlight/test/config"
     alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:test-primary-health"
     alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
+    probe_alarm_arn       = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:test-primary-probe-failing"
     health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
     replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
     primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
