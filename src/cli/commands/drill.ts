@@ -1,12 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
+import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
+import { operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";
-import type { DrillOptions } from "../drill/options.js";
+import { type DrillOptions, drillTimeoutSeconds } from "../drill/options.js";
+import { withDrillRecord } from "../drill/record.js";
 import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { assertEmulator } from "../local-mode.js";
@@ -55,11 +57,20 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
   async handler(ctx: CommandContext, options: DrillOptions) {
     if (options.local) assertEmulator();
     const config = await ctx.config();
-    const lock = dynamoDbLockPort(ctx.clients.dynamoDb(config.backup.region), config.failover.lockTableName);
+    const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
+    const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);
     refuseOpenIncident(await lock.read(config.deployment));
-    const report = options.local
-      ? await runLocalDrill(ctx, config, options, lock)
-      : await runAwsDrill(ctx, config, options, lock);
+    // the drill record tells the failover's guard that P is declared down on purpose
+    const record = dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment);
+    const report = await withDrillRecord(
+      record,
+      config,
+      operatorName(),
+      drillTimeoutSeconds(options),
+      () =>
+        options.local ? runLocalDrill(ctx, config, options, lock) : runAwsDrill(ctx, config, options, lock),
+      (message) => ctx.io.err(message),
+    );
     const dir =
       options.reportDir ?? join(".pilotlight", "drills", report.failureInjectedAt.replace(/[:.]/g, "-"));
     mkdirSync(dir, { recursive: true });

@@ -11,7 +11,7 @@ import { comparison, restoredAt } from "./compare.js";
 import { drillEvidence } from "./evidence.js";
 import { fencePrimaryGroup, restorePrimaryGroup } from "./fence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
-import type { DrillOptions } from "./options.js";
+import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
 import type { DrillReport, Expectation } from "./report.js";
 import { restoreIfNotLatched } from "./restore.js";
 import { type Resolve4, recursiveResolver, userDnsProbes } from "./user-dns.js";
@@ -25,7 +25,7 @@ export async function runAwsDrill(
 ) {
   const started = Date.now();
   const log = progress(ctx.io, started);
-  const deadlineMs = Number(options.timeout ?? 1200) * 1000;
+  const deadlineMs = drillTimeoutSeconds(options) * 1000;
   await confirmStep(
     ctx.io,
     options.yes ?? false,

@@ -25,7 +25,7 @@ import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
-import type { DrillOptions } from "./options.js";
+import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
 import { type DrillReport, type Expectation, type Milestone, userVisibleGapMs } from "./report.js";
 import { restoreIfNotLatched } from "./restore.js";
 
@@ -44,7 +44,7 @@ export async function runLocalDrill(
   const harness: Clients = ctx.clients.forLocalHarness();
   const started = Date.now();
   const log = progress(ctx.io, started);
-  const deadlineMs = Number(options.timeout ?? 120) * 1000;
+  const deadlineMs = drillTimeoutSeconds(options) * 1000;
   const expectations: Expectation[] = [];
   const expect = (name: string, ok: boolean, detail: string) => {
     expectations.push({ name, ok, detail });
