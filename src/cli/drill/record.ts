@@ -1,42 +1,47 @@
 import type { DeploymentConfig } from "../../core/config.js";
 import type { DrillRecord, DrillRecordPort } from "../../functions/shared/ports.js";
 
-/** A drill record outlives the drill's own timeout by this much: the failover function and the
- * drill's start (the local stack, the prompt) come before the timeout starts counting. */
+/**
+ * A drill record outlives the drill's own timeout by this much: the failover's re-evaluation and
+ * the drill's own start (the local stack) come on top of the timeout.
+ */
 export const DRILL_RECORD_SLACK_MS = 10 * 60_000;
 
 /**
- * Runs a drill with its drill record in B: written before the drill declares P down, removed when
- * it ends, whatever the outcome. The failover's guard takes an inverted endpoint check for a drill
- * only while this record is live (issue 12); if the CLI dies, the record expires by itself.
+ * The record a drill writes in B just before it declares P down: the failover's guard takes an
+ * inverted endpoint check for a drill only while it is live (issue 12). If the CLI dies, the
+ * record stops counting at `expiresAt` by itself.
  *
- * @example await withDrillRecord(port, config, "alice", 1200, () => runAwsDrill(...), warn)
+ * @example await port.write(drillRecordFor(config, "alice", 1200))
  */
-export async function withDrillRecord<T>(
-  port: DrillRecordPort,
+export function drillRecordFor(
   config: DeploymentConfig,
   by: string,
   timeoutSeconds: number,
-  drill: () => Promise<T>,
-  warn: (message: string) => void,
   now = Date.now(),
-): Promise<T> {
-  const record: DrillRecord = {
+): DrillRecord {
+  return {
     deployment: config.deployment,
     startedAt: new Date(now).toISOString(),
     by,
     expiresAt: new Date(now + timeoutSeconds * 1000 + DRILL_RECORD_SLACK_MS).toISOString(),
   };
-  await port.write(record);
-  try {
-    return await drill();
-  } finally {
-    await port
-      .remove()
-      .catch((error: unknown) =>
-        warn(
-          `could not remove the drill record of ${config.deployment} (${(error as Error).message}); it stops counting at ${record.expiresAt}`,
-        ),
-      );
-  }
+}
+
+/**
+ * Removes the drill record when the drill ends, whatever its outcome (the command's `finally`);
+ * a failure to remove only warns, since the record expires by itself.
+ */
+export async function endDrillRecord(
+  port: DrillRecordPort,
+  config: DeploymentConfig,
+  warn: (message: string) => void,
+): Promise<void> {
+  await port
+    .remove()
+    .catch((error: unknown) =>
+      warn(
+        `could not remove the drill record of ${config.deployment} (${(error as Error).message}); it stops counting at its expiresAt`,
+      ),
+    );
 }
