@@ -2,8 +2,8 @@ import type { DeploymentConfig } from "../../core/config.js";
 import type { DrillRecord, DrillRecordPort } from "../../functions/shared/ports.js";
 
 /**
- * A drill record outlives the drill's own timeout by this much: the failover's re-evaluation and
- * the drill's own start (the local stack) come on top of the timeout.
+ * A drill record outlives the drill's own timeout by this much, so the one-minute re-evaluation of
+ * a held or refused drill still finds it while the drill is watching.
  */
 export const DRILL_RECORD_SLACK_MS = 10 * 60_000;
 
