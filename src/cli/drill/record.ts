@@ -2,8 +2,9 @@ import type { DeploymentConfig } from "../../core/config.js";
 import type { DrillRecord, DrillRecordPort } from "../../functions/shared/ports.js";
 
 /**
- * A drill record outlives the drill's own timeout by this much, so the one-minute re-evaluation of
- * a held or refused drill still finds it while the drill is watching.
+ * A drill record outlives the drill's own timeout by this much. The record only expires when the
+ * CLI died without removing it; `expiresAt` comes from the operator's clock and is compared with
+ * Lambda's, so a skewed clock must not end a running drill early.
  */
 export const DRILL_RECORD_SLACK_MS = 10 * 60_000;
 
