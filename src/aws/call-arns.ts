@@ -137,6 +137,8 @@ export const ARN_RULES: Readonly<Record<string, ArnRule>> = {
         ? [`arn:${s.partition}:rds:${s.region}:${s.account}:db:*`]
         : dbInstance.arns(i, s),
   },
+  // no resource type in the Service Authorization Reference: IAM authorizes it against *
+  "rds:DescribeEvents": unscoped,
   "rds:DescribeDBSnapshots": {
     fields: ["DBSnapshotIdentifier"],
     arns: (i, s) => str(i.DBSnapshotIdentifier).map((id) => dbSnapshot(s, id)),

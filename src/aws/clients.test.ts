@@ -146,3 +146,28 @@ describe("createFailoverPorts", () => {
     }, 40_000);
   });
 });
+
+describe("Clients.bestEffort (the guard's calls to us-east-1 and to P)", () => {
+  it("abandons a hung Route 53 API and a hung P after one attempt of failover.bestEffortTimeoutMs", async () => {
+    // Prepare: every endpoint accepts and never answers, as a region in trouble does
+    const hung = await server(() => {});
+    servers.push(hung.server);
+    vi.stubEnv("AWS_ENDPOINT_URL", hung.url);
+    const config = exampleConfig();
+    config.failover.bestEffortTimeoutMs = 1_000;
+    const { signals } = createFailoverPorts(config);
+
+    // Act
+    const [route53, primary] = await Promise.all([
+      settleWithin(signals.endpointCheck.describe(config.dns.healthCheckId), 5_000),
+      settleWithin(signals.primaryDatabase.describe(config.primary.db.instanceId), 5_000),
+    ]);
+
+    // Assess: the SDK itself aborted (no retry), well before the function's own clients would
+    for (const result of [route53, primary]) {
+      expect(String((result.error as Error).message)).toMatch(/timed out|requestTimeout/);
+      expect(result.ms).toBeGreaterThanOrEqual(900);
+      expect(result.ms).toBeLessThan(2_000);
+    }
+  });
+});

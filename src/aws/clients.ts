@@ -97,6 +97,17 @@ export class Clients {
     private readonly source: CallSource = "cli",
   ) {}
 
+  /**
+   * Clients for best-effort calls (to us-east-1 or to P, DESIGN.md "The first rule"): one attempt,
+   * connect and request each bounded by `timeoutMs`, same endpoints and caller as these.
+   */
+  bestEffort(timeoutMs: number): Clients {
+    return new Clients(
+      { ...this.options, connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, maxAttempts: 1 },
+      this.source,
+    );
+  }
+
   /** The same clients for the local harness, whose calls play AWS and are no operator's (IAM contract). */
   forLocalHarness(): Clients {
     this.harness ??= new Clients(this.options, "local-harness");

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { alarmEvent } from "../../test/fixtures/alarm.js";
 import { exampleConfig } from "../../test/fixtures/config.js";
 import { memoryLockPort } from "../../test/fixtures/memory-lock.js";
+import { fakeSignalPorts } from "../../test/fixtures/signal-ports.js";
 import { createFailoverHandler } from "./failover/index.js";
 import { armRecord } from "./shared/lock-record.js";
 import { silentLogger } from "./shared/observability.js";
@@ -39,6 +40,7 @@ function fakePorts(): FailoverPorts {
     },
     latch: { read: async () => undefined, write: async () => {}, remove: async () => {} },
     lock: memoryLockPort(armRecord(undefined, config.deployment, "test", Date.now())),
+    signals: fakeSignalPorts(),
     notifier: { publish: async () => {} },
     clock: { now: () => Date.now(), sleep: async () => {} },
   };

@@ -363,9 +363,16 @@ run "failover_module" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
-      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricStatistics", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
+      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricStatistics", "rds:DescribeEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
     ])
     error_message = "Every failover statement must name resource ARNs, except actions AWS cannot scope."
+  }
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      s.Resource == [var.primary_db_arn] && s.Action == ["rds:DescribeDBInstances"]
+    ])
+    error_message = "The guard's read of P's database must be scoped to the primary's ARN, read only."
   }
   assert {
     condition = anytrue([

@@ -36,7 +36,14 @@ describe("pilotlight readiness and approve", () => {
 
   it("approve executes the pending incident of approval mode through the failover sequence", async () => {
     const ports = createFailoverPorts(config);
-    // the alarm path in approval mode: the sequence opens the incident and waits for approval
+    // the alarm path in approval mode, during a drill (its record, then P's check inverted): the
+    // sequence opens the incident and waits for approval
+    await ports.signals.drill.write({
+      deployment,
+      startedAt: new Date().toISOString(),
+      by: "test",
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    });
     await new Route53Client({ region: "us-east-1" }).send(
       new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
     );

@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
+import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";
 import type { DrillOptions } from "../drill/options.js";
+import { endDrillRecord } from "../drill/record.js";
 import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { assertEmulator } from "../local-mode.js";
@@ -55,11 +56,20 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
   async handler(ctx: CommandContext, options: DrillOptions) {
     if (options.local) assertEmulator();
     const config = await ctx.config();
-    const lock = dynamoDbLockPort(ctx.clients.dynamoDb(config.backup.region), config.failover.lockTableName);
+    const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
+    const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);
     refuseOpenIncident(await lock.read(config.deployment));
-    const report = options.local
-      ? await runLocalDrill(ctx, config, options, lock)
-      : await runAwsDrill(ctx, config, options, lock);
+    // the drill record tells the failover's guard that P is declared down on purpose: each path
+    // writes it just before it declares P down; it goes when the drill ends, whatever the outcome
+    const record = dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment);
+    let report: Awaited<ReturnType<typeof runAwsDrill>>;
+    try {
+      report = options.local
+        ? await runLocalDrill(ctx, config, options, lock, record)
+        : await runAwsDrill(ctx, config, options, lock, record);
+    } finally {
+      await endDrillRecord(record, config, (message) => ctx.io.err(message));
+    }
     const dir =
       options.reportDir ?? join(".pilotlight", "drills", report.failureInjectedAt.replace(/[:.]/g, "-"));
     mkdirSync(dir, { recursive: true });

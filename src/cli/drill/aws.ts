@@ -2,16 +2,17 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
-import type { LockPort } from "../../functions/shared/ports.js";
+import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
 import { invertPrimaryHealthCheck } from "../../local/harness.js";
-import { confirmStep } from "../confirm.js";
+import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
 import { drillEvidence } from "./evidence.js";
 import { fencePrimaryGroup, restorePrimaryGroup } from "./fence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
-import type { DrillOptions } from "./options.js";
+import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
+import { drillRecordFor } from "./record.js";
 import type { DrillReport, Expectation } from "./report.js";
 import { restoreIfNotLatched } from "./restore.js";
 import { type Resolve4, recursiveResolver, userDnsProbes } from "./user-dns.js";
@@ -22,14 +23,15 @@ export async function runAwsDrill(
   config: DeploymentConfig,
   options: DrillOptions,
   lock: LockPort,
+  drillRecord: DrillRecordPort,
 ) {
   const started = Date.now();
   const log = progress(ctx.io, started);
-  const deadlineMs = Number(options.timeout ?? 1200) * 1000;
+  const deadlineMs = drillTimeoutSeconds(options) * 1000;
   await confirmStep(
     ctx.io,
     options.yes ?? false,
-    `Drill on ${config.deployment}: fence P (scale ${config.primary.asg.name} to 0) and invert P's health check ${config.dns.healthCheckId}; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
+    `Drill on ${config.deployment}: write a drill record, fence P (scale ${config.primary.asg.name} to 0) and invert P's health check ${config.dns.healthCheckId}; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
   );
   const resolvers = userResolvers(options.resolver ?? []);
   // who ran it, for the record (GetCallerIdentity needs no permission)
@@ -38,6 +40,8 @@ export async function runAwsDrill(
     .send(new GetCallerIdentityCommand({}))
     .then((r) => r.Arn)
     .catch(() => undefined);
+  // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
+  await drillRecord.write(drillRecordFor(config, identity ?? operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
   // A drill is a real failover: clients that cached P's address must stop writing to the old
   // database, as the failover's own fence would make them on the day.

@@ -5,7 +5,7 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
 import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { runReadiness } from "../../functions/readiness/run.js";
-import type { LockPort } from "../../functions/shared/ports.js";
+import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
 import {
   alarmSnsEvent,
   ensureAlarm,
@@ -25,7 +25,8 @@ import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
-import type { DrillOptions } from "./options.js";
+import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
+import { drillRecordFor } from "./record.js";
 import { type DrillReport, type Expectation, type Milestone, userVisibleGapMs } from "./report.js";
 import { restoreIfNotLatched } from "./restore.js";
 
@@ -37,6 +38,7 @@ export async function runLocalDrill(
   config: DeploymentConfig,
   options: DrillOptions,
   lock: LockPort,
+  drillRecord: DrillRecordPort,
 ) {
   const clients: Clients = ctx.clients;
   // what the harness plays (CloudWatch's alarm, Route 53's answers, the data side of the promotion)
@@ -44,7 +46,7 @@ export async function runLocalDrill(
   const harness: Clients = ctx.clients.forLocalHarness();
   const started = Date.now();
   const log = progress(ctx.io, started);
-  const deadlineMs = Number(options.timeout ?? 120) * 1000;
+  const deadlineMs = drillTimeoutSeconds(options) * 1000;
   const expectations: Expectation[] = [];
   const expect = (name: string, ok: boolean, detail: string) => {
     expectations.push({ name, ok, detail });
@@ -101,6 +103,8 @@ export async function runLocalDrill(
   );
   await sleep(Number(options.baseline) * 1000);
 
+  // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
+  await drillRecord.write(drillRecordFor(config, operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
   await invertPrimaryHealthCheck(clients, config);
   await stopApp(stack, "primary");

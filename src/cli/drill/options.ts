@@ -12,3 +12,8 @@ export interface DrillOptions {
   /** AWS: recursive resolvers to measure DNS through (default: the system resolver). */
   resolver?: string[];
 }
+
+/** How long the drill waits for the failover's milestones: --timeout, else 120 s local and 1200 s on AWS. */
+export function drillTimeoutSeconds(options: DrillOptions): number {
+  return Number(options.timeout ?? (options.local ? 120 : 1200));
+}

@@ -1,7 +1,8 @@
 // The real API path against the moto server: the handler runs in-process (moto runs no Lambda
 // code and fires no alarms), with the exact SNS event AWS delivers, the config from SSM, and SDK
 // clients aimed at the emulator through AWS_ENDPOINT_URL. P is marked unhealthy the way a drill
-// does (moto's checkers always report "Success"): by inverting its health check.
+// does (moto's checkers always report "Success"): a drill record in the lock table, then P's
+// endpoint check inverted.
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -61,7 +62,17 @@ async function harness(deployment: string) {
   return { fixture, config, clients, counts, handler };
 }
 
-/** What the drill does to mark P unhealthy: invert P's health check. */
+/** What the drill does to declare P down: its drill record in B, then P's endpoint check inverted. */
+async function startDrill(clients: FailoverClients, config: DeploymentConfig) {
+  await createFailoverPorts(config, clients).signals.drill.write({
+    deployment: config.deployment,
+    startedAt: new Date().toISOString(),
+    by: "test",
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+  });
+  await invertHealthCheck(clients, config);
+}
+
 async function invertHealthCheck(clients: FailoverClients, config: DeploymentConfig) {
   await clients.route53.send(
     new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
@@ -77,7 +88,7 @@ async function receiveAll(fixture: MotoDeployment, region: string) {
 }
 
 describe("failover (moto)", () => {
-  describe("drill: alarm delivered after P's health check was inverted", () => {
+  describe("drill: alarm delivered after the drill record was written and P's health check inverted", () => {
     let h: Awaited<ReturnType<typeof harness>>;
     let results: Awaited<ReturnType<typeof h.handler>>;
     let busy: unknown[];
@@ -87,7 +98,7 @@ describe("failover (moto)", () => {
       h = await harness("fo-int-drill");
       const ports = createFailoverPorts(h.config, h.clients);
       await armDeployment(ports.lock, h.config.deployment, "test: P seen healthy");
-      await invertHealthCheck(h.clients, h.config);
+      await startDrill(h.clients, h.config);
       h.counts.clear();
       // 20 concurrent deliveries of the same SNS message: SNS is at-least-once
       const event = alarmEvent(h.config);
@@ -171,6 +182,16 @@ describe("failover (moto)", () => {
       expect(h.counts.get(UpdateHealthCheckCommand.name)).toBeUndefined();
     });
 
+    it("refuses an inverted endpoint check without a drill record (inverted-without-drill)", async () => {
+      const h = await harness("fo-int-nodrill");
+      await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
+      await invertHealthCheck(h.clients, h.config);
+      h.counts.clear();
+      const [result] = await h.handler(alarmEvent(h.config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "inverted-without-drill" });
+      expect(h.counts.get(PromoteReadReplicaCommand.name)).toBeUndefined();
+    });
+
     it("ignores the alarm of a deployment that was never armed", async () => {
       const h = await harness("fo-int-unarmed");
       await invertHealthCheck(h.clients, h.config);
@@ -202,7 +223,7 @@ describe("failover (moto)", () => {
       // Prepare
       const h = await harness("fo-int-slow");
       await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
-      await invertHealthCheck(h.clients, h.config);
+      await startDrill(h.clients, h.config);
       const event = alarmEvent(h.config);
       // Act
       const [first] = await h.handler(structuredClone(event));
@@ -229,7 +250,7 @@ describe("failover (moto)", () => {
       if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "failover"]);
       const h = await harness("fo-int-bundle");
       await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
-      await invertHealthCheck(h.clients, h.config);
+      await startDrill(h.clients, h.config);
       Object.assign(process.env, {
         PILOTLIGHT_CONFIG_PARAMETER: h.fixture.parameterName,
         AWS_REGION: h.config.backup.region,

@@ -14,6 +14,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
+  DescribeEventsCommand,
   InvalidDBInstanceStateFault,
   PromoteReadReplicaCommand,
   RDSClient,
@@ -26,13 +27,14 @@ import {
   Route53ServiceException,
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
-import { S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { alarmEvent, snsEvent } from "../../../test/fixtures/alarm.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
+import { fakeSignalPorts } from "../../../test/fixtures/signal-ports.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { createFailoverPorts } from "../shared/aws-ports.js";
 import { FailoverStepError, IncidentBusyError } from "../shared/errors.js";
@@ -49,6 +51,7 @@ const asg = mockClient(AutoScalingClient);
 const route53 = mockClient(Route53Client);
 const sns = mockClient(SNSClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const s3 = mockClient(S3Client);
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const awsError = (
@@ -60,6 +63,8 @@ const awsError = (
 /** The state of B's resources and P's health check as AWS would answer it. */
 interface Model {
   db?: { status: string; source?: string };
+  /** P's database as P's regional RDS API answers (DescribeDBInstances, DescribeEvents). */
+  primaryDb: { status: string; events: Array<{ Date: Date; Message: string; EventCategories: string[] }> };
   group?: { min: number; max: number; desired: number; inService?: number };
   /**
    * As AWS: PromoteReadReplica answers with the replica "modifying", source link still there, for
@@ -69,10 +74,20 @@ interface Model {
   slow?: boolean;
   hc: { disabled: boolean; inverted: boolean; healthyCheckers: number };
   lag?: number;
+  /** The latch object in B exists. */
+  latched?: boolean;
+  /** The first GetHealthCheck and GetHealthCheckStatus calls never answer (the guard's). */
+  route53HangsOnce?: boolean;
 }
 
 function modelAws(config: DeploymentConfig, model: Model) {
-  rds.on(DescribeDBInstancesCommand).callsFake(() => {
+  rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier?: string }) => {
+    if (input.DBInstanceIdentifier === config.primary.db.instanceId)
+      return {
+        DBInstances: [
+          { DBInstanceIdentifier: config.primary.db.instanceId, DBInstanceStatus: model.primaryDb.status },
+        ],
+      };
     if (!model.db) throw new DBInstanceNotFoundFault({ message: "DBInstance not found", ...meta });
     return {
       DBInstances: [
@@ -99,6 +114,7 @@ function modelAws(config: DeploymentConfig, model: Model) {
     };
   };
   rds.on(PromoteReadReplicaCommand).callsFake(promote);
+  rds.on(DescribeEventsCommand).callsFake(() => ({ Events: model.primaryDb.events }));
   asg.on(DescribeAutoScalingGroupsCommand).callsFake(() => ({
     AutoScalingGroups: model.group
       ? [
@@ -132,7 +148,16 @@ function modelAws(config: DeploymentConfig, model: Model) {
     return {};
   };
   asg.on(UpdateAutoScalingGroupCommand).callsFake(scale);
-  route53.on(GetHealthCheckCommand).callsFake(() => ({
+  const hang = { check: model.route53HangsOnce, status: model.route53HangsOnce };
+  const never = () => new Promise<never>(() => {});
+  route53.on(GetHealthCheckCommand).callsFake(() => {
+    if (hang.check) {
+      hang.check = false;
+      return never();
+    }
+    return healthCheck();
+  });
+  const healthCheck = () => ({
     HealthCheck: {
       Id: config.dns.healthCheckId,
       CallerReference: "ref",
@@ -144,8 +169,15 @@ function modelAws(config: DeploymentConfig, model: Model) {
         Inverted: model.hc.inverted,
       },
     },
-  }));
-  route53.on(GetHealthCheckStatusCommand).callsFake(() => ({
+  });
+  route53.on(GetHealthCheckStatusCommand).callsFake(() => {
+    if (hang.status) {
+      hang.status = false;
+      return never();
+    }
+    return healthCheckStatus();
+  });
+  const healthCheckStatus = () => ({
     HealthCheckObservations: Array.from({ length: 8 }, (_, i) => ({
       Region: `region-${i}`,
       IPAddress: `15.177.0.${i}`,
@@ -157,7 +189,7 @@ function modelAws(config: DeploymentConfig, model: Model) {
         CheckedTime: new Date(),
       },
     })),
-  }));
+  });
   const latch = (input: { Disabled?: boolean; Inverted?: boolean }) => {
     model.hc.disabled = input.Disabled ?? model.hc.disabled;
     model.hc.inverted = input.Inverted ?? model.hc.inverted;
@@ -165,6 +197,18 @@ function modelAws(config: DeploymentConfig, model: Model) {
   };
   route53.on(UpdateHealthCheckCommand).callsFake(latch);
   sns.on(PublishCommand).resolves({ MessageId: "n-1" });
+  // GetObject of an absent key: NoSuchKey (S3 API reference, GetObject)
+  s3.on(GetObjectCommand).callsFake(() => {
+    if (!model.latched) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} });
+    const body = JSON.stringify({
+      deployment: config.deployment,
+      incidentId: "i-1",
+      latchedAt: "t",
+      by: "f",
+      checksFingerprint: "x",
+    });
+    return { Body: { transformToString: async () => body } };
+  });
   cloudWatch.on(GetMetricStatisticsCommand).callsFake(() => ({
     Datapoints: model.lag === undefined ? [] : [{ Timestamp: new Date(), Maximum: model.lag }],
   }));
@@ -177,11 +221,19 @@ function setup(
     mode?: DeploymentConfig["mode"];
     lock?: LockRecord | null;
     alarms?: TriggerAlarmsPort;
+    signals?: Parameters<typeof fakeSignalPorts>[0];
   } = {},
 ) {
-  const config = { ...exampleConfig(), mode: options.mode ?? "automatic" };
+  const base = exampleConfig();
+  const config = {
+    ...base,
+    mode: options.mode ?? "automatic",
+    // the schema's shortest best-effort bound keeps the timeout tests short
+    failover: { ...base.failover, bestEffortTimeoutMs: 500 },
+  };
   const model: Model = {
     db: { status: "available", source: config.primary.db.arn },
+    primaryDb: { status: "available", events: [] },
     group: { min: 0, max: 0, desired: 0 },
     hc: { disabled: false, inverted: false, healthyCheckers: 0 },
     lag: 4,
@@ -201,11 +253,18 @@ function setup(
     route53: new Route53Client({ region: "us-east-1" }),
     s3: new S3Client({ region: config.backup.region }),
     sns: new SNSClient({ region: config.backup.region }),
+    guardRoute53: new Route53Client({ region: "us-east-1", maxAttempts: 1 }),
+    primaryRds: new RDSClient({ region: config.primary.region, maxAttempts: 1 }),
   };
-  const ports: FailoverPorts = {
-    ...createFailoverPorts(config, clients, { now: () => Date.now(), sleep: async () => {} }),
-    lock,
-  };
+  const real = createFailoverPorts(config, clients, { now: () => Date.now(), sleep: async () => {} });
+  // Route 53's API and P's RDS API through the real adapters (stubbed SDK); B's probe, the DNS
+  // reader and the drill record in memory
+  const signals = fakeSignalPorts({
+    endpointCheck: real.signals.endpointCheck,
+    primaryDatabase: real.signals.primaryDatabase,
+    ...options.signals,
+  });
+  const ports: FailoverPorts = { ...real, lock, signals };
   const metrics: Array<[string, number]> = [];
   const handler = createFailoverHandler({
     loadConfig: async () => config,
@@ -215,7 +274,7 @@ function setup(
     metrics: { addMetric: (name, _unit, value) => metrics.push([name, value]), publishStoredMetrics() {} },
   });
   const record = () => lock.items.get(config.deployment) as LockRecord;
-  return { config, model, aws, ports, lock, handler, metrics, record };
+  return { config, model, aws, ports, lock, handler, metrics, record, signals };
 }
 
 const calls = (client: { commandCalls(c: never): unknown[] }, command: unknown) =>
@@ -223,10 +282,10 @@ const calls = (client: { commandCalls(c: never): unknown[] }, command: unknown) 
 
 describe("failover (SDK mocks modelling AWS)", () => {
   beforeEach(() => {
-    for (const m of [rds, asg, route53, sns, cloudWatch]) m.reset();
+    for (const m of [rds, asg, route53, sns, cloudWatch, s3]) m.reset();
   });
   afterEach(() => {
-    for (const m of [rds, asg, route53, sns, cloudWatch]) m.reset();
+    for (const m of [rds, asg, route53, sns, cloudWatch, s3]) m.reset();
   });
 
   describe("handler", () => {
@@ -503,20 +562,6 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record().timeline?.promote?.detail).toContain("does not exist");
     });
 
-    it("retries a throttled guard read before deciding", async () => {
-      const { config, handler } = setup();
-      route53
-        .on(GetHealthCheckStatusCommand)
-        .rejectsOnce(awsError(Route53ServiceException, "Throttling", "Rate exceeded"))
-        .resolves({
-          HealthCheckObservations: [{ Region: "us-east-1", StatusReport: { Status: "Failure: timed out" } }],
-        });
-      const [result] = await handler(alarmEvent(config));
-      expect(result?.outcome, JSON.stringify(result)).toBe("completed");
-      // the guard: throttled, then retried; the latch step looks before and after latching
-      expect(route53.commandCalls(GetHealthCheckStatusCommand)).toHaveLength(4);
-    });
-
     it("fails the capacity step when B's group is missing, after finishing the others", async () => {
       const { config, handler, record } = setup({ model: { group: undefined } });
       const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
@@ -600,21 +645,47 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
     });
 
-    it("lets a drill (inverted health check, healthy raw observations) fail over, marked as a drill", async () => {
-      const { config, handler, record } = setup({
+    it("lets a drill (live drill record, inverted check, healthy raw observations) fail over, marked as a drill", async () => {
+      const { config, handler, record, signals } = setup({
         model: { hc: { disabled: false, inverted: true, healthyCheckers: 8 } },
+      });
+      await signals.drill.write({
+        deployment: config.deployment,
+        startedAt: new Date().toISOString(),
+        by: "alice",
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
       });
       const [result] = await handler(alarmEvent(config));
       expect(result).toMatchObject({ outcome: "completed" });
       expect(record()).toMatchObject({ drill: true, state: "completed" });
+      expect(record().guardSignals?.find((s) => s.signal === "drill")?.reading).toBe("live");
     });
 
-    it("does not start a failover on a latched health check", async () => {
-      const { config, handler } = setup({
-        model: { hc: { disabled: true, inverted: true, healthyCheckers: 8 } },
+    it("refuses an inverted endpoint check without a drill record: inversion alone is not a drill", async () => {
+      const { config, handler, record } = setup({
+        model: { hc: { disabled: false, inverted: true, healthyCheckers: 8 } },
       });
       const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "inverted-without-drill" });
+      expect(record().state).toBe("armed");
+    });
+
+    it("does not start a failover while the latch object exists in B", async () => {
+      const { config, handler } = setup({ model: { latched: true } });
+      const [result] = await handler(alarmEvent(config));
       expect(result).toMatchObject({ outcome: "ignored", code: "latched" });
+    });
+
+    it("keeps every signal the guard weighed in the incident record", async () => {
+      const { config, handler, record } = setup();
+      await handler(alarmEvent(config));
+      expect(record().guardSignals?.map((s) => [s.signal, s.reading])).toEqual([
+        ["latch", "absent"],
+        ["drill", "none"],
+        ["route53", "unhealthy via api"],
+        ["probe", "unhealthy"],
+        ["primaryRegion", "no recovery"],
+      ]);
     });
 
     it("ignores alarms before P was ever seen healthy (not armed)", async () => {
@@ -623,6 +694,160 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
       expect(metrics).toContainEqual(["FailoverNotArmed", 1]);
       expect(route53.calls()).toHaveLength(0);
+    });
+  });
+
+  describe("guard signals (each best effort: Route 53's API, its data plane, B's probe, P's RDS API)", () => {
+    // Route 53's API (GetHealthCheck, GetHealthCheckStatus) is its control plane, served from
+    // us-east-1; its data plane (health checkers, DNS answers) is global (Route 53 Developer Guide
+    // "Amazon Route 53 endpoints", AWS Fault Isolation Boundaries "Global services: Route 53").
+    const never = () => new Promise<never>(() => {});
+
+    it("reads Route 53's verdict through DNS when the API hangs, within the best-effort bound", async () => {
+      const { config, handler, record } = setup({ model: { route53HangsOnce: true } });
+      const started = Date.now();
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "completed" });
+      // one bound (500 ms) for the hung API, the in-memory DNS answer, then the steps
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const route53Signal = record().guardSignals?.find((s) => s.signal === "route53");
+      expect(route53Signal?.reading).toBe("unhealthy via dns");
+      expect(route53Signal?.detail).toContain("no answer within 500 ms");
+    });
+
+    it("falls back to the health-signal TXT pair when the API refuses, asking the zone's name servers", async () => {
+      const asked: unknown[] = [];
+      const { config, handler, record } = setup({
+        signals: {
+          healthSignal: async (...args) => {
+            asked.push(args);
+            return { verdict: "unhealthy", server: "ns-1", detail: "ns-1 answers primary-unhealthy" };
+          },
+        },
+      });
+      route53
+        .on(GetHealthCheckStatusCommand)
+        .rejectsOnce(awsError(Route53ServiceException, "ServiceUnavailable", "try again"));
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(asked).toEqual([[config.dns.healthSignal.name, config.dns.healthSignal.nameServers, 500]]);
+      expect(record().guardSignals?.find((s) => s.signal === "route53")?.detail).toContain(
+        "ServiceUnavailable",
+      );
+    });
+
+    it("refuses no-route53-verdict when neither the API nor any name server answers", async () => {
+      const { config, handler, record } = setup({
+        signals: { healthSignal: async () => ({ detail: "no name server answered: ETIMEOUT" }) },
+      });
+      route53
+        .on(GetHealthCheckCommand)
+        .rejects(awsError(Route53ServiceException, "ServiceUnavailable", "try again"));
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "no-route53-verdict" });
+      expect(record().state).toBe("armed");
+    });
+
+    it("refuses probe-sees-healthy when B's probe gets P's /health", async () => {
+      const { config, handler } = setup({
+        signals: {
+          probe: async () => ({
+            healthy: true,
+            response: { status: 200 },
+            detail: "HTTP 200 in 40 ms",
+            elapsedMs: 40,
+          }),
+        },
+      });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "probe-sees-healthy" });
+    });
+
+    // "Viewing instance status" (RDS User Guide): rebooting, "an RDS process that requires the
+    // rebooting of the DB instance": P is coming back in place
+    it("holds while P's RDS reports rebooting, within holdMaxSeconds of the alarm", async () => {
+      const { config, handler, record, metrics } = setup({
+        model: { primaryDb: { status: "rebooting", events: [] } },
+      });
+      const [result] = await handler(alarmEvent(config, { at: new Date(Date.now() - 60_000) }));
+      expect(result).toMatchObject({ outcome: "ignored", code: "hold" });
+      expect(record().state).toBe("armed");
+      expect(metrics).toContainEqual(["GuardHeld", 1]);
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+    });
+
+    it("proceeds once P's RDS has been rebooting past holdMaxSeconds (the hold expired)", async () => {
+      const { config, handler, record } = setup({
+        model: { primaryDb: { status: "rebooting", events: [] } },
+      });
+      const at = new Date(Date.now() - (config.failover.holdMaxSeconds + 60) * 1000);
+      const [result] = await handler(alarmEvent(config, { at }));
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(record().guard).toContain("the hold expired");
+    });
+
+    // "Amazon RDS event categories and event messages", DB instance events: RDS-EVENT-0013 (a
+    // Multi-AZ failover has started), RDS-EVENT-0049 (a Multi-AZ failover has completed);
+    // DescribeEvents returns the message and categories, not the ID (RDS API reference, Event)
+    it("holds on a Multi-AZ failover started without a later completed event", async () => {
+      const { config, handler } = setup({
+        model: {
+          primaryDb: {
+            status: "available",
+            events: [
+              {
+                Date: new Date(Date.now() - 90_000),
+                Message: "Multi-AZ instance failover started.",
+                EventCategories: ["failover"],
+              },
+            ],
+          },
+        },
+      });
+      const [result] = await handler(alarmEvent(config, { at: new Date(Date.now() - 60_000) }));
+      expect(result).toMatchObject({ outcome: "ignored", code: "hold" });
+      const input = rds.commandCalls(DescribeEventsCommand)[0]?.args[0].input;
+      expect(input).toMatchObject({
+        SourceIdentifier: config.primary.db.instanceId,
+        SourceType: "db-instance",
+      });
+    });
+
+    it("proceeds once the Multi-AZ failover completed and P is still down", async () => {
+      const { config, handler } = setup({
+        model: {
+          primaryDb: {
+            status: "available",
+            events: [
+              {
+                Date: new Date(Date.now() - 90_000),
+                Message: "Multi-AZ instance failover started.",
+                EventCategories: ["failover"],
+              },
+              {
+                Date: new Date(Date.now() - 30_000),
+                Message: "Multi-AZ instance failover completed.",
+                EventCategories: ["failover"],
+              },
+            ],
+          },
+        },
+      });
+      const [result] = await handler(alarmEvent(config, { at: new Date(Date.now() - 60_000) }));
+      expect(result).toMatchObject({ outcome: "completed" });
+    });
+
+    it("proceeds when P's RDS API never answers: no information, never a reason to wait", async () => {
+      const { config, handler, record } = setup();
+      rds
+        .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: config.primary.db.instanceId })
+        .callsFake(never);
+      rds.on(DescribeEventsCommand).callsFake(never);
+      const started = Date.now();
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(record().guardSignals?.find((s) => s.signal === "primaryRegion")?.reading).toBe("unreachable");
     });
   });
 

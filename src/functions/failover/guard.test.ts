@@ -1,82 +1,197 @@
 import { describe, expect, it } from "vitest";
 import { seenHealthy } from "../shared/incident.js";
 import type { HealthCheckState } from "../shared/ports.js";
-import { guardVerdict } from "./guard.js";
+import { drillLive, type GuardSignals, guardVerdict } from "./guard.js";
 
-const REGIONS = [
-  "us-east-1",
-  "us-west-1",
-  "us-west-2",
-  "eu-west-1",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ap-northeast-1",
-  "sa-east-1",
-];
+const NOW = Date.parse("2026-12-03T12:10:00Z");
+const settings = { holdMaxSeconds: 600, alarmTime: "2026-12-03T12:05:00Z" };
 
-function check(healthyCount: number, flags: Partial<HealthCheckState> = {}): HealthCheckState {
+/** The signals of a real outage of P: every row below changes only what it is about. */
+function signals(over: Partial<GuardSignals> = {}): GuardSignals {
   return {
-    id: "hc-1",
-    disabled: false,
-    inverted: false,
-    observations: REGIONS.map((region, i) => ({
-      region,
-      healthy: i < healthyCount,
-      status: i < healthyCount ? "Success: HTTP Status Code 200, OK" : "Failure: Connection timed out.",
-    })),
-    ...flags,
+    latch: { latched: false, source: "latch object", detail: "absent" },
+    drill: { source: "drill record", detail: "none" },
+    route53: { verdict: "unhealthy", via: "api", inverted: false, source: "Route 53 API", detail: "0 of 8" },
+    probe: { healthy: false, source: "B's probe", detail: "no answer after 3000 ms" },
+    primaryRegion: { recovering: false, source: "P's RDS API", detail: "status available" },
+    ...over,
   };
 }
 
+const liveDrill = {
+  record: {
+    deployment: "demo",
+    startedAt: "2026-12-03T12:04:00Z",
+    by: "alice",
+    expiresAt: "2026-12-03T12:30:00Z",
+  },
+  source: "drill record",
+  detail: "drill by alice",
+};
+
 describe("guard", () => {
-  describe("guardVerdict", () => {
-    it("proceeds when no checker sees P healthy", () => {
-      expect(guardVerdict(check(0))).toMatchObject({ proceed: true, code: "unhealthy", drill: false });
+  describe("guardVerdict (docs/functions.md decision table, one test per row)", () => {
+    it("refuses latch-unknown when the latch object in B cannot be read", () => {
+      const v = guardVerdict(signals({ latch: { source: "latch", detail: "AccessDenied" } }), settings, NOW);
+      expect(v).toMatchObject({ proceed: false, code: "latch-unknown" });
     });
 
-    it("proceeds at 1 of 8 healthy (12.5%, not more than 18%)", () => {
-      expect(guardVerdict(check(1))).toMatchObject({ proceed: true, code: "unhealthy" });
+    it("refuses latched when the latch object exists: a failover is done or under way", () => {
+      const v = guardVerdict(
+        signals({ latch: { latched: true, source: "latch", detail: "x" } }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "latched" });
     });
 
-    it("refuses at 2 of 8 healthy (25%): Route 53 still sees P healthy", () => {
-      expect(guardVerdict(check(2))).toMatchObject({ proceed: false, code: "healthy" });
+    it("proceeds as a drill on a live drill record and Route 53 unhealthy, whatever B's probe and P's API say", () => {
+      // in a drill P is healthy: its probe answers and its API reports nothing
+      const v = guardVerdict(
+        signals({
+          drill: liveDrill,
+          route53: { verdict: "unhealthy", via: "api", inverted: true, source: "api", detail: "inverted" },
+          probe: { healthy: true, source: "probe", detail: "HTTP 200" },
+          primaryRegion: { recovering: true, source: "rds", detail: "status rebooting" },
+        }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: true, code: "drill", drill: true });
     });
 
-    it("refuses a false positive: every checker sees P healthy", () => {
-      const verdict = guardVerdict(check(8));
-      expect(verdict).toMatchObject({ proceed: false, code: "healthy" });
-      expect(verdict.reason).toContain("8 of 8");
+    it("proceeds as a drill when Route 53's verdict came through DNS (inversion unseen)", () => {
+      const v = guardVerdict(
+        signals({
+          drill: liveDrill,
+          route53: { verdict: "unhealthy", via: "dns", source: "txt", detail: "primary-unhealthy" },
+        }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: true, code: "drill" });
     });
 
-    it("proceeds on an inverted check (a drill) although the raw observations look healthy", () => {
-      expect(guardVerdict(check(8, { inverted: true }))).toMatchObject({
-        proceed: true,
-        code: "drill",
-        drill: true,
-      });
+    it("refuses inverted-without-drill: an inverted endpoint check and no drill record", () => {
+      const v = guardVerdict(
+        signals({
+          route53: { verdict: "unhealthy", via: "api", inverted: true, source: "api", detail: "x" },
+        }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "inverted-without-drill" });
     });
 
-    it("refuses a latched check (Disabled + Inverted): a failover is done or under way", () => {
-      expect(guardVerdict(check(8, { disabled: true, inverted: true }))).toMatchObject({
-        proceed: false,
-        code: "latched",
-      });
+    it("refuses inverted-without-drill when the drill record expired", () => {
+      const expired = { ...liveDrill, record: { ...liveDrill.record, expiresAt: "2026-12-03T12:09:59Z" } };
+      const v = guardVerdict(
+        signals({
+          drill: expired,
+          route53: { verdict: "unhealthy", via: "api", inverted: true, source: "api", detail: "x" },
+        }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "inverted-without-drill" });
+      expect(v.signals.find((s) => s.signal === "drill")?.reading).toBe("expired");
     });
 
-    it("refuses a disabled check, which Route 53 treats as healthy", () => {
-      expect(guardVerdict(check(0, { disabled: true }))).toMatchObject({ proceed: false, code: "disabled" });
+    it("refuses no-route53-verdict when neither the API nor DNS answered, even with B's probe failing", () => {
+      const v = guardVerdict(
+        signals({ route53: { via: "none", source: "api; dns", detail: "API: TimeoutError; DNS: ETIMEOUT" } }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "no-route53-verdict" });
     });
 
-    it("refuses without observations or without a health check", () => {
-      expect(guardVerdict({ ...check(0), observations: [] })).toMatchObject({
-        proceed: false,
-        code: "no-observations",
-      });
-      expect(guardVerdict(undefined)).toMatchObject({ proceed: false, code: "missing" });
+    it("refuses healthy when Route 53 sees P healthy (a false positive)", () => {
+      const v = guardVerdict(
+        signals({ route53: { verdict: "healthy", via: "dns", source: "txt", detail: "primary-healthy" } }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "healthy" });
+    });
+
+    it("refuses probe-sees-healthy when Route 53 sees P down but B's probe gets an answer", () => {
+      const v = guardVerdict(
+        signals({ probe: { healthy: true, source: "probe", detail: "HTTP 200 in 40 ms" } }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "probe-sees-healthy" });
+    });
+
+    it("holds while P's API reports an in-region recovery within holdMaxSeconds of the alarm", () => {
+      const v = guardVerdict(
+        signals({ primaryRegion: { recovering: true, source: "rds", detail: "status rebooting" } }),
+        settings,
+        NOW, // 300 s after the alarm, bound 600 s
+      );
+      expect(v).toMatchObject({ proceed: false, code: "hold" });
+      expect(v.reason).toContain("300 s of 600 s");
+    });
+
+    it("proceeds hold-expired once the in-region recovery outlasts holdMaxSeconds", () => {
+      const v = guardVerdict(
+        signals({ primaryRegion: { recovering: true, source: "rds", detail: "status rebooting" } }),
+        settings,
+        Date.parse(settings.alarmTime) + 600_000,
+      );
+      expect(v).toMatchObject({ proceed: true, code: "hold-expired", drill: false });
+    });
+
+    it("proceeds when P's API is unreachable: no information, never a reason to wait", () => {
+      const v = guardVerdict(
+        signals({ primaryRegion: { source: "rds", detail: "unreachable: TimeoutError" } }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: true, code: "unhealthy", drill: false });
+    });
+
+    it("proceeds when Route 53 and B's probe see P down and P's API reports no recovery", () => {
+      const v = guardVerdict(signals(), settings, NOW);
+      expect(v).toMatchObject({ proceed: true, code: "unhealthy", drill: false });
+    });
+
+    it("lists every signal with its reading, source and detail", () => {
+      const v = guardVerdict(signals(), settings, NOW);
+      expect(v.signals.map((s) => [s.signal, s.reading])).toEqual([
+        ["latch", "absent"],
+        ["drill", "none"],
+        ["route53", "unhealthy via api"],
+        ["probe", "unhealthy"],
+        ["primaryRegion", "no recovery"],
+      ]);
+      expect(v.signals.every((s) => s.source && s.detail)).toBe(true);
     });
   });
 
+  describe("drillLive", () => {
+    it("counts a drill record only before its expiresAt", () => {
+      expect(drillLive(liveDrill.record, NOW)).toBe(true);
+      expect(drillLive(liveDrill.record, Date.parse(liveDrill.record.expiresAt))).toBe(false);
+      expect(drillLive(undefined, NOW)).toBe(false);
+    });
+  });
+});
+
+describe("incident", () => {
   describe("seenHealthy", () => {
+    const check = (healthyCount: number, flags: Partial<HealthCheckState> = {}): HealthCheckState => ({
+      id: "hc-1",
+      disabled: false,
+      inverted: false,
+      observations: Array.from({ length: 8 }, (_, i) => ({
+        region: `r-${i}`,
+        healthy: i < healthyCount,
+        status: i < healthyCount ? "Success: HTTP Status Code 200, OK" : "Failure: Connection timed out.",
+      })),
+      ...flags,
+    });
     it("is true only for an enabled, non-inverted check Route 53 sees healthy", () => {
       expect(seenHealthy(check(8))).toBe(true);
       expect(seenHealthy(check(1))).toBe(false);

@@ -1,76 +1,176 @@
-import { checkersSeeHealthy, forcedUnhealthy } from "../../core/route53.js";
-import type { HealthCheckState } from "../shared/ports.js";
+import type { HealthSignal } from "../../core/route53.js";
+import type { DrillRecord } from "../shared/ports.js";
 
-export type GuardCode =
-  | "unhealthy"
-  | "drill"
-  | "latched"
-  | "disabled"
-  | "healthy"
-  | "no-observations"
-  | "missing";
-
-export type GuardVerdict =
-  | { proceed: true; code: "unhealthy" | "drill"; drill: boolean; reason: string }
-  | { proceed: false; code: Exclude<GuardCode, "unhealthy" | "drill">; reason: string };
+/** Where a signal came from and what it showed, in words: the incident record keeps both. */
+export interface SignalReading {
+  source: string;
+  detail: string;
+}
 
 /**
- * The false-positive guard: does Route 53 itself see P as unhealthy right now? The alarm can be
- * stale, mis-wired or fired by a deployment; acting on it alone would fail over a healthy P.
- *
- * - Disabled + Inverted: the latch is set, so a failover is done or under way: do not start one.
- * - Disabled only: Route 53 treats a disabled check as healthy: P stays primary, do not act.
- * - Inverted only: a drill. Inversion is how an operator declares P down (the raw checker
- *   observations of a healthy P still read "Success"); treat the inversion itself as the
- *   declaration and proceed, whatever the raw observations say.
- * - Otherwise: proceed only when Route 53's 18% rule (src/core/route53.ts) reads P unhealthy.
+ * The guard's independent signals (gathered best effort by signals.ts). No single vantage point
+ * can start a failover; no unreachable control plane can stop one (DESIGN.md "The first rule").
  */
-export function guardVerdict(check: HealthCheckState | undefined): GuardVerdict {
-  if (check === undefined) {
-    return {
-      proceed: false,
-      code: "missing",
-      reason: "P's health check does not exist: cannot confirm P is down",
-    };
-  }
-  if (forcedUnhealthy(check)) {
-    return {
-      proceed: false,
-      code: "latched",
-      reason: `health check ${check.id} is latched (Disabled + Inverted): a failover is done or under way`,
-    };
-  }
-  if (check.disabled) {
-    return {
-      proceed: false,
-      code: "disabled",
-      reason: `health check ${check.id} is disabled, which Route 53 treats as healthy: P stays primary`,
-    };
-  }
-  if (check.inverted) {
-    return {
-      proceed: true,
-      code: "drill",
-      drill: true,
-      reason: `health check ${check.id} is inverted (a drill): the inversion declares P down`,
-    };
-  }
-  const total = check.observations.length;
-  if (total === 0) {
-    return {
-      proceed: false,
-      code: "no-observations",
-      reason: `health check ${check.id} has no checker observations yet`,
-    };
-  }
-  const healthy = check.observations.filter((o) => o.healthy).length;
-  const summary = `${healthy} of ${total} Route 53 checkers report P healthy`;
-  if (checkersSeeHealthy(check.observations.map((o) => o.healthy))) {
-    return {
-      proceed: false,
-      code: "healthy",
-      reason: `${summary}: Route 53 sees P healthy, a false positive`,
-    };
-  }
-  return { proceed: true, code: "unhealthy", drill: false, reason: `${summary}: Route 53 sees P unhealthy` };
+export interface GuardSignals {
+  /** The latch object in B; `latched` undefined: B's S3 did not answer. */
+  latch: SignalReading & { latched?: boolean };
+  /** The drill record in B's lock table; absent when none (or unreadable: no drill then). */
+  drill: SignalReading & { record?: DrillRecord };
+  /**
+   * Route 53's verdict on P's endpoint check, through the API (us-east-1) or, when the API does
+   * not answer, the health-signal TXT pair (data plane); `inverted` is known only through the API.
+   */
+  route53: SignalReading & { verdict?: HealthSignal; via: "api" | "dns" | "none"; inverted?: boolean };
+  /** B's own probe of P right now. */
+  probe: SignalReading & { healthy: boolean };
+  /** P's own regional API; `recovering` undefined: P's region did not answer (no information). */
+  primaryRegion: SignalReading & { recovering?: boolean };
 }
+
+export interface GuardSettings {
+  /** config.failover.holdMaxSeconds: the longest an in-region recovery holds the failover. */
+  holdMaxSeconds: number;
+  /** The trigger's alarm time (ISO 8601): the hold is counted from it. */
+  alarmTime: string;
+}
+
+/** One signal as the verdict and the incident record list it. */
+export interface SignalSummary {
+  signal: keyof GuardSignals;
+  reading: string;
+  source: string;
+  detail: string;
+}
+
+export type ProceedCode = "drill" | "unhealthy" | "hold-expired" | "forced";
+export type RefuseCode =
+  | "latched"
+  | "latch-unknown"
+  | "inverted-without-drill"
+  | "no-route53-verdict"
+  | "healthy"
+  | "probe-sees-healthy"
+  | "hold";
+export type GuardCode = ProceedCode | RefuseCode;
+
+export type GuardVerdict =
+  | { proceed: true; code: ProceedCode; drill: boolean; reason: string; signals: SignalSummary[] }
+  | { proceed: false; code: RefuseCode; reason: string; signals: SignalSummary[] };
+
+/** A drill record counts until its expiresAt: a drill whose CLI died stops counting by itself. */
+export function drillLive(record: DrillRecord | undefined, now: number): boolean {
+  return record !== undefined && Date.parse(record.expiresAt) > now;
+}
+
+/**
+ * The guard's decision table (docs/functions.md "The guard"), first matching row wins:
+ *
+ * | signals                                                         | verdict                     |
+ * | latch object unreadable / present                               | refuse latch-unknown / latched |
+ * | live drill record, Route 53 unhealthy                           | proceed as drill            |
+ * | endpoint check inverted (API), no live drill record             | refuse inverted-without-drill |
+ * | Route 53 unknown (API and DNS unanswered)                       | refuse no-route53-verdict   |
+ * | Route 53 healthy                                                | refuse healthy              |
+ * | Route 53 unhealthy, B's probe sees P healthy                    | refuse probe-sees-healthy   |
+ * | ... probe unhealthy, P's API: in-region recovery, within bound  | refuse hold                 |
+ * | ... probe unhealthy, P's API: in-region recovery, past bound    | proceed hold-expired        |
+ * | ... probe unhealthy, P's API unreachable or no recovery         | proceed unhealthy           |
+ *
+ * A refusal is not final: while P stays down the one-minute re-evaluation asks again.
+ */
+export function guardVerdict(signals: GuardSignals, settings: GuardSettings, now: number): GuardVerdict {
+  const summary = summarise(signals, now);
+  const refuse = (code: RefuseCode, reason: string): GuardVerdict => ({
+    proceed: false,
+    code,
+    reason,
+    signals: summary,
+  });
+  const proceed = (code: ProceedCode, reason: string, drill = false): GuardVerdict => ({
+    proceed: true,
+    code,
+    drill,
+    reason,
+    signals: summary,
+  });
+  const { latch, drill, route53, probe, primaryRegion } = signals;
+
+  if (latch.latched === undefined)
+    return refuse("latch-unknown", `cannot read the latch in B (${latch.detail}): retried next minute`);
+  if (latch.latched)
+    return refuse("latched", `the latch is set (${latch.detail}): a failover is done or under way`);
+  const live = drillLive(drill.record, now);
+  if (live && route53.verdict === "unhealthy")
+    return proceed(
+      "drill",
+      `a drill by ${drill.record?.by} is live and Route 53 sees P unhealthy (${route53.detail}): P is declared down`,
+      true,
+    );
+  if (route53.inverted && !live)
+    return refuse(
+      "inverted-without-drill",
+      `P's endpoint check is inverted but no live drill record exists (${drill.detail}): an inverted check alone is not a drill`,
+    );
+  if (route53.verdict === undefined)
+    return refuse(
+      "no-route53-verdict",
+      `no Route 53 verdict (${route53.detail}): B's probe alone is one vantage point`,
+    );
+  if (route53.verdict === "healthy")
+    return refuse("healthy", `Route 53 sees P healthy (${route53.detail}): a false positive`);
+  if (probe.healthy)
+    return refuse(
+      "probe-sees-healthy",
+      `Route 53 sees P unhealthy but B's probe sees P healthy (${probe.detail}): re-evaluated every minute`,
+    );
+  if (primaryRegion.recovering) {
+    const heldMs = now - Date.parse(settings.alarmTime);
+    const boundMs = settings.holdMaxSeconds * 1000;
+    if (heldMs < boundMs)
+      return refuse(
+        "hold",
+        `P's API reports an in-region recovery (${primaryRegion.detail}): hold, ${Math.round(heldMs / 1000)} s of ${settings.holdMaxSeconds} s since the alarm`,
+      );
+    return proceed(
+      "hold-expired",
+      `P is down for Route 53 and B's probe, and the in-region recovery (${primaryRegion.detail}) did not bring it back within ${settings.holdMaxSeconds} s: the hold expired`,
+    );
+  }
+  return proceed(
+    "unhealthy",
+    `Route 53 (${route53.detail}) and B's probe (${probe.detail}) see P down; P's API: ${primaryRegion.detail}`,
+  );
+}
+
+/** Every signal with its source and detail, as the incident record keeps them. */
+export function summarise(signals: GuardSignals, now: number): SignalSummary[] {
+  const { latch, drill, route53, probe, primaryRegion } = signals;
+  const drillReading =
+    drill.record === undefined ? "none" : drillLive(drill.record, now) ? "live" : "expired";
+  return [
+    {
+      signal: "latch",
+      reading: latch.latched === undefined ? "unknown" : latch.latched ? "set" : "absent",
+      ...source(latch),
+    },
+    { signal: "drill", reading: drillReading, ...source(drill) },
+    {
+      signal: "route53",
+      reading: `${route53.verdict ?? "unknown"}${route53.inverted ? " (inverted)" : ""} via ${route53.via}`,
+      ...source(route53),
+    },
+    { signal: "probe", reading: probe.healthy ? "healthy" : "unhealthy", ...source(probe) },
+    {
+      signal: "primaryRegion",
+      reading:
+        primaryRegion.recovering === undefined
+          ? "unreachable"
+          : primaryRegion.recovering
+            ? "recovering"
+            : "no recovery",
+      ...source(primaryRegion),
+    },
+  ];
+}
+
+const source = (r: SignalReading) => ({ source: r.source, detail: r.detail });

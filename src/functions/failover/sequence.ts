@@ -25,6 +25,7 @@ import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
 import { type GuardVerdict, guardVerdict } from "./guard.js";
 import { formatNotification } from "./notification.js";
 import { planCapacity, planLatch, planPromotion, type StepDecision, scaledCapacity } from "./plan.js";
+import { gatherSignals } from "./signals.js";
 
 export interface FailoverOptions {
   logger?: LoggerLike;
@@ -84,22 +85,30 @@ export async function runFailover(
     const verdict: GuardVerdict = options.skipHealthConfirmation
       ? {
           proceed: true,
-          code: "unhealthy",
+          code: "forced",
           drill: false,
           reason: `operator ${trigger.by ?? ""} skipped the confirmation`,
+          signals: [],
         }
       : guardVerdict(
-          await withThrottlingRetry(() => ports.healthCheck.describe(config.dns.healthCheckId), {
-            ...DEFAULT_RETRY,
-            sleep: ports.clock.sleep,
-          }),
+          await gatherSignals(ports, config, ports.clock.now()),
+          { holdMaxSeconds: config.failover.holdMaxSeconds, alarmTime: trigger.alarmTime },
+          ports.clock.now(),
         );
     if (!verdict.proceed) {
-      log.warn("guard refused the failover", { code: verdict.code, reason: verdict.reason });
-      metrics.addMetric("GuardRefused", "Count", 1);
+      log.warn("guard refused the failover", {
+        code: verdict.code,
+        reason: verdict.reason,
+        signals: verdict.signals,
+      });
+      metrics.addMetric(verdict.code === "hold" ? "GuardHeld" : "GuardRefused", "Count", 1);
       return { outcome: "ignored", code: verdict.code, reason: verdict.reason };
     }
-    log.info("guard confirmed P down", { code: verdict.code, reason: verdict.reason });
+    log.info("guard confirmed P down", {
+      code: verdict.code,
+      reason: verdict.reason,
+      signals: verdict.signals,
+    });
     // `stored` is armed here (entryDecision said open)
     const next = openRecord(stored as LockRecord, trigger, verdict, config.mode, ports.clock.now());
     const claim = await transition(ports, next, stored);

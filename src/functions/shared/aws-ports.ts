@@ -5,7 +5,12 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { type CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, type RDSClient } from "@aws-sdk/client-rds";
+import {
+  DescribeDBInstancesCommand,
+  DescribeEventsCommand,
+  PromoteReadReplicaCommand,
+  type RDSClient,
+} from "@aws-sdk/client-rds";
 import {
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
@@ -14,21 +19,32 @@ import {
 } from "@aws-sdk/client-route-53";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import { readHealthSignal } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { AwsCallError, errorCode } from "./errors.js";
+import { probeEndpoint } from "./http-probe.js";
 import type { LockRecord } from "./lock-record.js";
 import {
   type CapacityPort,
   type Clock,
   type DatabasePort,
+  type DrillRecord,
+  type DrillRecordPort,
   type FailoverPorts,
   type HealthCheckPort,
   type LatchPort,
   type LatchRecord,
   type LockPort,
   type NotifierPort,
+  type PrimaryDatabasePort,
   systemClock,
 } from "./ports.js";
 
@@ -41,6 +57,10 @@ export interface FailoverClients {
   route53: Route53Client;
   s3: S3Client;
   sns: SNSClient;
+  /** The guard's best-effort clients (config.failover.bestEffortTimeoutMs, one attempt): Route 53's API, */
+  guardRoute53: Route53Client;
+  /** and P's own regional RDS API. */
+  primaryRds: RDSClient;
 }
 
 /** Region field of an ARN (arn:partition:service:region:account:resource). */
@@ -53,14 +73,16 @@ export function arnRegion(arn: string): string {
 /**
  * Takes the clients from `clients` (the functions' timeouts by default; the CLI passes its own):
  * B for RDS, the group, the lock table and the replica-lag metric; us-east-1 for Route 53; the ops
- * topic's own region for SNS. Every client honours AWS_ENDPOINT_URL, which is how local mode
- * reaches the emulator.
+ * topic's own region for SNS; the guard's best-effort pair (us-east-1 and P) with one attempt of
+ * config.failover.bestEffortTimeoutMs. Every client honours AWS_ENDPOINT_URL, which is how local
+ * mode reaches the emulator.
  */
 export function createFailoverClients(
   config: DeploymentConfig,
   clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS, "failover"),
 ): FailoverClients {
   const region = config.backup.region;
+  const bestEffort = clients.bestEffort(config.failover.bestEffortTimeoutMs);
   return {
     rds: clients.rds(region),
     autoScaling: clients.autoScaling(region),
@@ -69,6 +91,8 @@ export function createFailoverClients(
     route53: clients.route53(),
     s3: clients.s3(region),
     sns: clients.sns(arnRegion(config.failover.opsTopicArn)),
+    guardRoute53: bestEffort.route53(),
+    primaryRds: bestEffort.rds(config.primary.region),
   };
 }
 
@@ -336,6 +360,74 @@ export function dynamoDbLockPort(dynamoDb: DynamoDBClient, tableName: string): L
   };
 }
 
+/** The lock-table key of a deployment's drill record (deployment names hold no `#`). */
+export function drillRecordKey(deployment: string): string {
+  return `${deployment}#drill`;
+}
+
+/** The drill record: a second item of the lock table, beside the deployment's lock item. */
+export function dynamoDbDrillRecordPort(
+  dynamoDb: DynamoDBClient,
+  tableName: string,
+  deployment: string,
+): DrillRecordPort {
+  const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+  const Key = { deployment: drillRecordKey(deployment) };
+  return {
+    async read() {
+      const out = await awsCall("dynamodb:GetItem", () =>
+        doc.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true })),
+      );
+      if (!out.Item) return undefined;
+      const { startedAt, by, expiresAt } = out.Item as DrillRecord;
+      return { deployment, startedAt, by, expiresAt };
+    },
+    async write(record) {
+      await awsCall("dynamodb:PutItem", () =>
+        doc.send(new PutCommand({ TableName: tableName, Item: { ...record, ...Key } })),
+      );
+    },
+    async remove() {
+      await awsCall("dynamodb:DeleteItem", () => doc.send(new DeleteCommand({ TableName: tableName, Key })));
+    },
+  };
+}
+
+/** P's database through P's regional RDS API (the guard's best-effort client). */
+export function rdsPrimaryDatabasePort(rds: RDSClient): PrimaryDatabasePort {
+  return {
+    async describe(id) {
+      const out = await orMissing(
+        "rds:DescribeDBInstances",
+        ["DBInstanceNotFound", "DBInstanceNotFoundFault"],
+        () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      );
+      const db = out?.DBInstances?.[0];
+      return db ? { id, status: db.DBInstanceStatus ?? "unknown" } : undefined;
+    },
+    async events(id, since) {
+      // one page of up to 100 events of the last hour is plenty: a failover or recovery writes a few
+      const out = await awsCall("rds:DescribeEvents", () =>
+        rds.send(
+          new DescribeEventsCommand({
+            SourceIdentifier: id,
+            SourceType: "db-instance",
+            StartTime: since,
+            MaxRecords: 100,
+          }),
+        ),
+      );
+      return (out.Events ?? [])
+        .map((e) => ({
+          date: (e.Date ?? new Date(0)).toISOString(),
+          message: e.Message ?? "",
+          categories: e.EventCategories ?? [],
+        }))
+        .sort((a, b) => a.date.localeCompare(b.date));
+    },
+  };
+}
+
 /**
  * The failover's ports on AWS (or the emulator). The CLI calls this too, so `approve` drives the
  * very same adapters as the Lambda.
@@ -353,6 +445,13 @@ export function createFailoverPorts(
     healthCheck: route53HealthCheckPort(clients.route53),
     latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
+    signals: {
+      endpointCheck: route53HealthCheckPort(clients.guardRoute53),
+      healthSignal: readHealthSignal,
+      probe: probeEndpoint,
+      primaryDatabase: rdsPrimaryDatabasePort(clients.primaryRds),
+      drill: dynamoDbDrillRecordPort(clients.dynamoDb, config.failover.lockTableName, config.deployment),
+    },
     notifier: snsNotifierPort(clients.sns, config.failover.opsTopicArn),
     clock,
   };

@@ -61,6 +61,14 @@ export interface IncidentTrigger {
   by?: string;
 }
 
+/** One of the guard's signals as the incident record keeps it (src/functions/failover/guard.ts). */
+export interface GuardSignalRecord {
+  signal: string;
+  reading: string;
+  source: string;
+  detail: string;
+}
+
 export interface LockRecord {
   deployment: string;
   state: LockState;
@@ -75,10 +83,12 @@ export interface LockRecord {
   openedAt?: string;
   /** An in-progress claim older than this may be taken over (the holder timed out or crashed). */
   leaseUntil?: string;
-  /** True when the guard proceeded because of an inverted health check (a drill). */
+  /** True when the guard proceeded on a live drill record (a drill). */
   drill?: boolean;
   /** The guard's verdict, in words. */
   guard?: string;
+  /** Every signal the guard weighed, with its source and detail: the evidence of the decision. */
+  guardSignals?: GuardSignalRecord[];
   /** Last known ReplicaLag (seconds) before promotion: the RPO estimate. Absent when RDS published none. */
   rpoEstimateSeconds?: number;
   rpoObservedAt?: string;
@@ -184,7 +194,7 @@ export function armRecord(
 export function openRecord(
   record: LockRecord,
   trigger: IncidentTrigger,
-  guard: { reason: string; drill: boolean },
+  guard: { reason: string; drill: boolean; signals?: GuardSignalRecord[] },
   mode: "automatic" | "approval",
   now: number,
 ): LockRecord {
@@ -204,6 +214,7 @@ export function openRecord(
     ...(state === "in-progress" ? { leaseUntil: iso(now + LEASE_MS) } : {}),
     drill: guard.drill,
     guard: guard.reason,
+    ...(guard.signals?.length ? { guardSignals: guard.signals } : {}),
     timeline: {},
   };
 }

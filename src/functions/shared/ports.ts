@@ -1,3 +1,5 @@
+import type { HealthSignalReading } from "../../aws/health-signal.js";
+import type { ProbeResult, ProbeTarget } from "./http-probe.js";
 import type { LockRecord, StepName, StepRecord } from "./lock-record.js";
 
 /**
@@ -116,6 +118,63 @@ export interface LockPort {
   recordStep(deployment: string, incidentId: string, step: StepName, entry: StepRecord): Promise<void>;
 }
 
+/**
+ * A drill in progress, written by the CLI's `drill` before it declares P down and removed when the
+ * drill ends. Only a live record (before `expiresAt`) makes an inverted endpoint check a drill.
+ */
+export interface DrillRecord {
+  deployment: string;
+  startedAt: string;
+  /** Who runs the drill (the caller's ARN, or the operator's name). */
+  by: string;
+  /** A drill whose CLI died leaves its record behind: past this time it no longer counts. */
+  expiresAt: string;
+}
+
+/** The drill record: a second item of the lock table in B (key `<deployment>#drill`). */
+export interface DrillRecordPort {
+  read(): Promise<DrillRecord | undefined>;
+  write(record: DrillRecord): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** What P's own regional RDS API says about P's database (DescribeDBInstances). */
+export interface PrimaryDatabaseState {
+  id: string;
+  /** DBInstanceStatus: available, rebooting, modifying, upgrading, maintenance, ... */
+  status: string;
+}
+
+/** One RDS event of P's database (DescribeEvents): the API gives the message, not the event ID. */
+export interface DatabaseEvent {
+  date: string;
+  message: string;
+  categories: string[];
+}
+
+/** P's database through P's own region: best effort, it may add information, never block. */
+export interface PrimaryDatabasePort {
+  describe(id: string): Promise<PrimaryDatabaseState | undefined>;
+  /** The events of DB instance `id` since `since`, oldest first. */
+  events(id: string, since: Date): Promise<DatabaseEvent[]>;
+}
+
+/**
+ * The guard's independent signals (src/functions/failover/signals.ts gathers them). Every client
+ * behind these has the short best-effort timeouts: an unreachable region adds no information and
+ * holds nothing up.
+ */
+export interface SignalPorts {
+  /** P's endpoint check through Route 53's API (us-east-1). */
+  endpointCheck: Pick<HealthCheckPort, "describe">;
+  /** Route 53's verdict through its data plane: the health-signal TXT pair (src/aws/health-signal.ts). */
+  healthSignal(name: string, nameServers: readonly string[], timeoutMs: number): Promise<HealthSignalReading>;
+  /** B's own probe of P's endpoint (src/functions/shared/http-probe.ts). */
+  probe(target: ProbeTarget, timeoutMs: number): Promise<ProbeResult>;
+  primaryDatabase: PrimaryDatabasePort;
+  drill: DrillRecordPort;
+}
+
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -127,6 +186,7 @@ export interface FailoverPorts {
   healthCheck: HealthCheckPort;
   latch: LatchPort;
   lock: LockPort;
+  signals: SignalPorts;
   notifier: NotifierPort;
   clock: Clock;
 }

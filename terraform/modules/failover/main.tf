@@ -130,8 +130,9 @@ resource "aws_iam_role" "this" {
 
 # One list of the function's permissions (permissions.json, beside this file), shared with the
 # readiness check of this role and the function's error hints. Every statement names its
-# resources, except the few actions AWS does not scope (Describe* of Auto Scaling, X-Ray,
-# GetMetricStatistics, PutMetricData: the latter limited to the Pilotlight namespace).
+# resources, except the few actions AWS does not scope (Describe* of Auto Scaling, RDS's
+# DescribeEvents, X-Ray, GetMetricStatistics, PutMetricData: the latter limited to the Pilotlight
+# namespace).
 locals {
   permissions = jsondecode(file("${path.module}/permissions.json"))
   permission_resources = {
@@ -142,6 +143,7 @@ locals {
     ops_topic        = [aws_sns_topic.ops.arn]
     failure_queue    = [aws_sqs_queue.failures.arn]
     replica_db       = [var.replica_db_arn]
+    primary_db       = [var.primary_db_arn]
     backup_asg       = [var.backup_asg_arn]
     health_check     = [var.health_check_arn]
     trigger_alarms   = [var.alarm_arn, var.probe_alarm_arn]

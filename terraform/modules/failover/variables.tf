@@ -49,7 +49,7 @@ variable "replica_db_arn" {
 }
 
 variable "primary_db_arn" {
-  description = "ARN of the primary database (described only, to record the last known state)."
+  description = "ARN of the primary database: the guard describes it, best effort, to hold while an in-region recovery is under way."
   type        = string
 }
 

@@ -1,0 +1,178 @@
+import type { DeploymentConfig } from "../../core/config.js";
+import { checkersSeeHealthy, type HealthSignal, healthCheckStatus } from "../../core/route53.js";
+import { errorCode } from "../shared/errors.js";
+import type { FailoverPorts } from "../shared/ports.js";
+import type { GuardSignals } from "./guard.js";
+import { inRegionRecovery } from "./primary-recovery.js";
+
+/** A best-effort call that did not answer within its bound. */
+export class SignalTimeoutError extends Error {
+  override readonly name = "SignalTimeoutError";
+}
+
+/**
+ * Settles with `promise`, or fails after `ms`. The best-effort SDK clients abort their own requests
+ * (src/aws/clients.ts); this bound holds whatever the port does, so no signal holds up the guard.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SignalTimeoutError(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const why = (error: unknown) => `${errorCode(error)}: ${(error as Error).message}`;
+
+/**
+ * Gathers the guard's signals, all at once and each best effort: a signal whose source does not
+ * answer reads "unknown" with the reason, it never throws. Worst case about two best-effort
+ * timeouts (Route 53's API, then its data plane). The regions: the latch and the drill record in
+ * B, Route 53's API in us-east-1, its data plane global, the probe from B, P's RDS API in P.
+ */
+export async function gatherSignals(
+  ports: Pick<FailoverPorts, "latch" | "signals">,
+  config: DeploymentConfig,
+  now: number,
+): Promise<GuardSignals> {
+  const [latch, drill, route53, probe, primaryRegion] = await Promise.all([
+    readLatch(ports, config),
+    readDrill(ports, config),
+    readRoute53(ports, config),
+    readProbe(ports, config),
+    readPrimaryRegion(ports, config, now),
+  ]);
+  return { latch, drill, route53, probe, primaryRegion };
+}
+
+async function readLatch(ports: Pick<FailoverPorts, "latch">, config: DeploymentConfig) {
+  const source = `latch object s3://${config.dns.latch.bucket}/${config.dns.latch.key} (B, ${config.backup.region})`;
+  try {
+    const record = await ports.latch.read();
+    return record
+      ? {
+          latched: true,
+          source,
+          detail: `written at ${record.latchedAt} by ${record.by} (${record.incidentId})`,
+        }
+      : { latched: false, source, detail: "absent" };
+  } catch (error) {
+    return { source, detail: why(error) };
+  }
+}
+
+async function readDrill(ports: Pick<FailoverPorts, "signals">, config: DeploymentConfig) {
+  const source = `drill record in ${config.failover.lockTableName} (B, ${config.backup.region})`;
+  try {
+    const record = await ports.signals.drill.read();
+    return record
+      ? {
+          record,
+          source,
+          detail: `drill by ${record.by} since ${record.startedAt}, expires ${record.expiresAt}`,
+        }
+      : { source, detail: "none" };
+  } catch (error) {
+    // unreadable counts as no drill: an inverted check is then refused and asked again next minute
+    return { source, detail: `unreadable (${why(error)})` };
+  }
+}
+
+/** Route 53's verdict: through the API when it answers in time, else through its data plane. */
+async function readRoute53(ports: Pick<FailoverPorts, "signals">, config: DeploymentConfig) {
+  const timeoutMs = config.failover.bestEffortTimeoutMs;
+  const id = config.dns.healthCheckId;
+  const api = `Route 53 API GetHealthCheck/GetHealthCheckStatus ${id} (us-east-1)`;
+  let apiFailure: string;
+  try {
+    const check = await within(ports.signals.endpointCheck.describe(id), timeoutMs, "Route 53 API");
+    if (check === undefined) apiFailure = `health check ${id} does not exist`;
+    else if (check.observations.length === 0) apiFailure = `health check ${id} has no checker observations`;
+    else {
+      const healthy = check.observations.filter((o) => o.healthy).length;
+      const verdict: HealthSignal = healthCheckStatus(
+        checkersSeeHealthy(check.observations.map((o) => o.healthy)),
+        check,
+      )
+        ? "healthy"
+        : "unhealthy";
+      const flags = [check.disabled ? "disabled" : "", check.inverted ? "inverted" : ""].filter(Boolean);
+      return {
+        verdict,
+        via: "api" as const,
+        inverted: check.inverted,
+        source: api,
+        detail: `${healthy} of ${check.observations.length} checkers see P healthy${flags.length ? `, check ${flags.join(" and ")}` : ""}: ${verdict}`,
+      };
+    }
+  } catch (error) {
+    apiFailure = why(error);
+  }
+  const { name, nameServers } = config.dns.healthSignal;
+  const dns = `health-signal TXT ${name} at the zone's name servers (Route 53 data plane)`;
+  try {
+    const reading = await ports.signals.healthSignal(name, nameServers, timeoutMs);
+    if (reading.verdict)
+      return {
+        verdict: reading.verdict,
+        via: "dns" as const,
+        source: dns,
+        detail: `${reading.detail} (API: ${apiFailure})`,
+      };
+    return {
+      via: "none" as const,
+      source: `${api}; ${dns}`,
+      detail: `API: ${apiFailure}; DNS: ${reading.detail}`,
+    };
+  } catch (error) {
+    return {
+      via: "none" as const,
+      source: `${api}; ${dns}`,
+      detail: `API: ${apiFailure}; DNS: ${why(error)}`,
+    };
+  }
+}
+
+async function readProbe(ports: Pick<FailoverPorts, "signals">, config: DeploymentConfig) {
+  const { target, timeoutMs } = config.probe;
+  const source = `B's probe GET ${target.url}`;
+  try {
+    const result = await ports.signals.probe(target, timeoutMs);
+    return { healthy: result.healthy, source, detail: result.detail };
+  } catch (error) {
+    return { healthy: false, source, detail: why(error) };
+  }
+}
+
+/** P's RDS API: an in-region recovery under way means hold; no answer means no information. */
+async function readPrimaryRegion(
+  ports: Pick<FailoverPorts, "signals">,
+  config: DeploymentConfig,
+  now: number,
+) {
+  const { instanceId } = config.primary.db;
+  const timeoutMs = config.failover.bestEffortTimeoutMs;
+  const source = `RDS DescribeDBInstances/DescribeEvents ${instanceId} (P, ${config.primary.region})`;
+  const db = ports.signals.primaryDatabase;
+  const [status, events] = await Promise.allSettled([
+    within(db.describe(instanceId), timeoutMs, "DescribeDBInstances"),
+    within(db.events(instanceId, new Date(now - 3_600_000)), timeoutMs, "DescribeEvents"),
+  ]);
+  if (status.status === "rejected" && events.status === "rejected")
+    return { source, detail: `unreachable: ${why(status.reason)}` };
+  const reading = inRegionRecovery(
+    status.status === "fulfilled" ? status.value?.status : undefined,
+    events.status === "fulfilled" ? events.value : [],
+  );
+  const partial =
+    status.status === "rejected"
+      ? ` (DescribeDBInstances: ${why(status.reason)})`
+      : events.status === "rejected"
+        ? ` (DescribeEvents: ${why(events.reason)})`
+        : "";
+  return { recovering: reading.recovering, source, detail: `${reading.detail}${partial}` };
+}
