@@ -59,7 +59,6 @@ function fakePorts(
         observations: [{ region: "us-east-1", healthy: true, status: "Success: HTTP Status Code 200, OK" }],
         ...overrides.hc,
       }),
-      latch: async () => {},
     },
     lock,
     launch: {
