@@ -7,12 +7,15 @@ import {
 import type { DeploymentConfig } from "../core/config.js";
 import {
   answerFromState,
+  type CheckerResponse,
+  checkerPasses,
   checkersSeeHealthy,
   type DnsAnswer,
   type DnsState,
   type FailoverRecord,
   type FailoverRole,
   type HealthCheckState,
+  type LatchedPrimaryCheck,
   normaliseDnsName,
   reportPasses,
 } from "../core/route53.js";
@@ -25,8 +28,48 @@ import type { Clients } from "./clients.js";
  * no DNS queries, resolves through it too. The rules themselves live in src/core/route53.ts.
  */
 
-/** Reads the failover records of the config's name, the health checks and the target health. */
-export async function readDnsState(clients: Clients, config: DeploymentConfig): Promise<DnsState> {
+/**
+ * What Route 53's checkers report of a (non-calculated) check: true when more than 18% of them
+ * pass, before Disabled/Inverted. On AWS, GetHealthCheckStatus; the local harness plays the
+ * checkers instead (the emulator's observations are canned "Success").
+ */
+export type CheckerObservations = (id: string) => Promise<boolean>;
+
+/** The checkers' observations through GetHealthCheckStatus (us-east-1). */
+export function apiObservations(clients: Clients): CheckerObservations {
+  return async (id) => {
+    const status = await clients.route53().send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+    return checkersSeeHealthy(
+      (status.HealthCheckObservations ?? []).map((o) => reportPasses(o.StatusReport?.Status ?? "")),
+    );
+  };
+}
+
+/**
+ * The latch check's checkers, played from the latch object itself (`read`: GetObject in B): they
+ * fetch it over HTTPS and pass on a 2xx only, so they pass while it exists; an absent object (404)
+ * or an unreachable B (no answer) fails them, which the inverted check reads as healthy
+ * (`latchCheckHealthy` in src/core/route53.ts).
+ */
+export async function latchObjectObserved(read: () => Promise<unknown>): Promise<boolean> {
+  const response: CheckerResponse = await read().then(
+    (object) => ({ status: object === undefined ? 404 : 200 }),
+    () => ({}),
+  );
+  return checkersSeeHealthy([checkerPasses(response)]);
+}
+
+/**
+ * Reads the failover records of the config's name, the health checks and the target health. The
+ * PRIMARY's calculated check (config.dns.primaryCheckId) is read as its two children, P's endpoint
+ * check and the latch check: GetHealthCheckStatus does not answer for a CALCULATED check
+ * (API_GetHealthCheckStatus.html).
+ */
+export async function readDnsState(
+  clients: Clients,
+  config: DeploymentConfig,
+  observe: CheckerObservations = apiObservations(clients),
+): Promise<DnsState> {
   const route53 = clients.route53();
   const name = normaliseDnsName(config.dns.recordName);
   const sets = await route53.send(
@@ -47,20 +90,27 @@ export async function readDnsState(clients: Clients, config: DeploymentConfig): 
       evaluateTargetHealth: rs.AliasTarget?.EvaluateTargetHealth ?? false,
     });
   }
-  const ids = [...new Set(records.flatMap((r) => (r.healthCheckId ? [r.healthCheckId] : [])))];
+  const primaryCheck: LatchedPrimaryCheck = {
+    id: config.dns.primaryCheckId,
+    endpointCheckId: config.dns.healthCheckId,
+    latchCheckId: config.dns.latch.checkId,
+  };
+  const carried = new Set(records.flatMap((r) => (r.healthCheckId ? [r.healthCheckId] : [])));
+  const latched = carried.delete(primaryCheck.id);
+  const leaves = latched
+    ? [...carried, primaryCheck.endpointCheckId, primaryCheck.latchCheckId]
+    : [...carried];
   const healthChecks: Record<string, HealthCheckState> = {};
   await Promise.all(
-    ids.map(async (id) => {
-      const [hc, status] = await Promise.all([
+    [...new Set(leaves)].map(async (id) => {
+      const [hc, observedHealthy] = await Promise.all([
         route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
-        route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id })),
+        observe(id),
       ]);
       healthChecks[id] = {
         disabled: hc.HealthCheck?.HealthCheckConfig?.Disabled ?? false,
         inverted: hc.HealthCheck?.HealthCheckConfig?.Inverted ?? false,
-        observedHealthy: checkersSeeHealthy(
-          (status.HealthCheckObservations ?? []).map((o) => reportPasses(o.StatusReport?.Status ?? "")),
-        ),
+        observedHealthy,
       };
     }),
   );
@@ -80,7 +130,7 @@ export async function readDnsState(clients: Clients, config: DeploymentConfig): 
       ).length;
     }),
   );
-  return { records, healthChecks, healthyTargets };
+  return { records, healthChecks, ...(latched ? { primaryCheck } : {}), healthyTargets };
 }
 
 /** Resolves the deployment's DNS name from the API state, as Route 53 would answer it now. */

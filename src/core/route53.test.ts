@@ -7,9 +7,9 @@ import {
   calculatedHealthy,
   checkerPasses,
   checkersSeeHealthy,
+  checkStatus,
   type DnsState,
   type FailoverRecord,
-  forcedUnhealthy,
   healthCheckStatus,
   healthSignalAnswer,
   healthSignalVerdict,
@@ -45,6 +45,19 @@ function state(
       },
     },
     healthyTargets: targets,
+  };
+}
+
+/** The pair under the latch: PRIMARY carries the calculated check `calc` over `hc` and `latch`. */
+function latchedState(o: { latchRead: boolean; endpoint?: boolean }): DnsState {
+  return {
+    records: [{ ...primary, healthCheckId: "calc" }, secondary],
+    healthChecks: {
+      hc: { disabled: false, inverted: false, observedHealthy: o.endpoint ?? true },
+      latch: { disabled: false, inverted: true, observedHealthy: o.latchRead },
+    },
+    primaryCheck: { id: "calc", endpointCheckId: "hc", latchCheckId: "latch" },
+    healthyTargets: { "p-alb": 2, "b-alb": 2 },
   };
 }
 
@@ -115,12 +128,9 @@ describe("route53", () => {
     it("Disabled: always healthy, whatever the checkers see", () => {
       expect(healthCheckStatus(false, { disabled: true, inverted: false })).toBe(true);
     });
-    it("Disabled + Inverted: always unhealthy (the latch of today)", () => {
+    it("Disabled + Inverted: always unhealthy", () => {
       expect(healthCheckStatus(true, { disabled: true, inverted: true })).toBe(false);
       expect(healthCheckStatus(false, { disabled: true, inverted: true })).toBe(false);
-      expect(forcedUnhealthy({ disabled: true, inverted: true })).toBe(true);
-      expect(forcedUnhealthy({ disabled: true, inverted: false })).toBe(false);
-      expect(forcedUnhealthy({ disabled: false, inverted: true })).toBe(false);
     });
   });
 
@@ -229,15 +239,31 @@ describe("route53", () => {
         role: "SECONDARY",
       });
     });
-    it("stays on the secondary while the latch holds (Disabled + Inverted), whatever P answers", () => {
-      expect(
-        answerFromState(
-          state({ disabled: true, inverted: true, observed: true }, { "p-alb": 2, "b-alb": 2 }),
-        ),
-      ).toMatchObject({ role: "SECONDARY" });
+    it("stays on the secondary while the latch object is read by the checkers, whatever P answers", () => {
+      expect(answerFromState(latchedState({ latchRead: true }))).toMatchObject({ role: "SECONDARY" });
+    });
+    it("answers the primary under the calculated check while P's endpoint is healthy and no latch is read", () => {
+      expect(answerFromState(latchedState({ latchRead: false }))).toMatchObject({ role: "PRIMARY" });
     });
     it("refuses a pair without a PRIMARY record", () => {
       expect(() => answerFailover([secondary], () => true)).toThrow(/no PRIMARY/);
+    });
+  });
+
+  describe("checkStatus: the PRIMARY's calculated check (API_HealthCheckConfig.html, ChildHealthChecks)", () => {
+    it("is its two children's status combined: P's endpoint check AND the inverted latch check", () => {
+      expect(checkStatus(latchedState({ latchRead: false }), "calc")).toBe(true);
+      expect(checkStatus(latchedState({ latchRead: true }), "calc")).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: false, endpoint: false }), "calc")).toBe(false);
+    });
+    it("is unknown while a child was not read, so the record's health is not guessed", () => {
+      const s = latchedState({ latchRead: false });
+      delete s.healthChecks.latch;
+      expect(checkStatus(s, "calc")).toBeUndefined();
+    });
+    it("reads a leaf check by its settings and its checkers", () => {
+      expect(checkStatus(latchedState({ latchRead: true }), "latch")).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: true }), "unknown")).toBeUndefined();
     });
   });
 

@@ -10,7 +10,6 @@ import {
   alarmSnsEvent,
   ensureAlarm,
   functionSubscriptionArn,
-  invertPrimaryHealthCheck,
   invokeHandler,
   type PromotionPlayed,
   playPromotion,
@@ -23,6 +22,7 @@ import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
+import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
 import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
@@ -56,7 +56,7 @@ export async function runLocalDrill(
   await confirmStep(
     ctx.io,
     options.yes ?? false,
-    `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert health check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
+    `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert P's endpoint check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
   );
   log(`starting the local stack in ${options.stateDir}`);
   const stack: LocalStack = await startStack(config, options.stateDir, options.app, log);
@@ -106,17 +106,17 @@ export async function runLocalDrill(
   // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
   await drillRecord.write(drillRecordFor(config, operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
-  await invertPrimaryHealthCheck(clients, config);
+  await invertEndpointCheck(clients, config);
   await stopApp(stack, "primary");
   log(
-    "FAILURE injected: P's health check inverted (the drill's safe way), P's app instance stopped (users see P down)",
+    "FAILURE injected: P's endpoint check inverted (the drill's safe way), P's app instance stopped (users see P down)",
   );
 
   const times: Record<string, number | undefined> = {};
   const alarm = await setAlarm(
     harness,
     config,
-    `pilotlight drill by ${operatorName()}: P's health check inverted`,
+    `pilotlight drill by ${operatorName()}: P's endpoint check inverted`,
   );
   times.alarm = alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
   log(
@@ -217,9 +217,9 @@ export async function runLocalDrill(
     promotionError ?? `${config.backup.db.instanceId} standalone`,
   );
   expect(
-    "P's health check latched (Disabled + Inverted)",
+    "the latch object written in B",
     times.latched !== undefined,
-    times.latched ? "latched" : "not latched",
+    times.latched ? `s3://${config.dns.latch.bucket}/${config.dns.latch.key} reads back` : "absent",
   );
   expect(
     "B's capacity InService",
@@ -263,7 +263,7 @@ export async function runLocalDrill(
     source,
   });
   const milestones = [
-    milestone("failure injected", t0, "harness: health check inverted, P's app stopped"),
+    milestone("failure injected", t0, "harness: P's endpoint check inverted, P's app stopped"),
     milestone("alarm in ALARM", times.alarm, "harness: SetAlarmState (StateUpdatedTimestamp)"),
     milestone("failover function invoked", times.invoked, "harness: SNS event delivered in-process"),
     milestone(
@@ -272,7 +272,7 @@ export async function runLocalDrill(
       "emulator: replica without its source link (PromoteReadReplica arrived)",
     ),
     milestone("all actions issued (function returned)", times.actionsIssued, "handler result"),
-    milestone("health check latched", times.latched, watched.latched?.source ?? ""),
+    milestone("latch written", times.latched, watched.latched?.source ?? ""),
     milestone("capacity InService", times.capacity, watched.capacity?.source ?? ""),
     milestone(
       "promotion finished",
@@ -289,7 +289,7 @@ export async function runLocalDrill(
   const report: DrillReport = {
     ...drillEvidence(
       config,
-      "P lost: P's app stopped and P's Route 53 health check inverted; the failover ran end to end against the local emulator",
+      "P lost: P's app stopped and P's Route 53 endpoint check inverted; the failover ran end to end against the local emulator",
     ),
     mode: "local",
     startedAt: new Date(started).toISOString(),
@@ -297,7 +297,7 @@ export async function runLocalDrill(
     failureInjectedAt: new Date(t0).toISOString(),
     method: [
       "the emulator (moto) holds every AWS resource Terraform created; the real failover handler (the bundle Terraform deployed) ran in-process with the function's environment",
-      "P marked unhealthy the drill's way: its Route 53 health check inverted; P's app instance stopped so users see P down",
+      "P marked unhealthy the drill's way: its Route 53 endpoint check inverted; P's app instance stopped so users see P down",
       "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)",
       "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",
       `a load loop wrote and read through "the DNS name", resolved like Route 53 from the emulator's state, every 100 ms`,
