@@ -51,7 +51,7 @@ export function apiObservations(clients: Clients): CheckerObservations {
  * or an unreachable B (no answer) fails them, which the inverted check reads as healthy
  * (`latchCheckHealthy` in src/core/route53.ts).
  */
-export async function latchObjectObserved(read: () => Promise<unknown>): Promise<boolean> {
+export async function latchObjectObserved(read: LatchReader): Promise<boolean> {
   const response: CheckerResponse = await read().then(
     (object) => ({ status: object === undefined ? 404 : 200 }),
     () => ({}),
@@ -59,15 +59,27 @@ export async function latchObjectObserved(read: () => Promise<unknown>): Promise
   return checkersSeeHealthy([checkerPasses(response)]);
 }
 
+/** The latch object in B as GetObject reads it: undefined when absent, throws when B does not answer. */
+export type LatchReader = () => Promise<unknown>;
+
+/**
+ * The latch check as Terraform creates it (terraform/modules/dns): an inverted HTTPS check of the
+ * latch object. It is read from the object its checkers fetch, never through Route 53's API: the
+ * latch is B's, and the operator's policy grants no Route 53 read on that check.
+ */
+const LATCH_CHECK_SETTINGS = { disabled: false, inverted: true };
+
 /**
  * Reads the failover records of the config's name, the health checks and the target health. The
  * PRIMARY's calculated check (config.dns.primaryCheckId) is read as its two children, P's endpoint
  * check and the latch check: GetHealthCheckStatus does not answer for a CALCULATED check
- * (API_GetHealthCheckStatus.html).
+ * (API_GetHealthCheckStatus.html). `readLatch` reads the latch object; `observe` gives the other
+ * checks' checkers (the local harness plays P's).
  */
 export async function readDnsState(
   clients: Clients,
   config: DeploymentConfig,
+  readLatch: LatchReader,
   observe: CheckerObservations = apiObservations(clients),
 ): Promise<DnsState> {
   const route53 = clients.route53();
@@ -97,12 +109,16 @@ export async function readDnsState(
   };
   const carried = new Set(records.flatMap((r) => (r.healthCheckId ? [r.healthCheckId] : [])));
   const latched = carried.delete(primaryCheck.id);
-  const leaves = latched
-    ? [...carried, primaryCheck.endpointCheckId, primaryCheck.latchCheckId]
-    : [...carried];
+  if (latched) carried.add(primaryCheck.endpointCheckId);
   const healthChecks: Record<string, HealthCheckState> = {};
-  await Promise.all(
-    [...new Set(leaves)].map(async (id) => {
+  const latchCheck = async () => {
+    if (!latched) return;
+    const observedHealthy = await latchObjectObserved(readLatch);
+    healthChecks[primaryCheck.latchCheckId] = { ...LATCH_CHECK_SETTINGS, observedHealthy };
+  };
+  await Promise.all([
+    latchCheck(),
+    ...[...carried].map(async (id) => {
       const [hc, observedHealthy] = await Promise.all([
         route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
         observe(id),
@@ -113,7 +129,7 @@ export async function readDnsState(
         observedHealthy,
       };
     }),
-  );
+  ]);
   const healthyTargets: Record<string, number> = {};
   await Promise.all(
     [
@@ -134,6 +150,10 @@ export async function readDnsState(
 }
 
 /** Resolves the deployment's DNS name from the API state, as Route 53 would answer it now. */
-export async function resolveDnsName(clients: Clients, config: DeploymentConfig): Promise<DnsAnswer> {
-  return answerFromState(await readDnsState(clients, config));
+export async function resolveDnsName(
+  clients: Clients,
+  config: DeploymentConfig,
+  readLatch: LatchReader,
+): Promise<DnsAnswer> {
+  return answerFromState(await readDnsState(clients, config, readLatch));
 }

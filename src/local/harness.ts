@@ -11,7 +11,7 @@ import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Clients } from "../aws/clients.js";
-import { apiObservations, type CheckerObservations, latchObjectObserved, readDnsState } from "../aws/dns.js";
+import { apiObservations, type CheckerObservations, readDnsState } from "../aws/dns.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
 import {
@@ -22,7 +22,7 @@ import {
   normaliseDnsName,
 } from "../core/route53.js";
 import { PROBE_DIMENSION, PROBE_METRICS, PROBE_NAMESPACE } from "../functions/probe/metrics.js";
-import { s3LatchPort } from "../functions/shared/aws-ports.js";
+import { latchPortFor } from "../functions/shared/aws-ports.js";
 import { type LocalNameServer, startLocalNameServer } from "./dns-server.js";
 import { promoteServer } from "./pg-control.js";
 import { type AppInstance, appHealthy, type LocalStack } from "./stack.js";
@@ -347,7 +347,12 @@ export async function resolveLocal(
   stack: LocalStack,
 ): Promise<LocalAnswer> {
   const [state, pHealthy, bHealthy] = await Promise.all([
-    readDnsState(clients, config, localObservations(clients, config, stack)),
+    readDnsState(
+      clients,
+      config,
+      latchPortFor(clients, config).read,
+      localObservations(clients, config, stack),
+    ),
     appHealthy(stack.apps.primary, "/healthz"),
     appHealthy(stack.apps.backup, "/healthz"),
   ]);
@@ -469,9 +474,8 @@ export function scheduledEvent(config: DeploymentConfig): unknown {
 /**
  * Route 53's checkers as the harness plays them (the emulator's observations are a canned
  * "Success"): P's endpoint check passes while the emulator's observation does and P's app answers
- * the deep /health; the latch check passes while GetObject of the latch object in B answers, so an
- * absent object (404) or an unreachable B fails it, as on AWS (`latchCheckHealthy`); any other
- * check keeps the emulator's observation.
+ * the deep /health; any other check keeps the emulator's observation. The latch check needs no
+ * playing: `readDnsState` reads it from the latch object in B, as its checkers do.
  */
 export function localObservations(
   clients: Clients,
@@ -479,18 +483,13 @@ export function localObservations(
   stack?: LocalStack,
 ): CheckerObservations {
   const api = apiObservations(clients);
-  const { bucket, key, checkId } = config.dns.latch;
-  const latch = s3LatchPort(clients.s3(config.backup.region), bucket, key);
   return async (id) => {
-    if (id === config.dns.healthCheckId) {
-      const [canned, appUp] = await Promise.all([
-        api(id),
-        stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
-      ]);
-      return canned && appUp;
-    }
-    if (id === checkId) return latchObjectObserved(() => latch.read());
-    return api(id);
+    if (id !== config.dns.healthCheckId) return api(id);
+    const [canned, appUp] = await Promise.all([
+      api(id),
+      stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
+    ]);
+    return canned && appUp;
   };
 }
 

@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
@@ -50,13 +51,14 @@ export async function runAwsDrill(
   log(
     `FAILURE injected: ${config.primary.asg.name} scaled to 0, P's endpoint check inverted; waiting for Route 53, the alarm and the failover function`,
   );
+  const latch = latchPortFor(ctx.clients, config);
   const probes: Record<string, MilestoneProbe> = {
     ...apiProbes(ctx.clients, config, lock, t0),
     routeState: {
       name: "Route 53 answers B (API state)",
       source: "Route 53 failover rule over the records and health checks, read through the API",
       probe: async () =>
-        (await resolveDnsName(ctx.clients, config)).role === "SECONDARY" ? Date.now() : undefined,
+        (await resolveDnsName(ctx.clients, config, latch.read)).role === "SECONDARY" ? Date.now() : undefined,
     },
     ...userDnsProbes(config, resolvers),
   };

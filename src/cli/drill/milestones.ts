@@ -4,7 +4,7 @@ import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balanc
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { s3LatchPort } from "../../functions/shared/aws-ports.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
 import type { LockPort } from "../../functions/shared/ports.js";
 
 /**
@@ -28,7 +28,7 @@ export function apiProbes(
 ): Record<string, MilestoneProbe> {
   const B = config.backup.region;
   const latch = config.dns.latch;
-  const latchObject = s3LatchPort(clients.s3(B), latch.bucket, latch.key);
+  const latchObject = latchPortFor(clients, config);
   return {
     alarm: {
       name: "alarm in ALARM",

@@ -16,7 +16,7 @@ import {
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbLockPort, s3LatchPort } from "../../functions/shared/aws-ports.js";
+import { dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
 import { closeIncident } from "../../functions/shared/incident.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import { invertEndpointCheck } from "../drill/endpoint-check.js";
@@ -355,7 +355,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const wait = waitIn(env);
     const { bucket, key } = config.dns.latch;
     const where = `s3://${bucket}/${key}`;
-    const latch = s3LatchPort(clients.s3(config.backup.region), bucket, key);
+    const latch = latchPortFor(clients, config);
     // DeleteObject answers 204 whether or not the object exists (API_DeleteObject): a re-run is safe
     await latch.remove();
     // S3 is strongly consistent after a DELETE ("Amazon S3 data consistency model"): the read-back is the effect

@@ -3,7 +3,7 @@ import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/clie
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import type { Clients } from "../../aws/clients.js";
-import { apiObservations, latchObjectObserved, readDnsState } from "../../aws/dns.js";
+import { readDnsState } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import {
   answerFromState,
@@ -12,7 +12,7 @@ import {
   type DnsState,
   healthCheckStatus,
 } from "../../core/route53.js";
-import { s3LatchPort } from "../../functions/shared/aws-ports.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
 import type { LatchRecord } from "../../functions/shared/ports.js";
 
 /**
@@ -188,8 +188,8 @@ async function region(
 /**
  * Collects the status of both regions and the global parts (Route 53, the us-east-1 alarm, the
  * latch object in B). `lastFailover` reads the lock record through the given reader. The latch
- * check is read from the object its checkers fetch (B's S3), so the DNS answer shows the latch as
- * soon as it is written, and the emulator's canned checker results do not hide it.
+ * check is read from the object its checkers fetch (B's S3, `readDnsState`), so the latch view and
+ * the DNS answer show the same object.
  */
 export async function collectStatus(
   clients: Clients,
@@ -197,10 +197,8 @@ export async function collectStatus(
   readLastFailover: () => Promise<unknown>,
 ): Promise<StatusView> {
   const { bucket, key } = config.dns.latch;
-  const readLatch = s3LatchPort(clients.s3(config.backup.region), bucket, key).read();
-  const api = apiObservations(clients);
-  const observe = (id: string) =>
-    id === config.dns.latch.checkId ? latchObjectObserved(() => readLatch) : api(id);
+  // read once: the latch view and the latch check's checkers show the same object
+  const readLatch = latchPortFor(clients, config).read();
   const [primary, backup, dnsState, latch, alarm, lastFailover] = await Promise.all([
     region(
       clients,
@@ -216,7 +214,7 @@ export async function collectStatus(
       config.backup.asg.name,
       config.backup.alb.targetGroupArn,
     ),
-    part(() => readDnsState(clients, config, observe)),
+    part(() => readDnsState(clients, config, () => readLatch)),
     part(async (): Promise<LatchView> => {
       const record = await readLatch;
       return { location: `s3://${bucket}/${key}`, set: record !== undefined, ...(record ? { record } : {}) };

@@ -100,13 +100,14 @@ describe("readiness checks", () => {
         check.alarmSubscription([{ protocol: "email", endpoint: "ops@example.com" }], fn, config).verdict,
       ).toBe("fail");
     });
-    it("lists every permission the failover steps need", () => {
+    it("lists every permission the failover steps need, and no Route 53 write", () => {
       const actions = check.requiredFailoverPermissions(config).map((p) => p.action);
+      expect(actions).not.toContain("route53:UpdateHealthCheck");
       expect(actions).toEqual(
         expect.arrayContaining([
           "rds:PromoteReadReplica",
           "autoscaling:UpdateAutoScalingGroup",
-          "route53:UpdateHealthCheck",
+          "s3:PutObject",
           "dynamodb:PutItem",
           "sns:Publish",
         ]),

@@ -281,6 +281,11 @@ export function s3LatchPort(s3: S3Client, bucket: string, key: string): LatchPor
   };
 }
 
+/** The latch object of `config` in B, through `clients` (the CLI's, the harness's). */
+export function latchPortFor(clients: Clients, config: DeploymentConfig): LatchPort {
+  return s3LatchPort(clients.s3(config.backup.region), config.dns.latch.bucket, config.dns.latch.key);
+}
+
 /** The ops topic: one message per incident state change. */
 export function snsNotifierPort(sns: SNSClient, topicArn: string): NotifierPort {
   return {
