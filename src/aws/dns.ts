@@ -45,6 +45,9 @@ export function apiObservations(clients: Clients): CheckerObservations {
   };
 }
 
+/** The latch object in B as GetObject reads it: undefined when absent, throws when B does not answer. */
+export type LatchReader = () => Promise<unknown>;
+
 /**
  * The latch check's checkers, played from the latch object itself (`read`: GetObject in B): they
  * fetch it over HTTPS and pass on a 2xx only, so they pass while it exists; an absent object (404)
@@ -58,9 +61,6 @@ export async function latchObjectObserved(read: LatchReader): Promise<boolean> {
   );
   return checkersSeeHealthy([checkerPasses(response)]);
 }
-
-/** The latch object in B as GetObject reads it: undefined when absent, throws when B does not answer. */
-export type LatchReader = () => Promise<unknown>;
 
 /**
  * The latch check as Terraform creates it (terraform/modules/dns): an inverted HTTPS check of the
