@@ -1,21 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { latchObjectObserved } from "./dns.js";
+import { latchObjectResponse } from "./dns.js";
 
-// The latch check's checkers fetch the latch object over HTTPS: a 2xx passes, S3's 404 for an
-// absent key (or 403 without s3:ListBucket, API_GetObject) and no answer fail
-// (API_HealthCheckConfig.html, Type HTTPS).
-describe("latchObjectObserved", () => {
-  it("passes while the object exists", async () => {
-    expect(await latchObjectObserved(async () => ({ incidentId: "i-1" }))).toBe(true);
+// The latch check's checkers fetch the latch object over HTTPS: S3 answers 200 while it exists,
+// 404 for an absent key to a caller that may list the bucket (API_GetObject); no answer when B
+// does not answer. `latchCheckHealthy` (src/core/route53.ts) turns these into the check's status.
+describe("latchObjectResponse", () => {
+  it("is a 200 while the object exists", async () => {
+    expect(await latchObjectResponse(async () => ({ incidentId: "i-1" }))).toEqual({ status: 200 });
   });
-  it("fails while it is absent", async () => {
-    expect(await latchObjectObserved(async () => undefined)).toBe(false);
+  it("is a 404 while it is absent", async () => {
+    expect(await latchObjectResponse(async () => undefined)).toEqual({ status: 404 });
   });
-  it("fails when B does not answer, so an outage of B never latches P", async () => {
+  it("is no answer when B does not answer", async () => {
     expect(
-      await latchObjectObserved(async () => {
+      await latchObjectResponse(async () => {
         throw new Error("connect ECONNREFUSED");
       }),
-    ).toBe(false);
+    ).toEqual({});
   });
 });

@@ -8,7 +8,6 @@ import type { DeploymentConfig } from "../core/config.js";
 import {
   answerFromState,
   type CheckerResponse,
-  checkerPasses,
   checkersSeeHealthy,
   type DnsAnswer,
   type DnsState,
@@ -49,25 +48,17 @@ export function apiObservations(clients: Clients): CheckerObservations {
 export type LatchReader = () => Promise<unknown>;
 
 /**
- * The latch check's checkers, played from the latch object itself (`read`: GetObject in B): they
- * fetch it over HTTPS and pass on a 2xx only, so they pass while it exists; an absent object (404)
- * or an unreachable B (no answer) fails them, which the inverted check reads as healthy
- * (`latchCheckHealthy` in src/core/route53.ts).
+ * What the latch check's checkers get when they fetch the latch object over HTTPS, played from
+ * the object itself (`read`: GetObject in B): 200 while it exists, 404 once absent, no answer
+ * when B does not answer. The check is read this way, never through Route 53's API: the latch is
+ * B's, and the operator's policy grants no Route 53 read on that check.
  */
-export async function latchObjectObserved(read: LatchReader): Promise<boolean> {
-  const response: CheckerResponse = await read().then(
+export async function latchObjectResponse(read: LatchReader): Promise<CheckerResponse> {
+  return read().then(
     (object) => ({ status: object === undefined ? 404 : 200 }),
     () => ({}),
   );
-  return checkersSeeHealthy([checkerPasses(response)]);
 }
-
-/**
- * The latch check as Terraform creates it (terraform/modules/dns): an inverted HTTPS check of the
- * latch object. It is read from the object its checkers fetch, never through Route 53's API: the
- * latch is B's, and the operator's policy grants no Route 53 read on that check.
- */
-const LATCH_CHECK_SETTINGS = { disabled: false, inverted: true };
 
 /**
  * Reads the failover records of the config's name, the health checks and the target health. The
@@ -102,22 +93,12 @@ export async function readDnsState(
       evaluateTargetHealth: rs.AliasTarget?.EvaluateTargetHealth ?? false,
     });
   }
-  const primaryCheck: LatchedPrimaryCheck = {
-    id: config.dns.primaryCheckId,
-    endpointCheckId: config.dns.healthCheckId,
-    latchCheckId: config.dns.latch.checkId,
-  };
   const carried = new Set(records.flatMap((r) => (r.healthCheckId ? [r.healthCheckId] : [])));
-  const latched = carried.delete(primaryCheck.id);
-  if (latched) carried.add(primaryCheck.endpointCheckId);
+  const latched = carried.delete(config.dns.primaryCheckId);
+  if (latched) carried.add(config.dns.healthCheckId);
   const healthChecks: Record<string, HealthCheckState> = {};
-  const latchCheck = async () => {
-    if (!latched) return;
-    const observedHealthy = await latchObjectObserved(readLatch);
-    healthChecks[primaryCheck.latchCheckId] = { ...LATCH_CHECK_SETTINGS, observedHealthy };
-  };
-  await Promise.all([
-    latchCheck(),
+  const [latchResponse] = await Promise.all([
+    latched ? latchObjectResponse(readLatch) : undefined,
     ...[...carried].map(async (id) => {
       const [hc, observedHealthy] = await Promise.all([
         route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
@@ -146,7 +127,12 @@ export async function readDnsState(
       ).length;
     }),
   );
-  return { records, healthChecks, ...(latched ? { primaryCheck } : {}), healthyTargets };
+  const primaryCheck: LatchedPrimaryCheck | undefined = latchResponse && {
+    id: config.dns.primaryCheckId,
+    endpointCheckId: config.dns.healthCheckId,
+    latchResponses: [latchResponse],
+  };
+  return { records, healthChecks, ...(primaryCheck ? { primaryCheck } : {}), healthyTargets };
 }
 
 /** Resolves the deployment's DNS name from the API state, as Route 53 would answer it now. */

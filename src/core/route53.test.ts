@@ -48,15 +48,19 @@ function state(
   };
 }
 
-/** The pair under the latch: PRIMARY carries the calculated check `calc` over `hc` and `latch`. */
+/**
+ * The pair under the latch: PRIMARY carries the calculated check `calc` over `hc` and the latch
+ * check, whose checkers get 200 while the latch object exists and 404 once it is absent.
+ */
 function latchedState(o: { latchRead: boolean; endpoint?: boolean }): DnsState {
   return {
     records: [{ ...primary, healthCheckId: "calc" }, secondary],
-    healthChecks: {
-      hc: { disabled: false, inverted: false, observedHealthy: o.endpoint ?? true },
-      latch: { disabled: false, inverted: true, observedHealthy: o.latchRead },
+    healthChecks: { hc: { disabled: false, inverted: false, observedHealthy: o.endpoint ?? true } },
+    primaryCheck: {
+      id: "calc",
+      endpointCheckId: "hc",
+      latchResponses: [{ status: o.latchRead ? 200 : 404 }],
     },
-    primaryCheck: { id: "calc", endpointCheckId: "hc", latchCheckId: "latch" },
     healthyTargets: { "p-alb": 2, "b-alb": 2 },
   };
 }
@@ -256,13 +260,18 @@ describe("route53", () => {
       expect(checkStatus(latchedState({ latchRead: true }), "calc")).toBe(false);
       expect(checkStatus(latchedState({ latchRead: false, endpoint: false }), "calc")).toBe(false);
     });
-    it("is unknown while a child was not read, so the record's health is not guessed", () => {
+    it("is not latched by an unreachable B: the latch check's checkers get no answer, inverted healthy", () => {
       const s = latchedState({ latchRead: false });
-      delete s.healthChecks.latch;
+      (s.primaryCheck as { latchResponses: unknown[] }).latchResponses = [{}];
+      expect(checkStatus(s, "calc")).toBe(true);
+    });
+    it("is unknown while P's endpoint check was not read, so the record's health is not guessed", () => {
+      const s = latchedState({ latchRead: false });
+      delete s.healthChecks.hc;
       expect(checkStatus(s, "calc")).toBeUndefined();
     });
-    it("reads a leaf check by its settings and its checkers", () => {
-      expect(checkStatus(latchedState({ latchRead: true }), "latch")).toBe(false);
+    it("reads any other check by its settings and its checkers", () => {
+      expect(checkStatus(latchedState({ latchRead: true }), "hc")).toBe(true);
       expect(checkStatus(latchedState({ latchRead: true }), "unknown")).toBeUndefined();
     });
   });

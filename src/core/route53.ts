@@ -180,17 +180,19 @@ export interface HealthCheckState extends HealthCheckSettings {
   observedHealthy: boolean;
 }
 
-/** The PRIMARY record's CALCULATED check and its two children (config.dns). */
+/** The PRIMARY record's CALCULATED check (config.dns.primaryCheckId) and its two children. */
 export interface LatchedPrimaryCheck {
   id: string;
+  /** P's endpoint check, read like any other check (`healthChecks`). */
   endpointCheckId: string;
-  latchCheckId: string;
+  /** What the latch check's checkers get when they fetch the latch object (`latchCheckHealthy`). */
+  latchResponses: CheckerResponse[];
 }
 
 /** Everything a failover answer depends on, as read from the APIs. */
 export interface DnsState {
   records: FailoverRecord[];
-  /** Each leaf check read: its settings and its checkers' raw verdict. */
+  /** Each check read through the API: its settings and its checkers' raw verdict. */
   healthChecks: Record<string, HealthCheckState>;
   /** Set when a record carries the PRIMARY's calculated check: its status is its children's. */
   primaryCheck?: LatchedPrimaryCheck;
@@ -199,17 +201,16 @@ export interface DnsState {
 }
 
 /**
- * The routing status of check `id` in `state`: a leaf check's by its settings and checkers; the
- * PRIMARY's calculated check by its two children (`latchedPrimaryHealthy`). Undefined when a check
- * was not read.
+ * The routing status of check `id` in `state`: a check read through the API by its settings and
+ * checkers; the PRIMARY's calculated check by its two children (`latchedPrimaryHealthy` of P's
+ * endpoint check and `latchCheckHealthy`). Undefined when a check was not read.
  */
 export function checkStatus(state: DnsState, id: string): boolean | undefined {
   const primary = state.primaryCheck;
   if (primary && id === primary.id) {
     const endpoint = checkStatus(state, primary.endpointCheckId);
-    const latch = checkStatus(state, primary.latchCheckId);
-    if (endpoint === undefined || latch === undefined) return undefined;
-    return latchedPrimaryHealthy({ endpoint, latch });
+    if (endpoint === undefined) return undefined;
+    return latchedPrimaryHealthy({ endpoint, latch: latchCheckHealthy(primary.latchResponses) });
   }
   const hc = state.healthChecks[id];
   return hc ? healthCheckStatus(hc.observedHealthy, hc) : undefined;
