@@ -65,12 +65,16 @@ describe("harness: a minute of detection from B (moto)", () => {
       }),
     );
     await ensureProbeAlarm(harness, config);
-    await armDeployment(
-      createFailoverPorts(config, createFailoverClients(config)).lock,
-      config.deployment,
-      "test",
-    );
-    // P is down as Route 53 sees it: the drill's way, an inverted endpoint check (moto's checkers say "Success")
+    const ports = createFailoverPorts(config, createFailoverClients(config));
+    await armDeployment(ports.lock, config.deployment, "test");
+    // P is down as Route 53 sees it, the drill's way (moto's checkers say "Success"): the drill
+    // record first (the guard refuses an inverted endpoint check without it), then the inversion
+    await ports.signals.drill.write({
+      deployment: config.deployment,
+      startedAt: new Date().toISOString(),
+      by: "test",
+      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    });
     await harness
       .route53()
       .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }));
