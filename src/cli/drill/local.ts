@@ -204,7 +204,8 @@ export async function runLocalDrill(
   const slice = (from: number, to: number) =>
     load.records.filter((r: RequestRecord) => r.at + r.ms >= from && r.at + r.ms < to);
   const recovery = restored === undefined ? undefined : (restored - t0) / 1000;
-  const model = rtoModel(rtoInputsFromConfig(config));
+  // this drill loses P alone: the model's scenario with both triggers
+  const model = rtoModel(rtoInputsFromConfig(config)).scenarios["primary-lost"];
 
   expect(
     "failover function completed",
