@@ -36,10 +36,14 @@ describe("pilotlight rto", () => {
       "10",
       "--alarm-periods",
       "5",
+      "--probe-periods",
+      "5",
     ]);
     expect(run.code).toBe(ExitCode.failed);
     expect(run.stdout).toMatch(/total\s+/);
+    // the probe's alarm is slow too: neither trigger saves either scenario
     expect(run.stderr).toContain("scenario primary-lost: worst-case recovery");
+    expect(run.stderr).toContain("scenario primary-and-us-east-1-lost: worst-case recovery");
     expect(run.stderr).toContain("exceeds the target 900s");
     expect(run.stderr).toContain("Shorten detection");
   });
