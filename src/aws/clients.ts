@@ -98,7 +98,7 @@ export class Clients {
   ) {}
 
   /**
-   * Clients for best-effort calls (to us-east-1 or to P, DESIGN.md "The first rule"): one attempt,
+   * Clients for best-effort calls (to us-east-1 or to P, docs/functions.md "The guard: independent signals"): one attempt,
    * connect and request each bounded by `timeoutMs`, same endpoints and caller as these.
    */
   bestEffort(timeoutMs: number): Clients {

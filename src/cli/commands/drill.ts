@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
+import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";
@@ -12,7 +13,6 @@ import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { assertEmulator } from "../local-mode.js";
 import { writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 
 /** The incident states in which a new drill would collide with an open failover. */
 function refuseOpenIncident(record: LockRecord | undefined): void {

@@ -8,10 +8,10 @@ import {
   rtoModel,
   SCENARIOS,
 } from "../../core/rto.js";
+import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 
 export interface RtoOptions {
   interval?: string;
