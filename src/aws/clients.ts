@@ -20,6 +20,14 @@ import { type CallSource, recordCalls } from "./call-recorder.js";
 export const ROUTE53_REGION = "us-east-1";
 
 /**
+ * Marks the local harness's requests. The harness plays AWS itself (Route 53's checkers and
+ * answers, CloudWatch's alarm evaluation, the ALB), which no region loss takes away: the local
+ * fault proxy (src/local/fault-proxy.ts) lets these through whatever the faults, and counts them
+ * apart from the programs' requests.
+ */
+export const HARNESS_HEADER = "x-pilotlight-harness";
+
+/**
  * How every SDK client is built. Timeouts apply to each attempt; the SDK retries a timed-out
  * attempt up to `maxAttempts` in all, so a call fails after about maxAttempts x requestTimeoutMs.
  */
@@ -98,7 +106,7 @@ export class Clients {
   ) {}
 
   /**
-   * Clients for best-effort calls (to us-east-1 or to P, DESIGN.md "The first rule"): one attempt,
+   * Clients for best-effort calls (to us-east-1 or to P, docs/functions.md "The guard: independent signals"): one attempt,
    * connect and request each bounded by `timeoutMs`, same endpoints and caller as these.
    */
   bestEffort(timeoutMs: number): Clients {
@@ -119,6 +127,7 @@ export class Clients {
     let client = this.cache.get(id) as T | undefined;
     if (!client) {
       client = recordCalls(buildClient(ctor, region, this.options, extra), this.source);
+      if (this.source === "local-harness") markHarness(client);
       this.cache.set(id, client);
     }
     return client;
@@ -178,4 +187,26 @@ export class Clients {
     this.cache.clear();
     this.harness?.destroy();
   }
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: { request: unknown }) => Promise<unknown>,
+      ) => (args: { request: unknown }) => Promise<unknown>,
+      options: { step: "build"; name: string; override: boolean },
+    ): void;
+  };
+}
+
+function markHarness(client: unknown): void {
+  (client as MiddlewareClient).middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers[HARNESS_HEADER] = "1";
+      return next(args);
+    },
+    { step: "build", name: "pilotlightHarnessMarker", override: true },
+  );
 }

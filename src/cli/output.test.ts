@@ -44,12 +44,29 @@ describe("output", () => {
   });
 
   describe("rtoOutput", () => {
-    it("prints each term for the three cases and the floor, and the verdict against the target", () => {
+    it("prints both scenarios, their triggers and terms for the three cases (and P lost's floor), with each verdict", () => {
       const output = rtoOutput(rtoModel(rtoInputsFromConfig(exampleConfig())));
-      const rows = output.tables[0]?.rows ?? [];
-      expect(rows.map((r) => r[0])).toEqual(["detect", "decide", "promote", "capacity", "dns", "total"]);
-      expect(rows[5]?.slice(1, 5)).toEqual(["242s", "500s", "840s", "162s"]);
-      expect(output.notes?.[0]).toContain("within target");
+      const [primaryLost, bothLost] = output.tables;
+      const names = [
+        "trigger route53",
+        "trigger probe",
+        "detect",
+        "decide",
+        "promote",
+        "capacity",
+        "dns",
+        "total",
+      ];
+      expect(primaryLost?.rows.map((r) => r[0])).toEqual(names);
+      expect(bothLost?.rows.map((r) => r[0])).toEqual(names);
+      // best, typical, worst, floor (test/fixtures/config.ts; src/core/rto.test.ts derives them)
+      expect(primaryLost?.rows[7]?.slice(1, 5)).toEqual(["212s", "491s", "843s", "152s"]);
+      expect(bothLost?.rows[0]?.slice(1, 4)).toEqual(["-", "-", "-"]);
+      expect(bothLost?.rows[7]?.slice(1, 4)).toEqual(["212s", "494s", "849s"]);
+      expect(primaryLost?.title).toBe("scenario primary-lost: worst case 843s is within the target 900s");
+      expect(bothLost?.title).toBe(
+        "scenario primary-and-us-east-1-lost: worst case 849s is within the target 900s",
+      );
     });
   });
 

@@ -1,26 +1,16 @@
 import { Command, CommanderError, Option } from "commander";
 import { type ClientOptions, Clients } from "../aws/clients.js";
+import type { CommandDefinition } from "./command.js";
 import { approveCommand } from "./commands/approve.js";
 import { drillCommand } from "./commands/drill.js";
 import { failbackCommand } from "./commands/failback.js";
 import { readinessCommand } from "./commands/readiness.js";
 import { rtoCommand } from "./commands/rto.js";
 import { statusCommand } from "./commands/status.js";
-import { type CommandContext, createContext, type GlobalOptions } from "./context.js";
+import { createContext, type GlobalOptions } from "./context.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import type { Io } from "./io.js";
 import { OUTPUT_FORMATS } from "./output.js";
-
-/**
- * One command: its name and options (commander) and a typed handler. Each lives in its own file
- * under commands/; the handler returns the exit code (default 0) or throws a CliError.
- */
-export interface CommandDefinition<O = Record<string, unknown>> {
-  name: string;
-  description: string;
-  configure(command: Command): Command;
-  handler(ctx: CommandContext, options: O): Promise<ExitCode | undefined>;
-}
 
 const COMMANDS = [
   statusCommand,

@@ -1,13 +1,13 @@
 import { EmulatorError } from "./emulator.js";
 
 /**
- * The client of the emulator patch's control endpoint (moto_server.py): RDS states AWS shows and
- * moto does not produce by itself. `endpoint` is the one the programs use (the fault proxy passes
+ * The client of the emulator patch's control endpoint (moto_server.py): RDS states and Route 53
+ * checker reports AWS shows and moto does not produce by itself. `endpoint` is the one the programs use (the fault proxy passes
  * these paths through).
  */
 
 async function put<T>(endpoint: string, path: string, body: unknown): Promise<T> {
-  const url = `${endpoint}/__pilotlight/rds/${path}`;
+  const url = `${endpoint}/__pilotlight/${path}`;
   let res: Response;
   try {
     res = await fetch(url, { method: "PUT", body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
@@ -32,7 +32,7 @@ async function put<T>(endpoint: string, path: string, body: unknown): Promise<T>
  * standalone "available" instance; 0 (the default) promotes at once.
  */
 export function setPromotionSeconds(endpoint: string, seconds: number): Promise<{ seconds: number }> {
-  return put(endpoint, "promotion", { seconds });
+  return put(endpoint, "rds/promotion", { seconds });
 }
 
 /**
@@ -45,5 +45,18 @@ export function setDbInstanceStatus(
   dbInstanceIdentifier: string,
   status: "backing-up" | "available",
 ): Promise<{ dbInstanceIdentifier: string; status: string }> {
-  return put(endpoint, "instance-status", { region, dbInstanceIdentifier, status });
+  return put(endpoint, "rds/instance-status", { region, dbInstanceIdentifier, status });
+}
+
+/**
+ * What Route 53's checkers report for a health check (GetHealthCheckStatus, every checker), as the
+ * harness plays them: a "Failure: ..." report while the endpoint they check is down; null
+ * restores moto's canned success.
+ */
+export function setCheckerReport(
+  endpoint: string,
+  healthCheckId: string,
+  status: string | null,
+): Promise<{ healthCheckId: string; status: string | null }> {
+  return put(endpoint, "route53/checker-report", { healthCheckId, status });
 }

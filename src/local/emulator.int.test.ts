@@ -9,9 +9,14 @@ import {
   PromoteReadReplicaCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
+import {
+  CreateHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isRunning, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
-import { setDbInstanceStatus, setPromotionSeconds } from "./emulator-control.js";
+import { setCheckerReport, setDbInstanceStatus, setPromotionSeconds } from "./emulator-control.js";
 import { readFaults } from "./fault-proxy-control.js";
 
 describe("emulator launcher", () => {
@@ -218,5 +223,48 @@ describe("moto RDS patch (src/local/moto_server.py)", () => {
       expect((await pair.replica())?.DBInstanceStatus).toBe("available");
       expect((await pair.replica())?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
     });
+  });
+});
+
+// Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy": every
+// checker reports (API_GetHealthCheckStatus, HealthCheckObservations[].StatusReport.Status).
+describe("moto Route 53 patch (src/local/moto_server.py)", () => {
+  it("answers GetHealthCheckStatus with the report the harness set, from every checker, until cleared", async () => {
+    // Prepare
+    const endpoint = inject("awsEndpoint");
+    const route53 = new Route53Client({ region: "us-east-1" });
+    const created = await route53.send(
+      new CreateHealthCheckCommand({
+        CallerReference: `checker-${Date.now()}`,
+        HealthCheckConfig: {
+          Type: "HTTPS",
+          FullyQualifiedDomainName: "p.example.com",
+          Port: 443,
+          ResourcePath: "/health",
+        },
+      }),
+    );
+    const id = created.HealthCheck?.Id as string;
+    const statuses = async () =>
+      (
+        (await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id })))
+          .HealthCheckObservations ?? []
+      ).map((o) => o.StatusReport?.Status);
+    const failure = "Failure: Connection timed out. The endpoint or the internet connection is down.";
+
+    // Act
+    await setCheckerReport(endpoint, id, failure);
+    const failing = await statuses();
+    await setCheckerReport(endpoint, id, null);
+    const cleared = await statuses();
+
+    // Assess
+    expect(failing.length).toBeGreaterThan(1);
+    expect(new Set(failing)).toEqual(new Set([failure]));
+    expect(cleared.every((s) => s?.startsWith("Success"))).toBe(true);
+    await expect(setCheckerReport(endpoint, id, "Broken")).rejects.toThrow(
+      /status must be "Success: ..." or "Failure: ..."/,
+    );
+    await expect(setCheckerReport(endpoint, "no-such-check", null)).rejects.toThrow(/404: no health check/);
   });
 });

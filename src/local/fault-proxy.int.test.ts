@@ -2,7 +2,8 @@ import { CreateHostedZoneCommand, ListHostedZonesCommand, Route53Client } from "
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { type FaultProxy, startFaultProxy } from "./fault-proxy.js";
+import { Clients } from "../aws/clients.js";
+import { type FaultProxy, HARNESS, startFaultProxy } from "./fault-proxy.js";
 
 // The test's own proxy in front of the run's emulator, so losing a region here touches no other
 // test file. Regions as in a deployment: P = eu-west-1, B = eu-central-1.
@@ -71,6 +72,27 @@ describe("fault proxy in front of moto", () => {
     expect(identity.Account).toMatch(/^\d{12}$/);
     expect(proxy.counts()["us-east-1"]).toEqual({ passed: 0, refused: 1, hung: 0 });
     expect(proxy.counts()[P]).toBeUndefined();
+  });
+
+  it("lets the harness play Route 53's data plane with us-east-1 lost, counted apart: the programs' calls are refused", async () => {
+    // Prepare
+    proxy.setFaults({ [P]: "refuse", "us-east-1": "refuse" });
+    proxy.resetCounts();
+    const cli = new Clients({ endpointFor: () => proxy.endpoint, maxAttempts: 1 });
+
+    // Act
+    const program = await cli
+      .route53()
+      .send(new ListHostedZonesCommand({}))
+      .catch((err: unknown) => err);
+    const harness = await cli.forLocalHarness().route53().send(new ListHostedZonesCommand({}));
+
+    // Assess
+    expect(program).toMatchObject({ code: "ECONNRESET" });
+    expect(harness.HostedZones).toBeDefined();
+    expect(proxy.counts()["us-east-1"]).toEqual({ passed: 0, refused: 1, hung: 0 });
+    expect(proxy.counts()[HARNESS]).toEqual({ passed: 1, refused: 0, hung: 0 });
+    cli.destroy();
   });
 
   it("hangs P: a call waits until the SDK's own request timeout aborts it, and answers once P is back", async () => {

@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Socket } from "node:net";
+import { HARNESS_HEADER } from "../aws/clients.js";
 import { requestScope, servingRegion } from "./sigv4-scope.js";
 
 /**
@@ -15,7 +16,8 @@ import { requestScope, servingRegion } from "./sigv4-scope.js";
  * (Route 53 and IAM in us-east-1, see sigv4-scope.ts) and, by that region's mode, streamed
  * through to the emulator, refused (the connection reset at once), or hung (accepted, read,
  * never answered: what a client's timeouts must survive). Per-region counts let a test prove
- * that no request to a lost region got through. A small control API under /__pilotlight/
+ * that no request to a lost region got through. The local harness's requests (HARNESS_HEADER)
+ * play AWS itself and pass whatever the faults, counted under "harness". A small control API under /__pilotlight/
  * (`/__pilotlight/faults`, `/__pilotlight/counts`) reads and sets the modes; fault-proxy-control.ts
  * is its client. Other /__pilotlight/ paths are the emulator's own (moto_server.py). S3 bucket
  * names cannot contain "_", so none of them shadows an AWS path.
@@ -41,6 +43,8 @@ const CONTROL_ROUTES = new Set([`${CONTROL_PREFIX}faults`, `${CONTROL_PREFIX}cou
 /** Marks the proxy's own answers, so a client can tell them from the emulator's. */
 export const CONTROL_HEADER = "x-pilotlight-fault-proxy";
 export const UNSIGNED = "unsigned";
+/** Counts of the local harness's requests (HARNESS_HEADER), which pass whatever the faults. */
+export const HARNESS = "harness";
 
 export class FaultProxyError extends Error {
   override readonly name = "FaultProxyError";
@@ -171,6 +175,12 @@ export async function startFaultProxy(
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
     if (CONTROL_ROUTES.has(req.url?.split("?")[0] ?? "")) {
       void control(req, res);
+      return;
+    }
+    if (req.headers[HARNESS_HEADER]) {
+      // the harness plays AWS itself (Route 53's data plane, CloudWatch's evaluation): never lost
+      count(HARNESS, "passed");
+      pass(req, res);
       return;
     }
     const scope = requestScope(req.headers.authorization, req.url ?? "/");

@@ -15,10 +15,17 @@ It also lets a source forget a cross-region replica, which moto lists by ARN but
 identifier (deleting one raised ValueError), and a replica reports its replication in StatusInfos
 ("read replication": "replicating", as DescribeDBInstances does on AWS), which moto leaves out.
 
+moto's Route 53 health checkers always report success (GetHealthCheckStatus answers one canned
+"Success: HTTP Status Code: 200" observation). The harness plays what Route 53's checkers would
+see of the local app: it sets a check's report, which GetHealthCheckStatus then answers from
+every checker (Route 53 Developer Guide, "How Route 53 determines whether a health check is
+healthy"; API_GetHealthCheckStatus, StatusReport.Status such as "Failure: HTTP Status Code 503").
+
 A control endpoint sets what moto cannot produce by itself (src/local/emulator-control.ts):
   PUT /__pilotlight/rds/promotion        {"seconds": 30}
   PUT /__pilotlight/rds/instance-status  {"region": "...", "dbInstanceIdentifier": "...",
                                           "status": "backing-up" | "available"}
+  PUT /__pilotlight/route53/checker-report {"healthCheckId": "...", "status": "Failure: ..." | null}
 Tested in src/local/emulator.int.test.ts.
 
 Usage: python moto_server.py PORT
@@ -37,6 +44,10 @@ from moto.moto_server.werkzeug_app import (
 )
 from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
 from moto.rds.models import DBInstance, RDSBackend, rds_backends
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+from moto.route53.models import route53_backends
+from moto.route53.responses import Route53
 from werkzeug.serving import make_server
 
 settings = {"promotion_seconds": float(os.environ.get("PILOTLIGHT_PROMOTION_SECONDS", "0"))}
@@ -85,6 +96,30 @@ def status_infos(self):
     return [{"StatusType": "read replication", "Status": "replicating", "Normal": True}]
 
 
+# health check id -> the checkers' report (None or absent: moto's canned success)
+checker_reports = {}
+CHECKER_REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-1")
+
+
+def get_health_check_status(self):
+    health_check_id = self._get_param("HealthCheckId")
+    self.backend.get_health_check(health_check_id)
+    status = checker_reports.get(health_check_id) or "Success: HTTP Status Code: 200. Resolved IP: 127.0.13.37. OK"
+    return ActionResult(
+        {
+            "HealthCheckObservations": [
+                {
+                    "Region": region,
+                    "IPAddress": "127.0.13.37",
+                    "StatusReport": {"Status": status, "CheckedTime": utcnow()},
+                }
+                for region in CHECKER_REGIONS
+            ]
+        }
+    )
+
+
+Route53.get_health_check_status = get_health_check_status
 RDSBackend.promote_read_replica = promote_read_replica
 DBInstance.status_infos = property(status_infos)
 DBInstance.remove_replica = remove_replica
@@ -107,7 +142,17 @@ def control(path, body):
             return 404, {"error": f"no DB instance {db_id!r} in region {region!r}"}
         database.status = status
         return 200, {"dbInstanceIdentifier": db_id, "status": status}
-    return 404, {"error": f"no control route PUT {path}; use /__pilotlight/rds/promotion or /instance-status"}
+    if path == "/__pilotlight/route53/checker-report":
+        check_id, status = body.get("healthCheckId"), body.get("status")
+        if status is not None and not (isinstance(status, str) and status.split(":")[0] in ("Success", "Failure")):
+            return 400, {"error": f'status must be "Success: ..." or "Failure: ..." or null; got {status!r}'}
+        if check_id not in route53_backends[DEFAULT_ACCOUNT_ID]["aws"].health_checks:
+            return 404, {"error": f"no health check {check_id!r}"}
+        checker_reports[check_id] = status
+        return 200, {"healthCheckId": check_id, "status": status}
+    return 404, {
+        "error": f"no control route PUT {path}; use /__pilotlight/rds/promotion, /rds/instance-status or /route53/checker-report"
+    }
 
 
 class WithControl:
@@ -118,7 +163,7 @@ class WithControl:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if not path.startswith("/__pilotlight/rds/"):
+        if not path.startswith(("/__pilotlight/rds/", "/__pilotlight/route53/")):
             return self.app(environ, start_response)
         if environ["REQUEST_METHOD"] != "PUT":
             status, doc = 405, {"error": "use PUT"}

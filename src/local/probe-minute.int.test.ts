@@ -67,8 +67,8 @@ describe("harness: a minute of detection from B (moto)", () => {
     await ensureProbeAlarm(harness, config);
     const ports = createFailoverPorts(config, createFailoverClients(config));
     await armDeployment(ports.lock, config.deployment, "test");
-    // P is down as Route 53 sees it: the drill's way (moto's checkers say "Success"), its record
-    // first (the guard takes an inverted endpoint check for a drill only with one), then the inversion
+    // P is down as Route 53 sees it, the drill's way (moto's checkers say "Success"): the drill
+    // record first (the guard refuses an inverted endpoint check without it), then the inversion
     await ports.signals.drill.write({
       deployment: config.deployment,
       startedAt: new Date().toISOString(),

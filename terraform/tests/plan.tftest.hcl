@@ -229,7 +229,7 @@ run "root_wiring" {
     error_message = "The config document must carry the replica's backup retention (db_backup_retention_days) and window (db_backup_window, null by default)."
   }
   assert {
-    condition     = output.rto_model.withinTarget && output.rto_model.cases.worst.total <= 900 && output.rto_model.detectionWindowSeconds > 120
+    condition     = output.rto_model.withinTarget && output.rto_model.scenarios["primary-and-us-east-1-lost"].cases.worst.total <= 900 && output.rto_model.detectionWindowSeconds > 120
     error_message = "The defaults must be within the 15-minute target with a detection window over 120 s."
   }
 }
@@ -245,19 +245,43 @@ run "rto_model_defaults" {
   }
 
   assert {
-    # detect = 10 x 3 + 10 + 2 x 60 + 60; capacity = 180 + 45 + 2 x 10; dns = 60 + 120.
-    condition     = output.rto_model.cases.worst == { detect = 220, decide = 30, promote = 420, capacity = 245, dns = 180, total = 850 }
-    error_message = "Worst case differs from rto.ts: ${jsonencode(output.rto_model.cases.worst)}"
+    # triggers: us-east-1 alarm 10 x 3 + 10 + 2 x 60 + 60, probe alarm 60 + 6 + 2 x 60 + 60; decide 30 + 3
+    # (P's RDS API times out); capacity = 180 + 45 + 2 x 10; dns = 60 + 120.
+    condition     = output.rto_model.scenarios["primary-lost"].cases.worst == { triggers = { route53 = 220, probe = 246 }, detect = 220, decide = 33, promote = 420, capacity = 245, dns = 180, total = 853 }
+    error_message = "P lost, worst case differs from rto.ts: ${jsonencode(output.rto_model.scenarios["primary-lost"].cases.worst)}"
   }
   assert {
-    # detect = 30 + 5 + 120 + 30; max(180, 90 + 15 + 20); dns = 60 + 30.
-    condition     = output.rto_model.cases.typical == { detect = 185, decide = 5, promote = 180, capacity = 125, dns = 90, total = 460 }
-    error_message = "Typical case differs from rto.ts: ${jsonencode(output.rto_model.cases.typical)}"
+    # detect = min(30 + 5 + 120 + 30, 30 + 6 + 120 + 30); decide 5 + 3; max(180, 90 + 15 + 20); dns = 60 + 30.
+    condition     = output.rto_model.scenarios["primary-lost"].cases.typical == { triggers = { route53 = 185, probe = 186 }, detect = 185, decide = 8, promote = 180, capacity = 125, dns = 90, total = 463 }
+    error_message = "P lost, typical case differs from rto.ts: ${jsonencode(output.rto_model.scenarios["primary-lost"].cases.typical)}"
   }
   assert {
-    condition     = output.rto_model.floor == { detect = 80, decide = 2, promote = 60, capacity = 70, dns = 0, total = 152 }
+    # us-east-1 gone: the probe alone; decide 30 + 3 (Route 53 API timeout) + 3 (the DNS read)
+    # (compared as JSON: a null attribute does not compare equal across object types)
+    condition     = jsonencode(output.rto_model.scenarios["primary-and-us-east-1-lost"].cases.worst) == jsonencode({ triggers = { route53 = null, probe = 246 }, detect = 246, decide = 36, promote = 420, capacity = 245, dns = 180, total = 882 })
+    error_message = "P and us-east-1 lost, worst case differs from rto.ts: ${jsonencode(output.rto_model.scenarios["primary-and-us-east-1-lost"].cases.worst)}"
+  }
+  assert {
+    # the probe just before its run, one period: 60 + 10
+    condition     = output.rto_model.floor == { triggers = { route53 = 80, probe = 70 }, detect = 70, decide = 2, promote = 60, capacity = 70, dns = 0, total = 142 }
     error_message = "Floor differs from rto.ts: ${jsonencode(output.rto_model.floor)}"
   }
+}
+
+# Within target while us-east-1 stands (853 s), over it when P and us-east-1 are lost (882 s): refused.
+run "rejects_rto_over_target_without_us_east_1" {
+  command = plan
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  variables {
+    rto_target_seconds = 870
+  }
+  expect_failures = [terraform_data.rto_budget]
 }
 
 # The role switch: the promoted database becomes Multi-AZ, the old primary's group is fenced at 0.

@@ -3,11 +3,11 @@ import { type FailoverResult, runFailover } from "../../functions/failover/seque
 import { createFailoverClients, createFailoverPorts } from "../../functions/shared/aws-ports.js";
 import { FailoverStepError, IncidentBusyError } from "../../functions/shared/errors.js";
 import { type LockRecord, leaseLive, type Timeline } from "../../functions/shared/lock-record.js";
+import type { CommandDefinition } from "../command.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 
 export interface ApproveOptions {
   yes?: boolean;

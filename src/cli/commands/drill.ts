@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
+import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";
@@ -12,7 +13,6 @@ import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { assertEmulator } from "../local-mode.js";
 import { writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 
 /** The incident states in which a new drill would collide with an open failover. */
 function refuseOpenIncident(record: LockRecord | undefined): void {
@@ -46,6 +46,15 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
         "local: the failover function bundle to invoke",
         "dist/functions/failover/index.mjs",
       )
+      .option(
+        "--probe-handler <file>",
+        "local: the probe function bundle, run every played minute when regions are lost",
+        "dist/functions/probe/index.mjs",
+      )
+      .option(
+        "--lose-region <region...>",
+        "local: lose these regions (P, optionally with us-east-1): the fault proxy refuses every request of the programs to them, detection comes from B",
+      )
       .option("--app <file>", "local: the app bundle the instances run", "dist/app/server.mjs")
       .option("--baseline <seconds>", "local: load before the failure", "3")
       .option("--after <seconds>", "local: load after DNS answers B", "3")
@@ -55,6 +64,11 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
       ),
   async handler(ctx: CommandContext, options: DrillOptions) {
     if (options.local) assertEmulator();
+    else if (options.loseRegion)
+      throw new CliError(
+        "--lose-region needs --local: on AWS a drill cannot take a region away; it fences P and inverts its check",
+        ExitCode.usage,
+      );
     const config = await ctx.config();
     const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
     const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);

@@ -8,6 +8,7 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
 import { type AckedWrite, loadStats, startLoad, verifyLedger } from "../../local/load.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
+import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { awsSql } from "../failback/aws.js";
@@ -18,7 +19,6 @@ import { describeDb, type FailbackEnv, runFailbackSteps } from "../failback/step
 import { progress } from "../io.js";
 import { assertEmulator } from "../local-mode.js";
 import { writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 
 export interface FailbackOptions {
   yes?: boolean;

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { type ReadinessReport, runReadiness } from "../../functions/readiness/run.js";
+import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 
 const MARK = { pass: "ok", warn: "WARN", fail: "FAIL" } as const;
 

@@ -20,7 +20,8 @@ describe("pilotlight rto", () => {
     const run = await runCapture(["-r", config.backup.region, "-d", config.deployment, "-o", "json", "rto"]);
     expect(run.code).toBe(ExitCode.ok);
     const model = JSON.parse(run.stdout);
-    expect(model.cases.worst.total).toBe(840);
+    expect(model.scenarios["primary-lost"].cases.worst.total).toBe(843);
+    expect(model.scenarios["primary-and-us-east-1-lost"].cases.worst.total).toBe(849);
     expect(model.withinTarget).toBe(true);
   });
 
@@ -35,9 +36,14 @@ describe("pilotlight rto", () => {
       "10",
       "--alarm-periods",
       "5",
+      "--probe-periods",
+      "5",
     ]);
     expect(run.code).toBe(ExitCode.failed);
     expect(run.stdout).toMatch(/total\s+/);
+    // the probe's alarm is slow too: neither trigger saves either scenario
+    expect(run.stderr).toContain("scenario primary-lost: worst-case recovery");
+    expect(run.stderr).toContain("scenario primary-and-us-east-1-lost: worst-case recovery");
     expect(run.stderr).toContain("exceeds the target 900s");
     expect(run.stderr).toContain("Shorten detection");
   });

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
+import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
-import type { CommandDefinition } from "../program.js";
 import { collectStatus, type Part, type RegionView, type StatusView } from "../status/collect.js";
 
 function show<T>(p: Part<T>, render: (v: T) => string): string {

@@ -75,7 +75,8 @@ export async function runAwsDrill(
     log(`${config.primary.asg.name} restored to ${config.primary.asg.desiredCapacity}: P serves again`);
   }
   const record = await lock.read(config.deployment);
-  const model = rtoModel(rtoInputsFromConfig(config));
+  // a drill fails P alone: the model's scenario with both triggers
+  const model = rtoModel(rtoInputsFromConfig(config)).scenarios["primary-lost"];
   const expectations: Expectation[] = Object.entries(probes).map(([k, p]) => ({
     name: p.name,
     ok: times[k] !== undefined,

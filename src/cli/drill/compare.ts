@@ -1,4 +1,4 @@
-import type { RtoModel } from "../../core/rto.js";
+import type { RtoTerms, ScenarioModel } from "../../core/rto.js";
 import type { TermComparison } from "./report.js";
 
 /**
@@ -13,7 +13,7 @@ export function restoredAt(m: Record<string, number | undefined>): number | unde
 
 /** Each term of the recovery-time model beside what the drill measured for it. */
 export function comparison(
-  model: RtoModel,
+  model: ScenarioModel,
   m: Record<string, number | undefined>,
   t0: number,
   local: boolean,
@@ -22,7 +22,11 @@ export function comparison(
     a !== undefined && b !== undefined ? Math.max(0, (b - a) / 1000) : undefined;
   const t = model.cases.typical;
   const w = model.cases.worst;
-  const row = (term: keyof typeof t, measured: number | undefined, note: string): TermComparison => ({
+  const row = (
+    term: Exclude<keyof RtoTerms, "triggers">,
+    measured: number | undefined,
+    note: string,
+  ): TermComparison => ({
     term,
     modelTypicalSeconds: Math.round(t[term]),
     modelWorstSeconds: Math.round(w[term]),

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import pkg from "../../../package.json" with { type: "json" };
 import { CONFIG_VERSION, type DeploymentConfig } from "../../core/config.js";
-import type { RtoModel } from "../../core/rto.js";
+import type { ScenarioModel } from "../../core/rto.js";
 import { operatorName } from "../confirm.js";
 import type { DrillReport, Milestone } from "./report.js";
 
@@ -112,7 +112,7 @@ export function objectiveVerdicts(r: DrillReport): ObjectiveVerdict[] {
  * (detect, decide, then promote and capacity side by side, then dns). GitHub and most wikis render
  * it where people read the report. Times are milliseconds since the failure (`dateFormat x`).
  */
-export function timelineGantt(milestones: readonly Milestone[], model: RtoModel): string[] {
+export function timelineGantt(milestones: readonly Milestone[], model: ScenarioModel): string[] {
   const t = model.cases.typical;
   const ms = (s: number) => Math.round(s * 1000);
   const lines = [

@@ -6,40 +6,78 @@ import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
 import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { runReadiness } from "../../functions/readiness/run.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
+import { setCheckerReport } from "../../local/emulator-control.js";
 import {
   alarmSnsEvent,
   ensureAlarm,
+  ensureProbeAlarm,
   functionSubscriptionArn,
+  type Invocation,
   invokeHandler,
   type PromotionPlayed,
+  playProbeMinute,
   playPromotion,
   resolveLocal,
   setAlarm,
+  startHealthSignalServers,
 } from "../../local/harness.js";
 import { loadStats, type RequestRecord, startLoad, verifyLedger } from "../../local/load.js";
 import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/stack.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
+import { assertEmulator } from "../local-mode.js";
 import { comparison, restoredAt } from "./compare.js";
 import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
 import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
 import { drillRecordFor } from "./record.js";
+import { loseRegions, passedToLost, type RegionLoss, regionLoss, restoreRegions } from "./region-loss.js";
 import { type DrillReport, type Expectation, type Milestone, userVisibleGapMs } from "./report.js";
 import { restoreIfNotLatched } from "./restore.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The drill against the local emulator, with the harness playing what it cannot do. */
+/** What Route 53's checkers report of an endpoint in a lost region (API_GetHealthCheckStatus StatusReport). */
+const LOST_ENDPOINT_REPORT =
+  "Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.";
+
+/** The outcomes a failover handler's run returned (one per SNS record or event). */
+function outcomes(invocation: Invocation): { outcome?: string; incidentId?: string }[] {
+  return Array.isArray(invocation.result)
+    ? (invocation.result as { outcome?: string; incidentId?: string }[])
+    : [];
+}
+
+/**
+ * The drill against the local emulator, with the harness playing what it cannot do. With
+ * `--lose-region` the failure is a region loss: the fault proxy refuses every request of the
+ * programs to the lost regions, and detection comes from B (the probe) as on the day.
+ */
 export async function runLocalDrill(
   ctx: CommandContext,
   config: DeploymentConfig,
   options: DrillOptions,
   lock: LockPort,
   drillRecord: DrillRecordPort,
-) {
+): Promise<DrillReport> {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    return await localDrill(ctx, config, options, lock, drillRecord, cleanup);
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
+}
+
+async function localDrill(
+  ctx: CommandContext,
+  config: DeploymentConfig,
+  options: DrillOptions,
+  lock: LockPort,
+  drillRecord: DrillRecordPort,
+  cleanup: (() => Promise<unknown>)[],
+): Promise<DrillReport> {
   const clients: Clients = ctx.clients;
   // what the harness plays (CloudWatch's alarm, Route 53's answers, the data side of the promotion)
   // is not the operator's doing: its calls are recorded apart, outside the IAM contract
@@ -53,10 +91,15 @@ export async function runLocalDrill(
     log(`${ok ? "ok  " : "FAIL"} ${name}: ${detail}`);
   };
 
+  const loss: RegionLoss | undefined = options.loseRegion?.length
+    ? regionLoss(config, options.loseRegion)
+    : undefined;
   await confirmStep(
     ctx.io,
     options.yes ?? false,
-    `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert P's endpoint check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
+    loss
+      ? `Local drill on ${config.deployment}: start the local stack, stop P's app instance, lose ${loss.regions.join(" and ")} (the fault proxy refuses every request to them), and fail over to ${config.backup.region}?`
+      : `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert P's endpoint check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
   );
   log(`starting the local stack in ${options.stateDir}`);
   const stack: LocalStack = await startStack(config, options.stateDir, options.app, log);
@@ -64,6 +107,15 @@ export async function runLocalDrill(
   log(
     `alarm ${config.dns.alarm.name} in ${config.dns.alarm.region} (created by the harness: the local example gates it off)`,
   );
+  if (loss) {
+    // detection from B: the probe alarm, and Route 53's name servers answering the health signal
+    await ensureProbeAlarm(harness, config);
+    const servers = await startHealthSignalServers(harness, config, stack);
+    cleanup.push(() => Promise.all(servers.map((server) => server.close())));
+    log(
+      `probe alarm ${config.probe.alarm.name} in ${config.probe.alarm.region}; health-signal name servers on ${config.dns.healthSignal.nameServers.join(", ")}`,
+    );
+  }
 
   const readiness = await runReadiness(
     createReadinessPorts(config, createReadinessClients(config, clients)),
@@ -106,22 +158,26 @@ export async function runLocalDrill(
   // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
   await drillRecord.write(drillRecordFor(config, operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
-  await invertEndpointCheck(clients, config);
-  await stopApp(stack, "primary");
-  log(
-    "FAILURE injected: P's endpoint check inverted (the drill's safe way), P's app instance stopped (users see P down)",
-  );
+  const endpoint = assertEmulator();
+  if (loss) {
+    await stopApp(stack, "primary");
+    await loseRegions(endpoint, loss);
+    cleanup.push(() => restoreRegions(endpoint));
+    // moto's checkers always report success: the harness plays what Route 53's would see of a lost P
+    await setCheckerReport(endpoint, config.dns.healthCheckId, LOST_ENDPOINT_REPORT);
+    cleanup.push(() => setCheckerReport(endpoint, config.dns.healthCheckId, null));
+    log(
+      `FAILURE injected: P's app instance stopped, ${loss.regions.join(" and ")} lost (every request of the programs refused); Route 53's checkers report P failing (played)`,
+    );
+  } else {
+    await invertEndpointCheck(clients, config);
+    await stopApp(stack, "primary");
+    log(
+      "FAILURE injected: P's endpoint check inverted (the drill's safe way), P's app instance stopped (users see P down)",
+    );
+  }
 
   const times: Record<string, number | undefined> = {};
-  const alarm = await setAlarm(
-    harness,
-    config,
-    `pilotlight drill by ${operatorName()}: P's endpoint check inverted`,
-  );
-  times.alarm = alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
-  log(
-    `alarm ${alarm.AlarmName}: ALARM (set by the harness, as CloudWatch would after ${config.dns.alarm.evaluationPeriods} period(s))`,
-  );
 
   let promotion: PromotionPlayed | undefined;
   let promotionError: string | undefined;
@@ -138,18 +194,46 @@ export async function runLocalDrill(
     },
   );
 
-  const event = alarmSnsEvent(alarm, config, await functionSubscriptionArn(config));
-  log(`delivering the SNS event to the failover handler in-process (${options.handler})`);
-  const invocation = await invokeHandler(config, "failover", resolve(options.handler), event);
-  times.invoked = invocation.startedAt;
-  times.actionsIssued = invocation.finishedAt;
-  writeFileSync(join(options.stateDir, "failover-function.log"), `${invocation.logLines.join("\n")}\n`);
-  const outcome = Array.isArray(invocation.result)
-    ? (invocation.result[0] as { outcome?: string })?.outcome
-    : undefined;
-  log(
-    `failover handler returned in ${invocation.finishedAt - invocation.startedAt} ms: ${invocation.error ?? outcome ?? JSON.stringify(invocation.result)}`,
-  );
+  // Every delivery to the failover handler, in order: the us-east-1 alarm's (unless us-east-1 is
+  // lost), then minute by minute (played at once) the probe alarm's and the re-evaluation's.
+  const deliveries: { trigger: string; invocation: Invocation }[] = [];
+  const deliver = (trigger: string, invocation: Invocation) => {
+    deliveries.push({ trigger, invocation });
+    times.invoked ??= invocation.startedAt;
+    times.actionsIssued ??= invocation.finishedAt;
+    log(
+      `failover handler (${trigger}) returned in ${invocation.finishedAt - invocation.startedAt} ms: ${invocation.error ?? JSON.stringify(outcomes(invocation))}`,
+    );
+  };
+  if (loss?.scenario !== "primary-and-us-east-1-lost") {
+    const alarm = await setAlarm(harness, config, `pilotlight drill by ${operatorName()}: P fails`);
+    times.alarm = alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
+    log(
+      `alarm ${alarm.AlarmName}: ALARM (set by the harness, as CloudWatch would after ${config.dns.alarm.evaluationPeriods} period(s))`,
+    );
+    const event = alarmSnsEvent(alarm, config, await functionSubscriptionArn(config));
+    log(`delivering the SNS event to the failover handler in-process (${options.handler})`);
+    deliver("us-east-1 alarm", await invokeHandler(config, "failover", resolve(options.handler), event));
+  }
+  // detection from B until the incident completes: each played minute runs the probe, evaluates
+  // its alarm, delivers the alarm's SNS event on a change to ALARM, and runs the re-evaluation
+  const detectionFromB = async () => {
+    const bundles = { probe: resolve(options.probeHandler), failover: resolve(options.handler) };
+    while (loss && Date.now() < t0 + deadlineMs) {
+      const minute = await playProbeMinute(harness, config, bundles);
+      if (minute.alarm?.StateValue === "ALARM") {
+        times.alarm ??= minute.alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
+        log(
+          `probe alarm ${minute.alarm.AlarmName}: ALARM (evaluated by the harness on the probe's datapoints)`,
+        );
+      }
+      if (minute.delivery) deliver("probe alarm", minute.delivery);
+      deliver("re-evaluation", minute.reevaluation);
+      if ((await lock.read(config.deployment))?.state === "completed") return;
+      await sleep(250);
+    }
+  };
+  const detection = detectionFromB();
 
   const probes = apiProbes(clients, config, lock, t0);
   const watched: Record<string, MilestoneProbe> = {
@@ -180,6 +264,12 @@ export async function runLocalDrill(
     onReached: (k, at) => log(`${names[k]} (+${((at - t0) / 1000).toFixed(1)}s)`),
   });
   Object.assign(times, reached);
+  await detection;
+  writeFileSync(
+    join(options.stateDir, "failover-function.log"),
+    `${deliveries.flatMap((d) => d.invocation.logLines).join("\n")}\n`,
+  );
+  const lostRegions = loss ? passedToLost(await restoreRegions(endpoint), loss) : [];
   if (firstAnswerB !== undefined && (times.dns === undefined || firstAnswerB < times.dns))
     times.dns = firstAnswerB;
   await promotionPlay;
@@ -204,13 +294,39 @@ export async function runLocalDrill(
   const slice = (from: number, to: number) =>
     load.records.filter((r: RequestRecord) => r.at + r.ms >= from && r.at + r.ms < to);
   const recovery = restored === undefined ? undefined : (restored - t0) / 1000;
-  const model = rtoModel(rtoInputsFromConfig(config));
+  const model = rtoModel(rtoInputsFromConfig(config)).scenarios[loss?.scenario ?? "primary-lost"];
 
+  const failedRuns = deliveries.filter((d) => d.invocation.error !== undefined);
   expect(
     "failover function completed",
-    invocation.error === undefined && outcome === "completed",
-    invocation.error ?? `outcome ${outcome}`,
+    failedRuns.length === 0 && record?.state === "completed",
+    `${deliveries
+      .map(
+        (d) =>
+          `${d.trigger}: ${
+            d.invocation.error ??
+            outcomes(d.invocation)
+              .map((o) => o.outcome)
+              .join(",")
+          }`,
+      )
+      .join("; ")}; incident ${record?.state}`,
   );
+  const incidents = new Set(
+    deliveries.flatMap((d) => outcomes(d.invocation).flatMap((o) => (o.incidentId ? [o.incidentId] : []))),
+  );
+  expect(
+    "every trigger's deliveries made one incident",
+    incidents.size === 1,
+    `${deliveries.length} deliveries, incidents ${[...incidents].join(", ") || "none"}`,
+  );
+  for (const lost of lostRegions) {
+    expect(
+      `no request of the programs to the lost ${lost.region} got through`,
+      lost.passed === 0,
+      `${lost.passed} passed, ${lost.refused} refused by the fault proxy`,
+    );
+  }
   expect(
     "B's database promoted (source link dropped, local replica writable)",
     promotion !== undefined,
@@ -263,9 +379,19 @@ export async function runLocalDrill(
     source,
   });
   const milestones = [
-    milestone("failure injected", t0, "harness: P's endpoint check inverted, P's app stopped"),
-    milestone("alarm in ALARM", times.alarm, "harness: SetAlarmState (StateUpdatedTimestamp)"),
-    milestone("failover function invoked", times.invoked, "harness: SNS event delivered in-process"),
+    milestone(
+      "failure injected",
+      t0,
+      loss
+        ? `harness: P's app stopped, ${loss.regions.join(" and ")} refused by the fault proxy`
+        : "harness: P's endpoint check inverted, P's app stopped",
+    ),
+    milestone(
+      "alarm in ALARM",
+      times.alarm,
+      "harness: SetAlarmState (StateUpdatedTimestamp), the first trigger",
+    ),
+    milestone("failover function invoked", times.invoked, "harness: the first delivery, in-process"),
     milestone(
       "promotion started",
       times.promotionStarted,
@@ -289,7 +415,9 @@ export async function runLocalDrill(
   const report: DrillReport = {
     ...drillEvidence(
       config,
-      "P lost: P's app stopped and P's Route 53 endpoint check inverted; the failover ran end to end against the local emulator",
+      loss
+        ? `${loss.scenario}: ${loss.regions.join(" and ")} lost (the fault proxy refused every request of the programs to them) and P's app stopped; the failover ran end to end against the local emulator`
+        : "P lost: P's app stopped and P's Route 53 endpoint check inverted; the failover ran end to end against the local emulator",
     ),
     mode: "local",
     startedAt: new Date(started).toISOString(),
@@ -297,7 +425,14 @@ export async function runLocalDrill(
     failureInjectedAt: new Date(t0).toISOString(),
     method: [
       "the emulator (moto) holds every AWS resource Terraform created; the real failover handler (the bundle Terraform deployed) ran in-process with the function's environment",
-      "P marked unhealthy the drill's way: its Route 53 endpoint check inverted; P's app instance stopped so users see P down",
+      ...(loss
+        ? [
+            `${loss.regions.join(" and ")} lost: the fault proxy in front of the emulator refused every request of the programs (CLI, failover, probe) whose SigV4 scope names them; P's app instance stopped`,
+            "played by the harness, which no region loss takes away: Route 53's checkers' verdict on P (P's endpoint check reporting failure: moto's checkers always report Success), the health-signal name servers, the probe's schedule and its alarm's evaluation, the SNS deliveries, the re-evaluation schedule",
+          ]
+        : [
+            "P marked unhealthy the drill's way: its Route 53 endpoint check inverted; P's app instance stopped so users see P down",
+          ]),
       "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)",
       "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",
       `a load loop wrote and read through "the DNS name", resolved like Route 53 from the emulator's state, every 100 ms`,

@@ -6,6 +6,10 @@ export interface DrillOptions {
   reportDir?: string;
   timeout?: string;
   handler: string;
+  /** Local: the probe function bundle, run every played minute when regions are lost. */
+  probeHandler: string;
+  /** Local: the regions to lose (P, and optionally us-east-1): a region-loss drill. */
+  loseRegion?: string[];
   app: string;
   baseline: string;
   after: string;

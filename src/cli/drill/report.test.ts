@@ -29,7 +29,7 @@ function report(overrides: Partial<DrillReport> = {}): DrillReport {
       { name: "DNS answering B", source: "resolver" },
     ],
     recoverySeconds: 2.5,
-    model: rtoModel(rtoInputsFromConfig(exampleConfig())),
+    model: rtoModel(rtoInputsFromConfig(exampleConfig())).scenarios["primary-lost"],
     comparison: [
       { term: "total", modelTypicalSeconds: 500, modelWorstSeconds: 840, measuredSeconds: 2.5, note: "x" },
     ],
@@ -47,7 +47,7 @@ describe("drill report", () => {
     it("gives the recovery against the model, the timeline and each expectation with its verdict", () => {
       const md = renderMarkdown(report());
       expect(md).toContain(
-        "**recovery (failure to B serving: DNS answering B, database promoted): 2.5 s**; model: typical 500 s, worst 840 s, target 900 s",
+        "**recovery (failure to B serving: DNS answering B, database promoted): 2.5 s**; model: typical 491 s, worst 843 s, target 900 s",
       );
       expect(md).toContain("| failure injected | 2026-11-26T01:00:10.000Z | 0.0s | harness |");
       expect(md).toContain("| DNS answering B | not reached | - | resolver |");

@@ -1,4 +1,4 @@
-import type { RtoModel } from "../../core/rto.js";
+import type { ScenarioModel } from "../../core/rto.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
 import type { LoadStats } from "../../local/load.js";
 import { type DrillEvidence, objectiveVerdicts, timelineGantt } from "./evidence.js";
@@ -45,7 +45,7 @@ export interface DrillReport extends DrillEvidence {
   milestones: Milestone[];
   /** Failure injected to B serving (DNS answering B and its database promoted), in seconds. */
   recoverySeconds?: number;
-  model: RtoModel;
+  model: ScenarioModel;
   comparison: TermComparison[];
   load?: {
     total: LoadStats;

@@ -9,7 +9,7 @@ export interface SignalReading {
 
 /**
  * The guard's independent signals (gathered best effort by signals.ts). No single vantage point
- * can start a failover; no unreachable control plane can stop one (DESIGN.md "The first rule").
+ * can start a failover; no unreachable control plane can stop one (docs/functions.md "The guard: independent signals").
  */
 export interface GuardSignals {
   /** The latch object in B; `latched` undefined: B's S3 did not answer. */
@@ -63,7 +63,7 @@ export function drillLive(record: DrillRecord | undefined, now: number): boolean
 }
 
 /**
- * The guard's decision table (docs/functions.md "The guard"), first matching row wins:
+ * The guard's decision table (docs/functions.md "The guard: independent signals"), first matching row wins:
  *
  * | signals                                                         | verdict                     |
  * | latch object unreadable / present                               | refuse latch-unknown / latched |
