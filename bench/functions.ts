@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, statSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { Clients } from "../src/aws/clients.js";
 import { createFailoverHandler } from "../src/functions/failover/index.js";
 import { createFailoverClients, createFailoverPorts } from "../src/functions/shared/aws-ports.js";
 import { configFromEnvironment } from "../src/functions/shared/config-env.js";
@@ -107,9 +108,10 @@ try {
     const f = await createMotoDeployment(`bench-${i}`);
     const clients = createFailoverClients(f.config);
     await armDeployment(createFailoverPorts(f.config, clients).lock, f.config.deployment, "bench");
-    await clients.route53.send(
-      new UpdateHealthCheckCommand({ HealthCheckId: f.config.dns.healthCheckId, Inverted: true }),
-    );
+    // the drill's fault injection, made by the operator (the failover makes no Route 53 write)
+    await new Clients()
+      .route53()
+      .send(new UpdateHealthCheckCommand({ HealthCheckId: f.config.dns.healthCheckId, Inverted: true }));
     const handler = createFailoverHandler({
       loadConfig: configFromEnvironment("failover", {
         PILOTLIGHT_CONFIG_PARAMETER: f.parameterName,

@@ -32,6 +32,10 @@ describe("call ARNs", () => {
         "arn:aws:rds:eu-central-1:123456789012:snapshot:s1",
       ],
       ["route53:UpdateHealthCheck", { HealthCheckId: "abc" }, "arn:aws:route53:::healthcheck/abc"],
+      // S3 object ARNs carry neither region nor account: arn:<partition>:s3:::<bucket>/<key>
+      ["s3:GetObject", { Bucket: "d-latch", Key: "latch" }, "arn:aws:s3:::d-latch/latch"],
+      ["s3:PutObject", { Bucket: "d-latch", Key: "latch" }, "arn:aws:s3:::d-latch/latch"],
+      ["s3:DeleteObject", { Bucket: "d-latch", Key: "latch" }, "arn:aws:s3:::d-latch/latch"],
       [
         "ssm:GetParameter",
         { Name: "/pilotlight/d/config" },
@@ -91,8 +95,8 @@ describe("call ARNs", () => {
     });
 
     it("refuses an action without a rule, naming where to add it", () => {
-      expect(() => resourceArns("s3:PutObject", {}, scope)).toThrow(
-        /no ARN rule for s3:PutObject.*call-arns\.ts/,
+      expect(() => resourceArns("s3:ListObjectsV2", {}, scope)).toThrow(
+        /no ARN rule for s3:ListObjectsV2.*call-arns\.ts/,
       );
     });
 
@@ -107,6 +111,12 @@ describe("call ARNs", () => {
     it("keeps only the fields that name the resource", () => {
       expect(resourceFields("dynamodb:PutItem", { TableName: "t", Item: { secret: { S: "x" } } })).toEqual({
         TableName: "t",
+      });
+    });
+    it("never keeps an object's body (the latch record)", () => {
+      expect(resourceFields("s3:PutObject", { Bucket: "b", Key: "k", Body: "{}" })).toEqual({
+        Bucket: "b",
+        Key: "k",
       });
     });
   });

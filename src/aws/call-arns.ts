@@ -58,6 +58,11 @@ const healthCheck: ArnRule = {
   fields: ["HealthCheckId"],
   arns: (i, s) => str(i.HealthCheckId).map((id) => `arn:${s.partition}:route53:::healthcheck/${id}`),
 };
+/** An S3 object: arn:<partition>:s3:::<bucket>/<key> (S3 has no region or account in its ARNs). */
+const s3Object: ArnRule = {
+  fields: ["Bucket", "Key"],
+  arns: (i, s) => str(i.Bucket).flatMap((b) => str(i.Key).map((k) => `arn:${s.partition}:s3:::${b}/${k}`)),
+};
 const topic: ArnRule = { fields: ["TopicArn"], arns: (i) => str(i.TopicArn) };
 const secret: ArnRule = {
   fields: ["SecretId"],
@@ -156,6 +161,9 @@ export const ARN_RULES: Readonly<Record<string, ArnRule>> = {
         (id) => `arn:${s.partition}:route53:::hostedzone/${id.replace(/^\/hostedzone\//, "")}`,
       ),
   },
+  "s3:DeleteObject": s3Object,
+  "s3:GetObject": s3Object,
+  "s3:PutObject": s3Object,
   "secretsmanager:DescribeSecret": secret,
   "secretsmanager:GetSecretValue": secret,
   "servicequotas:GetServiceQuota": {

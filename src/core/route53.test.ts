@@ -7,9 +7,9 @@ import {
   calculatedHealthy,
   checkerPasses,
   checkersSeeHealthy,
+  checkStatus,
   type DnsState,
   type FailoverRecord,
-  forcedUnhealthy,
   healthCheckStatus,
   healthSignalAnswer,
   healthSignalVerdict,
@@ -45,6 +45,23 @@ function state(
       },
     },
     healthyTargets: targets,
+  };
+}
+
+/**
+ * The pair under the latch: PRIMARY carries the calculated check `calc` over `hc` and the latch
+ * check, whose checkers get 200 while the latch object exists and 404 once it is absent.
+ */
+function latchedState(o: { latchRead: boolean; endpoint?: boolean }): DnsState {
+  return {
+    records: [{ ...primary, healthCheckId: "calc" }, secondary],
+    healthChecks: { hc: { disabled: false, inverted: false, observedHealthy: o.endpoint ?? true } },
+    primaryCheck: {
+      id: "calc",
+      endpointCheckId: "hc",
+      latchResponses: [{ status: o.latchRead ? 200 : 404 }],
+    },
+    healthyTargets: { "p-alb": 2, "b-alb": 2 },
   };
 }
 
@@ -115,12 +132,9 @@ describe("route53", () => {
     it("Disabled: always healthy, whatever the checkers see", () => {
       expect(healthCheckStatus(false, { disabled: true, inverted: false })).toBe(true);
     });
-    it("Disabled + Inverted: always unhealthy (the latch of today)", () => {
+    it("Disabled + Inverted: always unhealthy", () => {
       expect(healthCheckStatus(true, { disabled: true, inverted: true })).toBe(false);
       expect(healthCheckStatus(false, { disabled: true, inverted: true })).toBe(false);
-      expect(forcedUnhealthy({ disabled: true, inverted: true })).toBe(true);
-      expect(forcedUnhealthy({ disabled: true, inverted: false })).toBe(false);
-      expect(forcedUnhealthy({ disabled: false, inverted: true })).toBe(false);
     });
   });
 
@@ -229,15 +243,36 @@ describe("route53", () => {
         role: "SECONDARY",
       });
     });
-    it("stays on the secondary while the latch holds (Disabled + Inverted), whatever P answers", () => {
-      expect(
-        answerFromState(
-          state({ disabled: true, inverted: true, observed: true }, { "p-alb": 2, "b-alb": 2 }),
-        ),
-      ).toMatchObject({ role: "SECONDARY" });
+    it("stays on the secondary while the latch object is read by the checkers, whatever P answers", () => {
+      expect(answerFromState(latchedState({ latchRead: true }))).toMatchObject({ role: "SECONDARY" });
+    });
+    it("answers the primary under the calculated check while P's endpoint is healthy and no latch is read", () => {
+      expect(answerFromState(latchedState({ latchRead: false }))).toMatchObject({ role: "PRIMARY" });
     });
     it("refuses a pair without a PRIMARY record", () => {
       expect(() => answerFailover([secondary], () => true)).toThrow(/no PRIMARY/);
+    });
+  });
+
+  describe("checkStatus: the PRIMARY's calculated check (API_HealthCheckConfig.html, ChildHealthChecks)", () => {
+    it("is its two children's status combined: P's endpoint check AND the inverted latch check", () => {
+      expect(checkStatus(latchedState({ latchRead: false }), "calc")).toBe(true);
+      expect(checkStatus(latchedState({ latchRead: true }), "calc")).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: false, endpoint: false }), "calc")).toBe(false);
+    });
+    it("is not latched by an unreachable B: the latch check's checkers get no answer, inverted healthy", () => {
+      const s = latchedState({ latchRead: false });
+      (s.primaryCheck as { latchResponses: unknown[] }).latchResponses = [{}];
+      expect(checkStatus(s, "calc")).toBe(true);
+    });
+    it("is unknown while P's endpoint check was not read, so the record's health is not guessed", () => {
+      const s = latchedState({ latchRead: false });
+      delete s.healthChecks.hc;
+      expect(checkStatus(s, "calc")).toBeUndefined();
+    });
+    it("reads any other check by its settings and its checkers", () => {
+      expect(checkStatus(latchedState({ latchRead: true }), "hc")).toBe(true);
+      expect(checkStatus(latchedState({ latchRead: true }), "unknown")).toBeUndefined();
     });
   });
 

@@ -74,11 +74,6 @@ export function healthCheckStatus(result: boolean, settings: HealthCheckSettings
   return settings.inverted ? !base : base;
 }
 
-/** Disabled + Inverted: unhealthy whatever the endpoint answers (today's latch). */
-export function forcedUnhealthy(settings: HealthCheckSettings): boolean {
-  return settings.disabled && settings.inverted;
-}
-
 /**
  * A CALCULATED check: healthy when at least `healthThreshold` children are healthy. A threshold
  * above the number of children is always unhealthy, 0 always healthy (API_HealthCheckConfig.html,
@@ -185,19 +180,47 @@ export interface HealthCheckState extends HealthCheckSettings {
   observedHealthy: boolean;
 }
 
+/** The PRIMARY record's CALCULATED check (config.dns.primaryCheckId) and its two children. */
+export interface LatchedPrimaryCheck {
+  id: string;
+  /** P's endpoint check, read like any other check (`healthChecks`). */
+  endpointCheckId: string;
+  /** What the latch check's checkers get when they fetch the latch object (`latchCheckHealthy`). */
+  latchResponses: CheckerResponse[];
+}
+
 /** Everything a failover answer depends on, as read from the APIs. */
 export interface DnsState {
   records: FailoverRecord[];
+  /** Each check read through the API: its settings and its checkers' raw verdict. */
   healthChecks: Record<string, HealthCheckState>;
+  /** Set when a record carries the PRIMARY's calculated check: its status is its children's. */
+  primaryCheck?: LatchedPrimaryCheck;
   /** Healthy target count per normalised ALB DNS name; absent when its region did not answer. */
   healthyTargets: Record<string, number>;
+}
+
+/**
+ * The routing status of check `id` in `state`: a check read through the API by its settings and
+ * checkers; the PRIMARY's calculated check by its two children (`latchedPrimaryHealthy` of P's
+ * endpoint check and `latchCheckHealthy`). Undefined when a check was not read.
+ */
+export function checkStatus(state: DnsState, id: string): boolean | undefined {
+  const primary = state.primaryCheck;
+  if (primary && id === primary.id) {
+    const endpoint = checkStatus(state, primary.endpointCheckId);
+    if (endpoint === undefined) return undefined;
+    return latchedPrimaryHealthy({ endpoint, latch: latchCheckHealthy(primary.latchResponses) });
+  }
+  const hc = state.healthChecks[id];
+  return hc ? healthCheckStatus(hc.observedHealthy, hc) : undefined;
 }
 
 /** The inputs of `recordHealthy` for one record of a `DnsState`. */
 export function recordInputs(state: DnsState, record: FailoverRecord): RecordInputs {
   const inputs: RecordInputs = {};
-  const hc = record.healthCheckId === undefined ? undefined : state.healthChecks[record.healthCheckId];
-  if (hc) inputs.healthCheck = healthCheckStatus(hc.observedHealthy, hc);
+  const status = record.healthCheckId === undefined ? undefined : checkStatus(state, record.healthCheckId);
+  if (status !== undefined) inputs.healthCheck = status;
   const targets = state.healthyTargets[record.target];
   if (targets !== undefined) inputs.target = albHealthy(targets);
   return inputs;

@@ -9,12 +9,12 @@ import { fakeSignalPorts } from "../../test/fixtures/signal-ports.js";
 import { createFailoverHandler } from "./failover/index.js";
 import { armRecord } from "./shared/lock-record.js";
 import { silentLogger } from "./shared/observability.js";
-import type { FailoverPorts } from "./shared/ports.js";
+import type { FailoverPorts, LatchRecord } from "./shared/ports.js";
 
 const config = exampleConfig();
 
 function fakePorts(): FailoverPorts {
-  let latched = false;
+  let latched: LatchRecord | undefined;
   let promoted = false;
   let group = { min: 0, max: 0, desired: 0 };
   return {
@@ -32,13 +32,15 @@ function fakePorts(): FailoverPorts {
         group = capacity;
       },
     },
-    healthCheck: {
-      describe: async (id) => ({ id, disabled: latched, inverted: true, observations: [] }),
-      latch: async () => {
-        latched = true;
+    latch: {
+      read: async () => latched,
+      write: async (record) => {
+        latched = record;
+      },
+      remove: async () => {
+        latched = undefined;
       },
     },
-    latch: { read: async () => undefined, write: async () => {}, remove: async () => {} },
     lock: memoryLockPort(armRecord(undefined, config.deployment, "test", Date.now())),
     signals: fakeSignalPorts(),
     notifier: { publish: async () => {} },

@@ -8,26 +8,21 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
-import {
-  GetHealthCheckCommand,
-  GetHealthCheckStatusCommand,
-  UpdateHealthCheckCommand,
-} from "@aws-sdk/client-route-53";
+import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Clients } from "../aws/clients.js";
-import { readDnsState } from "../aws/dns.js";
+import { apiObservations, type CheckerObservations, readDnsState } from "../aws/dns.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
 import {
   answerFromState,
-  checkersSeeHealthy,
   type DnsAnswer,
   healthCheckStatus,
   healthSignalAnswer,
   normaliseDnsName,
-  reportPasses,
 } from "../core/route53.js";
 import { PROBE_DIMENSION, PROBE_METRICS, PROBE_NAMESPACE } from "../functions/probe/metrics.js";
+import { latchPortFor } from "../functions/shared/aws-ports.js";
 import { type LocalNameServer, startLocalNameServer } from "./dns-server.js";
 import { promoteServer } from "./pg-control.js";
 import { type AppInstance, appHealthy, type LocalStack } from "./stack.js";
@@ -64,17 +59,6 @@ export async function ensureAlarm(clients: Clients, config: DeploymentConfig): P
       OKActions: [config.dns.alarm.topicArn],
     }),
   );
-}
-
-/** Marks P unhealthy the safe way a drill does: invert its health check (undone by failback). */
-export async function invertPrimaryHealthCheck(
-  clients: Clients,
-  config: DeploymentConfig,
-  inverted = true,
-): Promise<void> {
-  await clients
-    .route53()
-    .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: inverted }));
 }
 
 /**
@@ -350,10 +334,12 @@ export interface LocalAnswer extends DnsAnswer {
 }
 
 /**
- * "The DNS name" resolved as Route 53 would, from the emulator's records and health checks. The
- * emulator's target health is canned ("healthy" once registered), so the harness plays the ALB's
- * health check too, on the target group's shallow path: a target group counts its healthy targets
- * only while the region's app instance answers /healthz with 200.
+ * "The DNS name" resolved as Route 53 would, from the emulator's records and health checks, with
+ * the checkers the harness plays (`localObservations`): the PRIMARY's calculated check is healthy
+ * only while P's endpoint check is and the latch object is absent. The emulator's target health is
+ * canned ("healthy" once registered), so the harness plays the ALB's health check too, on the
+ * target group's shallow path: a target group counts its healthy targets only while the region's
+ * app instance answers /healthz with 200.
  */
 export async function resolveLocal(
   clients: Clients,
@@ -361,7 +347,12 @@ export async function resolveLocal(
   stack: LocalStack,
 ): Promise<LocalAnswer> {
   const [state, pHealthy, bHealthy] = await Promise.all([
-    readDnsState(clients, config),
+    readDnsState(
+      clients,
+      config,
+      latchPortFor(clients, config).read,
+      localObservations(clients, config, stack),
+    ),
     appHealthy(stack.apps.primary, "/healthz"),
     appHealthy(stack.apps.backup, "/healthz"),
   ]);
@@ -481,26 +472,40 @@ export function scheduledEvent(config: DeploymentConfig): unknown {
 }
 
 /**
- * P's endpoint check as Route 53's checkers would see it: the emulator's check (its settings, its
- * canned observations) and, played by the harness, P's app answering the deep /health.
+ * Route 53's checkers as the harness plays them (the emulator's observations are a canned
+ * "Success"): P's endpoint check passes while the emulator's observation does and P's app answers
+ * the deep /health; any other check keeps the emulator's observation. The latch check needs no
+ * playing: `readDnsState` reads it from the latch object in B, as its checkers do.
  */
+export function localObservations(
+  clients: Clients,
+  config: DeploymentConfig,
+  stack?: LocalStack,
+): CheckerObservations {
+  const api = apiObservations(clients);
+  return async (id) => {
+    if (id !== config.dns.healthCheckId) return api(id);
+    const [canned, appUp] = await Promise.all([
+      api(id),
+      stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
+    ]);
+    return canned && appUp;
+  };
+}
+
+/** P's endpoint check as Route 53 routes on it: its settings and the checkers the harness plays. */
 export async function endpointCheckHealthy(
   clients: Clients,
   config: DeploymentConfig,
   stack?: LocalStack,
 ): Promise<boolean> {
-  const route53 = clients.route53();
   const id = config.dns.healthCheckId;
-  const [hc, status, appUp] = await Promise.all([
-    route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
-    route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id })),
-    stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
+  const [hc, observed] = await Promise.all([
+    clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: id })),
+    localObservations(clients, config, stack)(id),
   ]);
-  const observed = checkersSeeHealthy(
-    (status.HealthCheckObservations ?? []).map((o) => reportPasses(o.StatusReport?.Status ?? "")),
-  );
   const settings = hc.HealthCheck?.HealthCheckConfig;
-  return healthCheckStatus(observed && appUp, {
+  return healthCheckStatus(observed, {
     disabled: settings?.Disabled ?? false,
     inverted: settings?.Inverted ?? false,
   });

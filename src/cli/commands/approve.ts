@@ -102,7 +102,7 @@ export const approveCommand: CommandDefinition<ApproveOptions> = {
     await confirmStep(
       ctx.io,
       options.yes ?? false,
-      `${what}. Fail ${config.deployment} over to ${config.backup.region} (promote ${config.backup.db.instanceId}, scale ${config.backup.asg.name}, latch health check ${config.dns.healthCheckId})?`,
+      `${what}. Fail ${config.deployment} over to ${config.backup.region} (promote ${config.backup.db.instanceId}, scale ${config.backup.asg.name}, write the latch object s3://${config.dns.latch.bucket}/${config.dns.latch.key})?`,
     );
     const by = operatorName();
     let result: FailoverResult;

@@ -81,7 +81,7 @@ describe("pilotlight drill --local and failback --local", () => {
 
     const status = JSON.parse((await runCapture([...base(), "-o", "json", "status"])).stdout);
     expect(status.dns.value.role).toBe("SECONDARY");
-    expect(status.healthCheck.value.latched).toBe(true);
+    expect(status.latch.value).toMatchObject({ set: true, record: { deployment } });
   });
 
   it("failback says so when P does not answer", async () => {
@@ -128,6 +128,8 @@ describe("pilotlight drill --local and failback --local", () => {
     expect(out.load.missing).toEqual([]);
     const status = JSON.parse((await runCapture([...base(), "-o", "json", "status"])).stdout);
     expect(status.dns.value.role).toBe("PRIMARY");
+    expect(status.latch.value.set).toBe(false);
+    expect(status.healthCheck.value).toMatchObject({ inverted: false, primaryHealthy: true });
     expect(status.backup.database.value.role).toBe("replica");
     expect(status.lastFailover.value.state).toBe("unarmed");
   });

@@ -9,6 +9,7 @@ import { runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";
 import type { DrillOptions } from "../drill/options.js";
 import { endDrillRecord } from "../drill/record.js";
+import { regionLoss } from "../drill/region-loss.js";
 import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { assertEmulator } from "../local-mode.js";
@@ -70,6 +71,8 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
         ExitCode.usage,
       );
     const config = await ctx.config();
+    // a usage error before any look at the deployment's state (an open incident is refused below)
+    if (options.loseRegion?.length) regionLoss(config, options.loseRegion);
     const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
     const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);
     refuseOpenIncident(await lock.read(config.deployment));

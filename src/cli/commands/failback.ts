@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import type { Clients } from "../../aws/clients.js";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
+import { dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
 import { type AckedWrite, loadStats, startLoad, verifyLedger } from "../../local/load.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
 import type { CommandDefinition } from "../command.js";
@@ -167,7 +167,7 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
               ...(options.primaryDbHost ? { primary: options.primaryDbHost } : {}),
               ...(options.backupDbHost ? { backup: options.backupDbHost } : {}),
             }),
-            dns: () => resolveDnsName(clients, config),
+            dns: () => resolveDnsName(clients, config, () => latchPortFor(clients, config).read()),
           }),
     };
 
@@ -190,7 +190,8 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
 
     const expectations: { name: string; ok: boolean; detail: string }[] = [];
     const localAnswer = local ? await localDns(clients, config, local)() : undefined;
-    const dns = localAnswer ?? (await resolveDnsName(clients, config));
+    const dns =
+      localAnswer ?? (await resolveDnsName(clients, config, () => latchPortFor(clients, config).read()));
     expectations.push({
       name: "DNS answers P",
       ok: dns.role === "PRIMARY",

@@ -32,7 +32,11 @@ describe("pilotlight status", () => {
     expect(data.primary.database.value.role).toBe("primary");
     expect(data.backup.database.value.role).toBe("replica");
     expect(data.backup.capacity.value.desired).toBe(0);
-    expect(data.healthCheck.value.latched).toBe(false);
+    expect(data.latch.value).toEqual({
+      location: `s3://${config.dns.latch.bucket}/${config.dns.latch.key}`,
+      set: false,
+    });
+    expect(data.healthCheck.value.primaryHealthy).toBe(true);
     expect(data.dns.value.role).toBe("PRIMARY");
   });
 

@@ -82,15 +82,17 @@ export function statusOutput(view: StatusView): Output {
             show(
               view.healthCheck,
               (h) =>
-                `${h.healthy ? "healthy" : "unhealthy"} (checkers ${h.observedHealthy ? "see success" : "see failure"}${
-                  h.latched
-                    ? ", LATCHED: Disabled + Inverted"
-                    : h.inverted
-                      ? ", inverted (drill)"
-                      : h.disabled
-                        ? ", disabled"
-                        : ""
-                })`,
+                `P's endpoint ${h.healthy ? "healthy" : "unhealthy"} (checkers ${h.observedHealthy ? "see success" : "see failure"}${
+                  h.inverted ? ", inverted (drill)" : h.disabled ? ", disabled" : ""
+                })${h.primaryHealthy === undefined ? "" : `; PRIMARY record ${h.primaryHealthy ? "healthy" : "unhealthy"}`}`,
+            ),
+          ],
+          [
+            "latch",
+            show(view.latch, (l) =>
+              l.set
+                ? `SET: ${l.location}${l.record?.incidentId ? `, incident ${l.record.incidentId}` : ""}${l.record?.latchedAt ? ` at ${l.record.latchedAt}` : ""}${l.record?.by ? ` by ${l.record.by}` : ""} (P stays out of DNS until failback removes it)`
+                : `not set (${l.location} absent)`,
             ),
           ],
           ["dns answer", show(view.dns, (d) => `${d.name} -> ${d.role} ${d.target} (${d.reason})`)],

@@ -2,12 +2,13 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
-import { invertPrimaryHealthCheck } from "../../local/harness.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
+import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
 import { fencePrimaryGroup, restorePrimaryGroup } from "./fence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
@@ -31,7 +32,7 @@ export async function runAwsDrill(
   await confirmStep(
     ctx.io,
     options.yes ?? false,
-    `Drill on ${config.deployment}: write a drill record, fence P (scale ${config.primary.asg.name} to 0) and invert P's health check ${config.dns.healthCheckId}; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
+    `Drill on ${config.deployment}: write a drill record, fence P (scale ${config.primary.asg.name} to 0) and invert P's endpoint check ${config.dns.healthCheckId}; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
   );
   const resolvers = userResolvers(options.resolver ?? []);
   // who ran it, for the record (GetCallerIdentity needs no permission)
@@ -46,17 +47,18 @@ export async function runAwsDrill(
   // A drill is a real failover: clients that cached P's address must stop writing to the old
   // database, as the failover's own fence would make them on the day.
   await fencePrimaryGroup(ctx.clients, config);
-  await invertPrimaryHealthCheck(ctx.clients, config);
+  await invertEndpointCheck(ctx.clients, config);
   log(
-    `FAILURE injected: ${config.primary.asg.name} scaled to 0, P's health check inverted; waiting for Route 53, the alarm and the failover function`,
+    `FAILURE injected: ${config.primary.asg.name} scaled to 0, P's endpoint check inverted; waiting for Route 53, the alarm and the failover function`,
   );
+  const latch = latchPortFor(ctx.clients, config);
   const probes: Record<string, MilestoneProbe> = {
     ...apiProbes(ctx.clients, config, lock, t0),
     routeState: {
       name: "Route 53 answers B (API state)",
       source: "Route 53 failover rule over the records and health checks, read through the API",
       probe: async () =>
-        (await resolveDnsName(ctx.clients, config)).role === "SECONDARY" ? Date.now() : undefined,
+        (await resolveDnsName(ctx.clients, config, latch.read)).role === "SECONDARY" ? Date.now() : undefined,
     },
     ...userDnsProbes(config, resolvers),
   };
@@ -93,7 +95,7 @@ export async function runAwsDrill(
   const report: DrillReport = {
     ...drillEvidence(
       config,
-      "P declared down: P fenced (its group at 0) and its Route 53 health check inverted; the alarm, the failover function, RDS, Auto Scaling and Route 53 ran on AWS",
+      "P declared down: P fenced (its group at 0) and its Route 53 endpoint check inverted; the alarm, the failover function, RDS, Auto Scaling and Route 53 ran on AWS",
       identity,
     ),
     mode: "aws",
@@ -101,7 +103,7 @@ export async function runAwsDrill(
     finishedAt: new Date().toISOString(),
     failureInjectedAt: new Date(t0).toISOString(),
     method: [
-      `P fenced at the start (${config.primary.asg.name} scaled to 0) and its Route 53 health check inverted; everything else ran on AWS by itself`,
+      `P fenced at the start (${config.primary.asg.name} scaled to 0) and its Route 53 endpoint check inverted; everything else ran on AWS by itself`,
       `DNS measured as users see it: ${Object.keys(resolvers).join(", ")} (recursive resolvers, caching included); recovery ends when the last of them answers B and B's database is promoted`,
     ],
     milestones: Object.entries(probes)

@@ -13,7 +13,6 @@ import {
   ensureProbeAlarm,
   functionSubscriptionArn,
   type Invocation,
-  invertPrimaryHealthCheck,
   invokeHandler,
   type PromotionPlayed,
   playProbeMinute,
@@ -29,6 +28,7 @@ import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
 import { assertEmulator } from "../local-mode.js";
 import { comparison, restoredAt } from "./compare.js";
+import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
 import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
@@ -99,7 +99,7 @@ async function localDrill(
     options.yes ?? false,
     loss
       ? `Local drill on ${config.deployment}: start the local stack, stop P's app instance, lose ${loss.regions.join(" and ")} (the fault proxy refuses every request to them), and fail over to ${config.backup.region}?`
-      : `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert health check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
+      : `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert P's endpoint check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
   );
   log(`starting the local stack in ${options.stateDir}`);
   const stack: LocalStack = await startStack(config, options.stateDir, options.app, log);
@@ -170,10 +170,10 @@ async function localDrill(
       `FAILURE injected: P's app instance stopped, ${loss.regions.join(" and ")} lost (every request of the programs refused); Route 53's checkers report P failing (played)`,
     );
   } else {
-    await invertPrimaryHealthCheck(clients, config);
+    await invertEndpointCheck(clients, config);
     await stopApp(stack, "primary");
     log(
-      "FAILURE injected: P's health check inverted (the drill's safe way), P's app instance stopped (users see P down)",
+      "FAILURE injected: P's endpoint check inverted (the drill's safe way), P's app instance stopped (users see P down)",
     );
   }
 
@@ -333,9 +333,9 @@ async function localDrill(
     promotionError ?? `${config.backup.db.instanceId} standalone`,
   );
   expect(
-    "P's health check latched (Disabled + Inverted)",
+    "the latch object written in B",
     times.latched !== undefined,
-    times.latched ? "latched" : "not latched",
+    times.latched ? `s3://${config.dns.latch.bucket}/${config.dns.latch.key} reads back` : "absent",
   );
   expect(
     "B's capacity InService",
@@ -384,7 +384,7 @@ async function localDrill(
       t0,
       loss
         ? `harness: P's app stopped, ${loss.regions.join(" and ")} refused by the fault proxy`
-        : "harness: health check inverted, P's app stopped",
+        : "harness: P's endpoint check inverted, P's app stopped",
     ),
     milestone(
       "alarm in ALARM",
@@ -398,7 +398,7 @@ async function localDrill(
       "emulator: replica without its source link (PromoteReadReplica arrived)",
     ),
     milestone("all actions issued (function returned)", times.actionsIssued, "handler result"),
-    milestone("health check latched", times.latched, watched.latched?.source ?? ""),
+    milestone("latch written", times.latched, watched.latched?.source ?? ""),
     milestone("capacity InService", times.capacity, watched.capacity?.source ?? ""),
     milestone(
       "promotion finished",
@@ -417,7 +417,7 @@ async function localDrill(
       config,
       loss
         ? `${loss.scenario}: ${loss.regions.join(" and ")} lost (the fault proxy refused every request of the programs to them) and P's app stopped; the failover ran end to end against the local emulator`
-        : "P lost: P's app stopped and P's Route 53 health check inverted; the failover ran end to end against the local emulator",
+        : "P lost: P's app stopped and P's Route 53 endpoint check inverted; the failover ran end to end against the local emulator",
     ),
     mode: "local",
     startedAt: new Date(started).toISOString(),
@@ -428,10 +428,10 @@ async function localDrill(
       ...(loss
         ? [
             `${loss.regions.join(" and ")} lost: the fault proxy in front of the emulator refused every request of the programs (CLI, failover, probe) whose SigV4 scope names them; P's app instance stopped`,
-            "played by the harness, which no region loss takes away: Route 53's checkers' verdict on P (its endpoint check inverted: moto's checkers always report Success), the health-signal name servers, the probe's schedule and its alarm's evaluation, the SNS deliveries, the re-evaluation schedule",
+            "played by the harness, which no region loss takes away: Route 53's checkers' verdict on P (P's endpoint check reporting failure: moto's checkers always report Success), the health-signal name servers, the probe's schedule and its alarm's evaluation, the SNS deliveries, the re-evaluation schedule",
           ]
         : [
-            "P marked unhealthy the drill's way: its Route 53 health check inverted; P's app instance stopped so users see P down",
+            "P marked unhealthy the drill's way: its Route 53 endpoint check inverted; P's app instance stopped so users see P down",
           ]),
       "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)",
       "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",

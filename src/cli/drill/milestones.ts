@@ -2,9 +2,9 @@ import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
-import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
 import type { LockPort } from "../../functions/shared/ports.js";
 
 /**
@@ -27,6 +27,8 @@ export function apiProbes(
   since: number,
 ): Record<string, MilestoneProbe> {
   const B = config.backup.region;
+  const latch = config.dns.latch;
+  const latchObject = latchPortFor(clients, config);
   return {
     alarm: {
       name: "alarm in ALARM",
@@ -72,15 +74,9 @@ export function apiProbes(
       },
     },
     latched: {
-      name: "health check latched",
-      source: "Route 53 GetHealthCheck: Disabled + Inverted",
-      probe: async () => {
-        const out = await clients
-          .route53()
-          .send(new GetHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId }));
-        const c = out.HealthCheck?.HealthCheckConfig;
-        return c?.Disabled && c.Inverted ? Date.now() : undefined;
-      },
+      name: "latch written",
+      source: `S3 GetObject of the latch object s3://${latch.bucket}/${latch.key} (B)`,
+      probe: async () => ((await latchObject.read()) ? Date.now() : undefined),
     },
     capacity: {
       name: "capacity InService",

@@ -99,8 +99,9 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       id: "unlatch",
       title: "unlatch DNS",
       actions: [
-        `health check ${config.dns.healthCheckId}: Disabled = false, Inverted = false`,
-        `wait until ${config.dns.recordName} answers P, and the alarm ${config.dns.alarm.name} is OK again`,
+        `delete the latch object s3://${config.dns.latch.bucket}/${config.dns.latch.key} in ${B.region} (DeleteObject); wait until GetObject reads it absent`,
+        `P's endpoint check ${config.dns.healthCheckId}: Inverted = false, if a drill left it inverted`,
+        `wait until ${config.dns.recordName} answers P because P is healthy, and the alarm ${config.dns.alarm.name} is OK again`,
       ],
       destructive: true,
       local: "the harness sets the alarm to OK (the emulator does not evaluate it)",

@@ -1,3 +1,4 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -11,6 +12,13 @@ import {
   RDSClient,
 } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
@@ -20,13 +28,15 @@ import { failbackPlan } from "./plan.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";
 import { type FailbackEnv, failbackSteps, replicating, type SwitchoverSql } from "./steps.js";
 
-// The AWS path of the failback steps, with the SDK mocked to answer as the RDS, ELB and Route 53
-// API references document; the SQL side is a recording fake (src/cli/failback/sql.int.test.ts
+// The AWS path of the failback steps, with the SDK mocked to answer as the RDS, ELB, Route 53 and
+// S3 API references document; the SQL side is a recording fake (src/cli/failback/sql.int.test.ts
 // runs the real SQL against PostgreSQL).
 
 const rds = mockClient(RDSClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
 const r53 = mockClient(Route53Client);
+const s3 = mockClient(S3Client);
+const cw = mockClient(CloudWatchClient);
 const config = exampleConfig();
 const P = config.primary;
 const B = config.backup;
@@ -95,6 +105,8 @@ describe("failback steps (AWS path)", () => {
     rds.reset();
     elb.reset();
     r53.reset();
+    s3.reset();
+    cw.reset();
   });
   afterEach(() => {
     rds.reset();
@@ -238,9 +250,77 @@ describe("failback steps (AWS path)", () => {
   });
 
   describe("unlatch", () => {
-    it("does not take PRIMARY for an answer when Route 53 gives it because no record is healthy", async () => {
+    const latchKey = { Bucket: config.dns.latch.bucket, Key: config.dns.latch.key };
+    /** The latch object in B: DeleteObject answers 204 whether or not it exists (API_DeleteObject). */
+    function modelLatch(present: boolean) {
+      const latch = { present };
+      s3.on(DeleteObjectCommand, latchKey).callsFake(() => {
+        latch.present = false;
+        return { $metadata: { httpStatusCode: 204 } };
+      });
+      // API_GetObject: NoSuchKey (404) to a caller with s3:ListBucket
+      s3.on(GetObjectCommand, latchKey).callsFake(() => {
+        if (!latch.present)
+          throw new NoSuchKey({
+            message: "The specified key does not exist.",
+            $metadata: { httpStatusCode: 404 },
+          });
+        return { Body: { transformToString: async () => "{}" } };
+      });
+      return latch;
+    }
+    const endpointCheck = (inverted: boolean) => ({
+      HealthCheck: {
+        Id: config.dns.healthCheckId,
+        CallerReference: "ref",
+        HealthCheckVersion: 2,
+        HealthCheckConfig: { Type: "HTTPS" as const, Inverted: inverted, Disabled: false },
+      },
+    });
+
+    it("deletes the latch object, waits until GetObject reads it absent, and undoes a drill's inversion of P's endpoint check", async () => {
+      // Prepare
+      const latch = modelLatch(true);
+      r53.on(GetHealthCheckCommand).resolves(endpointCheck(true));
       r53.on(UpdateHealthCheckCommand).resolves({});
-      r53.on(GetHealthCheckCommand).resolves({});
+      cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ StateValue: "OK" }] });
+      // Act
+      const result = await failbackSteps.unlatch(env(fakeSql().ops));
+      // Assess
+      expect(latch.present).toBe(false);
+      expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
+      expect(r53.commandCalls(UpdateHealthCheckCommand).map((c) => c.args[0].input)).toEqual([
+        { HealthCheckId: config.dns.healthCheckId, Inverted: false },
+      ]);
+      expect(result.detail).toContain("removed (reads absent)");
+    });
+
+    it("is safe to re-run: no latch object and no inversion is no change", async () => {
+      modelLatch(false);
+      r53.on(GetHealthCheckCommand).resolves(endpointCheck(false));
+      cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ StateValue: "OK" }] });
+      await failbackSteps.unlatch(env(fakeSql().ops));
+      expect(r53.commandCalls(UpdateHealthCheckCommand)).toHaveLength(0);
+    });
+
+    it("stops at once when B's S3 denies the read-back (AccessDenied will not clear by waiting)", async () => {
+      modelLatch(true);
+      s3.on(GetObjectCommand).rejects(
+        new S3ServiceException({
+          name: "AccessDenied",
+          $fault: "client",
+          message: "Access Denied",
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+      await expect(failbackSteps.unlatch(env(fakeSql().ops, { timeoutMs: 60_000 }))).rejects.toThrow(
+        /latch object .* absent: AwsCallError: s3:GetObject: AccessDenied.*will not clear by waiting/,
+      );
+    });
+
+    it("does not take PRIMARY for an answer when Route 53 gives it because no record is healthy", async () => {
+      modelLatch(false);
+      r53.on(GetHealthCheckCommand).resolves(endpointCheck(false));
       const e = env(fakeSql().ops, {
         // Route 53: "if no record in a group is healthy, it answers as if all were": PRIMARY first
         dns: async () => ({

@@ -23,7 +23,10 @@ const THROTTLING = new Set([
  * throttling and network errors (no AWS answer at all) are worth another look.
  */
 export function isPermanent(err: unknown): boolean {
-  const e = err as { $fault?: string; name?: string; $metadata?: { httpStatusCode?: number } };
+  type SdkError = { $fault?: string; name?: string; cause?: unknown };
+  // the functions' ports wrap the SDK error (AwsCallError): judge the SDK's own
+  const outer = err as SdkError | undefined;
+  const e = (outer?.$fault === undefined && outer?.cause ? outer.cause : err) as SdkError;
   if (e?.$fault !== "client") return false;
   return !THROTTLING.has(e.name ?? "");
 }

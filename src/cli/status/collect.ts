@@ -5,7 +5,15 @@ import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import type { Clients } from "../../aws/clients.js";
 import { readDnsState } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { answerFromState, type DnsAnswer, forcedUnhealthy, healthCheckStatus } from "../../core/route53.js";
+import {
+  answerFromState,
+  checkStatus,
+  type DnsAnswer,
+  type DnsState,
+  healthCheckStatus,
+} from "../../core/route53.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
+import type { LatchRecord } from "../../functions/shared/ports.js";
 
 /**
  * What `status` shows, gathered in parallel with short timeouts. A part whose API does not answer
@@ -46,16 +54,27 @@ export interface RegionView {
   targets: Part<TargetsView>;
 }
 
+/** P's endpoint check (config.dns.healthCheckId). */
 export interface HealthCheckView {
   id: string;
   disabled: boolean;
+  /** Inverted: the drill's fault injection (P looks down), never the latch. */
   inverted: boolean;
-  /** Disabled + Inverted: failover latched, Route 53 treats P as unhealthy whatever it answers. */
-  latched: boolean;
   /** What the checkers observe, before inversion. */
   observedHealthy: boolean;
   /** What routing uses (after Disabled/Inverted). */
   healthy: boolean;
+  /** The PRIMARY record's calculated check: P's endpoint check AND the latch check; absent when not read. */
+  primaryHealthy?: boolean;
+}
+
+/** The latch object in B (config.dns.latch), as GetObject reads it. */
+export interface LatchView {
+  location: string;
+  /** The object exists: Route 53 treats P as unhealthy whatever it answers, until failback removes it. */
+  set: boolean;
+  /** Who wrote it, for which incident, when (absent when not set). */
+  record?: LatchRecord;
 }
 
 export interface StatusView {
@@ -64,6 +83,7 @@ export interface StatusView {
   primary: RegionView;
   backup: RegionView;
   healthCheck: Part<HealthCheckView>;
+  latch: Part<LatchView>;
   dns: Part<DnsAnswer & { name: string }>;
   alarm: Part<{ name: string; state: string; since?: string }>;
   lastFailover: Part<unknown>;
@@ -166,15 +186,20 @@ async function region(
 }
 
 /**
- * Collects the status of both regions and the global parts (Route 53, the us-east-1 alarm).
- * `lastFailover` reads the lock record through the given reader.
+ * Collects the status of both regions and the global parts (Route 53, the us-east-1 alarm, the
+ * latch object in B). `lastFailover` reads the lock record through the given reader. The latch
+ * check is read from the object its checkers fetch (B's S3, `readDnsState`), so the latch view and
+ * the DNS answer show the same object.
  */
 export async function collectStatus(
   clients: Clients,
   config: DeploymentConfig,
   readLastFailover: () => Promise<unknown>,
 ): Promise<StatusView> {
-  const [primary, backup, dnsState, alarm, lastFailover] = await Promise.all([
+  const { bucket, key } = config.dns.latch;
+  // read once: the latch view and the latch check's checkers show the same object
+  const readLatch = latchPortFor(clients, config).read();
+  const [primary, backup, dnsState, latch, alarm, lastFailover] = await Promise.all([
     region(
       clients,
       config.primary.region,
@@ -189,7 +214,11 @@ export async function collectStatus(
       config.backup.asg.name,
       config.backup.alb.targetGroupArn,
     ),
-    part(() => readDnsState(clients, config)),
+    part(() => readDnsState(clients, config, () => readLatch)),
+    part(async (): Promise<LatchView> => {
+      const record = await readLatch;
+      return { location: `s3://${bucket}/${key}`, set: record !== undefined, ...(record ? { record } : {}) };
+    }),
     part(async () => {
       const out = await clients
         .cloudWatch(config.dns.alarm.region)
@@ -215,8 +244,8 @@ export async function collectStatus(
           value: {
             id: config.dns.healthCheckId,
             ...hc,
-            latched: forcedUnhealthy(hc),
             healthy: healthCheckStatus(hc.observedHealthy, hc),
+            ...primaryStatus(state),
           },
         }
       : {
@@ -243,8 +272,15 @@ export async function collectStatus(
     primary,
     backup,
     healthCheck,
+    latch,
     dns,
     alarm,
     lastFailover,
   };
+}
+
+function primaryStatus(state: DnsState): Pick<HealthCheckView, "primaryHealthy"> {
+  const id = state.primaryCheck?.id;
+  const healthy = id === undefined ? undefined : checkStatus(state, id);
+  return healthy === undefined ? {} : { primaryHealthy: healthy };
 }

@@ -85,6 +85,10 @@ export function deploymentResources(
     primary_db: [config.primary.db.arn],
     health_check: [`arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`],
     hosted_zone: [`arn:${partition}:route53:::hostedzone/${config.dns.zoneId}`],
+    // the latch object in B, and its bucket (s3:ListBucket: GetObject of an absent key answers
+    // NoSuchKey, not AccessDenied, only to a caller that may list the bucket; API_GetObject)
+    latch_object: [`arn:${partition}:s3:::${config.dns.latch.bucket}/${config.dns.latch.key}`],
+    latch_bucket: [`arn:${partition}:s3:::${config.dns.latch.bucket}`],
     failover_function: [arn("lambda", B, `function:${config.failover.functionName}`)],
     ec2_quotas: [arn("servicequotas", B, "ec2/*")],
     // failback's own names (src/cli/failback/plan.ts): the fenced old primary, the retired replica, the snapshot

@@ -2,7 +2,8 @@
 // code and fires no alarms), with the exact SNS event AWS delivers, the config from SSM, and SDK
 // clients aimed at the emulator through AWS_ENDPOINT_URL. P is marked unhealthy the way a drill
 // does (moto's checkers always report "Success"): a drill record in the lock table, then P's
-// endpoint check inverted.
+// endpoint check inverted by the operator. The failover itself writes to Route 53 nothing: its latch
+// is the object in B's bucket (the fixture creates the bucket, empty).
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -12,12 +13,14 @@ import { pathToFileURL } from "node:url";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alarmEvent } from "../../../test/fixtures/alarm.js";
 import { createMotoDeployment, type MotoDeployment } from "../../../test/fixtures/moto-deployment.js";
 import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
+import { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { startEmulator, stopEmulator } from "../../local/emulator.js";
 import { createFailoverClients, createFailoverPorts, type FailoverClients } from "../shared/aws-ports.js";
@@ -62,7 +65,7 @@ async function harness(deployment: string) {
   return { fixture, config, clients, counts, handler };
 }
 
-/** What the drill does to declare P down: its drill record in B, then P's endpoint check inverted. */
+/** What the CLI's drill does to declare P down: its drill record in B, then P's endpoint check inverted. */
 async function startDrill(clients: FailoverClients, config: DeploymentConfig) {
   await createFailoverPorts(config, clients).signals.drill.write({
     deployment: config.deployment,
@@ -70,13 +73,21 @@ async function startDrill(clients: FailoverClients, config: DeploymentConfig) {
     by: "test",
     expiresAt: new Date(Date.now() + 600_000).toISOString(),
   });
-  await invertHealthCheck(clients, config);
+  await invertHealthCheck(config);
 }
 
-async function invertHealthCheck(clients: FailoverClients, config: DeploymentConfig) {
-  await clients.route53.send(
-    new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
-  );
+/** The drill's fault injection, made by the operator (the CLI's clients): not the latch. */
+async function invertHealthCheck(config: DeploymentConfig) {
+  await new Clients()
+    .route53()
+    .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }));
+}
+
+/** The latch object in B as GetObject returns it (the fixture's bucket; NoSuchKey fails the test). */
+async function readLatch(h: { clients: FailoverClients; config: DeploymentConfig }): Promise<unknown> {
+  const { bucket, key } = h.config.dns.latch;
+  const out = await h.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse((await out.Body?.transformToString()) ?? "null");
 }
 
 async function receiveAll(fixture: MotoDeployment, region: string) {
@@ -138,11 +149,25 @@ describe("failover (moto)", () => {
       expect(group).toMatchObject({ MinSize: want.min, MaxSize: want.max, DesiredCapacity: want.desired });
     });
 
-    it("latches P's health check (Disabled + Inverted)", async () => {
-      const out = await h.clients.route53.send(
-        new GetHealthCheckCommand({ HealthCheckId: h.config.dns.healthCheckId }),
-      );
-      expect(out.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: true, Inverted: true });
+    it("latches with one PutObject of the latch object in B, which GetObject reads back at once", async () => {
+      // "Amazon S3 data consistency model" (S3 User Guide): strong read-after-write consistency
+      // for PutObject, so the step's read-back (API_GetObject) observes the effect
+      expect(h.counts.get(PutObjectCommand.name)).toBe(1);
+      expect(await readLatch(h)).toEqual({
+        deployment: h.config.deployment,
+        incidentId: expect.any(String),
+        latchedAt: expect.any(String),
+        by: `pilotlight failover (alarm: ${h.config.dns.alarm.name})`,
+        checksFingerprint: h.config.dns.latch.checksFingerprint,
+      });
+    });
+
+    it("leaves P's endpoint check as the drill set it: no Route 53 write in the failover path", async () => {
+      expect(h.counts.get(UpdateHealthCheckCommand.name)).toBeUndefined();
+      const out = await new Clients()
+        .route53()
+        .send(new GetHealthCheckCommand({ HealthCheckId: h.config.dns.healthCheckId }));
+      expect(out.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: false, Inverted: true });
     });
 
     it("leaves a completed lock record with the timeline, marked as a drill", async () => {
@@ -179,13 +204,13 @@ describe("failover (moto)", () => {
       const [result] = await h.handler(alarmEvent(h.config));
       expect(result).toMatchObject({ outcome: "ignored", code: "healthy" });
       expect(h.counts.get(PromoteReadReplicaCommand.name)).toBeUndefined();
-      expect(h.counts.get(UpdateHealthCheckCommand.name)).toBeUndefined();
+      expect(h.counts.get(PutObjectCommand.name)).toBeUndefined();
     });
 
     it("refuses an inverted endpoint check without a drill record (inverted-without-drill)", async () => {
       const h = await harness("fo-int-nodrill");
       await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
-      await invertHealthCheck(h.clients, h.config);
+      await invertHealthCheck(h.config);
       h.counts.clear();
       const [result] = await h.handler(alarmEvent(h.config));
       expect(result).toMatchObject({ outcome: "ignored", code: "inverted-without-drill" });
@@ -194,7 +219,7 @@ describe("failover (moto)", () => {
 
     it("ignores the alarm of a deployment that was never armed", async () => {
       const h = await harness("fo-int-unarmed");
-      await invertHealthCheck(h.clients, h.config);
+      await invertHealthCheck(h.config);
       const [result] = await h.handler(alarmEvent(h.config));
       expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
     });
@@ -268,10 +293,7 @@ describe("failover (moto)", () => {
       // Assess
       expect(ok).toMatchObject({ outcome: "ignored" });
       expect(alarm).toMatchObject({ outcome: "completed", record: { state: "completed", drill: true } });
-      const check = await h.clients.route53.send(
-        new GetHealthCheckCommand({ HealthCheckId: h.config.dns.healthCheckId }),
-      );
-      expect(check.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: true, Inverted: true });
+      expect(await readLatch(h)).toMatchObject({ deployment: h.config.deployment });
     });
   });
 });

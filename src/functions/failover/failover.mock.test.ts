@@ -1,6 +1,9 @@
 // The fault matrix of the failover, through the handler and the real AWS adapters, with the SDK
 // clients stubbed by aws-sdk-client-mock. The stubs model AWS's documented answers for states the
-// emulator cannot produce (a replica promoting or backing up, throttling, AccessDenied); the lock
+// emulator cannot produce (a replica promoting or backing up, throttling, AccessDenied); the latch
+// object in B as S3 answers (API_GetObject: NoSuchKey when absent to a caller that may list the
+// bucket; API_PutObject; "Amazon S3 data consistency model": a GetObject after a successful
+// PutObject returns the new object, so the read-back that completes the step sees it); the lock
 // is the in-memory LockPort with the DynamoDB adapter's conditional semantics (the real
 // conditional writes are exercised against moto in failover.int.test.ts).
 import {
@@ -27,7 +30,13 @@ import {
   Route53ServiceException,
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
-import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -55,7 +64,11 @@ const s3 = mockClient(S3Client);
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const awsError = (
-  Ctor: typeof RDSServiceException | typeof Route53ServiceException | typeof AutoScalingServiceException,
+  Ctor:
+    | typeof RDSServiceException
+    | typeof Route53ServiceException
+    | typeof AutoScalingServiceException
+    | typeof S3ServiceException,
   name: string,
   message: string,
 ) => new Ctor({ name, $fault: "client", message, ...meta });
@@ -74,8 +87,8 @@ interface Model {
   slow?: boolean;
   hc: { disabled: boolean; inverted: boolean; healthyCheckers: number };
   lag?: number;
-  /** The latch object in B exists. */
-  latched?: boolean;
+  /** The latch object in B: its body while it exists. */
+  latch?: string;
   /** The first GetHealthCheck and GetHealthCheckStatus calls never answer (the guard's). */
   route53HangsOnce?: boolean;
 }
@@ -190,25 +203,23 @@ function modelAws(config: DeploymentConfig, model: Model) {
       },
     })),
   });
-  const latch = (input: { Disabled?: boolean; Inverted?: boolean }) => {
-    model.hc.disabled = input.Disabled ?? model.hc.disabled;
-    model.hc.inverted = input.Inverted ?? model.hc.inverted;
-    return { HealthCheck: {} };
-  };
-  route53.on(UpdateHealthCheckCommand).callsFake(latch);
   sns.on(PublishCommand).resolves({ MessageId: "n-1" });
-  // GetObject of an absent key: NoSuchKey (S3 API reference, GetObject)
-  s3.on(GetObjectCommand).callsFake(() => {
-    if (!model.latched) throw new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} });
-    const body = JSON.stringify({
-      deployment: config.deployment,
-      incidentId: "i-1",
-      latchedAt: "t",
-      by: "f",
-      checksFingerprint: "x",
-    });
+  const latchKey = { Bucket: config.dns.latch.bucket, Key: config.dns.latch.key };
+  // GetObject of an absent key, to a caller with s3:ListBucket on the bucket: NoSuchKey, 404 (API_GetObject)
+  s3.on(GetObjectCommand, latchKey).callsFake(() => {
+    const body = model.latch;
+    if (body === undefined)
+      throw new NoSuchKey({
+        message: "The specified key does not exist.",
+        $metadata: { httpStatusCode: 404 },
+      });
     return { Body: { transformToString: async () => body } };
   });
+  const latch = (input: { Body?: unknown }) => {
+    model.latch = String(input.Body);
+    return { ETag: '"etag"' };
+  };
+  s3.on(PutObjectCommand, latchKey).callsFake(latch);
   cloudWatch.on(GetMetricStatisticsCommand).callsFake(() => ({
     Datapoints: model.lag === undefined ? [] : [{ Timestamp: new Date(), Maximum: model.lag }],
   }));
@@ -309,12 +320,20 @@ describe("failover (SDK mocks modelling AWS)", () => {
         MaxSize: 4,
         DesiredCapacity: 2,
       });
-      expect(route53.commandCalls(UpdateHealthCheckCommand)[0]?.args[0].input).toMatchObject({
-        HealthCheckId: config.dns.healthCheckId,
-        Disabled: true,
-        Inverted: true,
+      expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({
+        Bucket: config.dns.latch.bucket,
+        Key: config.dns.latch.key,
       });
-      expect(model.hc).toMatchObject({ disabled: true, inverted: true });
+      expect(JSON.parse(model.latch ?? "null")).toEqual({
+        deployment: config.deployment,
+        incidentId: record().incidentId,
+        latchedAt: expect.any(String),
+        by: `pilotlight failover (alarm: ${config.dns.alarm.name})`,
+        checksFingerprint: config.dns.latch.checksFingerprint,
+      });
+      // the latch is B's data plane only: Route 53's API is read (the guard), never written
+      expect(calls(route53, UpdateHealthCheckCommand)).toBe(0);
+      expect(model.hc).toMatchObject({ disabled: false, inverted: false });
       expect(record()).toMatchObject({
         state: "completed",
         rpoEstimateSeconds: 4,
@@ -353,7 +372,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       // Assess
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
       expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
-      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(calls(s3, PutObjectCommand)).toBe(1);
       const answered = settled.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
       const rejected = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
       expect(answered.filter((r) => r.outcome === "completed")).toHaveLength(1);
@@ -539,7 +558,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(second).toMatchObject({ outcome: "completed" });
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
       expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
-      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(calls(s3, PutObjectCommand)).toBe(1);
       expect(record()).toMatchObject({ state: "completed", attempts: 2 });
     });
 
@@ -585,35 +604,29 @@ describe("failover (SDK mocks modelling AWS)", () => {
         .rejectsOnce(awsError(RDSServiceException, "Throttling", "Rate exceeded"))
         .rejectsOnce(awsError(RDSServiceException, "Throttling", "Rate exceeded"))
         .callsFake(aws.promote);
-      route53
-        .on(UpdateHealthCheckCommand)
-        .rejectsOnce(awsError(Route53ServiceException, "PriorRequestNotComplete", "busy"))
+      // S3 answers 503 SlowDown when a prefix's request rate is too high (S3 API reference, Error responses)
+      s3.on(PutObjectCommand)
+        .rejectsOnce(awsError(S3ServiceException, "SlowDown", "Please reduce your request rate."))
         .callsFake(aws.latch);
       await handler(alarmEvent(config));
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(3);
-      expect(calls(route53, UpdateHealthCheckCommand)).toBe(2);
+      expect(calls(s3, PutObjectCommand)).toBe(2);
       expect(record().state).toBe("completed");
     });
 
     it("fails loudly on AccessDenied, naming the step and the permission", async () => {
       const { config, handler, record } = setup();
-      route53
-        .on(UpdateHealthCheckCommand)
-        .rejects(
-          awsError(
-            Route53ServiceException,
-            "AccessDenied",
-            "not authorized to perform route53:UpdateHealthCheck",
-          ),
-        );
+      s3.on(PutObjectCommand).rejects(
+        awsError(S3ServiceException, "AccessDenied", "not authorized to perform s3:PutObject"),
+      );
       const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FailoverStepError);
       expect((error as Error).message).toMatch(/latch: AccessDenied/);
       expect((error as Error).message).toMatch(
-        /grant [^.]*route53:UpdateHealthCheck to the failover function's role/,
+        /grant [^.]*s3:PutObject[^.]* to the failover function's role/,
       );
       expect((error as FailoverStepError).steps).toEqual(["latch"]);
-      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(calls(s3, PutObjectCommand)).toBe(1);
       expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain("FAILED");
       expect(record().state).toBe("failed");
     });
@@ -628,9 +641,60 @@ describe("failover (SDK mocks modelling AWS)", () => {
       await expect(handler(event)).rejects.toThrow(/capacity: ServiceUnavailable/);
       await handler(event);
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
-      expect(calls(route53, UpdateHealthCheckCommand)).toBe(1);
+      expect(calls(s3, PutObjectCommand)).toBe(1);
       expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(2);
       expect(record()).toMatchObject({ state: "completed", attempts: 2 });
+    });
+  });
+
+  describe("latch (the object in B)", () => {
+    const denied = () => awsError(S3ServiceException, "AccessDenied", "Access Denied");
+
+    it("leaves an object that appeared meanwhile alone: already latched is done, nothing overwritten", async () => {
+      // Prepare: the first run's PutObject fails (503); before the retry, an operator latches by hand
+      const { config, handler, record, model, aws } = setup();
+      s3.on(PutObjectCommand)
+        .rejectsOnce(awsError(S3ServiceException, "ServiceUnavailable", "try again"))
+        .callsFake(aws.latch);
+      const event = alarmEvent(config);
+      // Act
+      await expect(handler(event)).rejects.toThrow(/latch: ServiceUnavailable/);
+      model.latch = "latched by hand";
+      const [second] = await handler(event);
+      // Assess
+      expect(second).toMatchObject({ outcome: "completed" });
+      expect(calls(s3, PutObjectCommand)).toBe(1);
+      expect(model.latch).toBe("latched by hand");
+      expect(record().timeline?.latch).toMatchObject({ outcome: "skipped" });
+    });
+
+    it("reads AccessDenied on GetObject as an error, never as absent: the guard refuses latch-unknown", async () => {
+      // API_GetObject: without s3:ListBucket a missing key answers 403 AccessDenied, not NoSuchKey;
+      // read as "absent", a missing grant would let a failover start over a latch it cannot see
+      const { config, handler, record } = setup();
+      s3.on(GetObjectCommand).rejects(denied());
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "latch-unknown" });
+      expect(record().state).toBe("armed");
+      expect(calls(s3, PutObjectCommand)).toBe(0);
+    });
+
+    it("fails the latch step when its read-back is denied, so the incident does not read completed", async () => {
+      const { config, handler, record, aws } = setup();
+      // the guard's read answers; the step's look and read-back are denied
+      s3.on(GetObjectCommand)
+        .callsFakeOnce(() => {
+          throw new NoSuchKey({
+            message: "The specified key does not exist.",
+            $metadata: { httpStatusCode: 404 },
+          });
+        })
+        .rejects(denied());
+      s3.on(PutObjectCommand).callsFake(aws.latch);
+      const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
+      expect((error as FailoverStepError).steps).toEqual(["latch"]);
+      expect(record().timeline?.latch).toMatchObject({ outcome: "failed" });
+      expect(record().state).toBe("failed");
     });
   });
 
@@ -671,7 +735,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
     });
 
     it("does not start a failover while the latch object exists in B", async () => {
-      const { config, handler } = setup({ model: { latched: true } });
+      const { config, handler } = setup({ model: { latch: "written by hand" } });
       const [result] = await handler(alarmEvent(config));
       expect(result).toMatchObject({ outcome: "ignored", code: "latched" });
     });

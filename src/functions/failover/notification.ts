@@ -26,7 +26,7 @@ export function formatNotification(
       "Actions issued; the steps marked pending are under way and the next run checks their effect. " +
       `Follow with: pilotlight status --deployment ${config.deployment}.`,
     completed:
-      `Every step's effect is observed (replica standalone, instances InService, health check latched). Watch B's targets turn healthy: pilotlight status --deployment ${config.deployment}. ` +
+      `Every step's effect is observed (replica standalone, instances InService, latch object written in B). Watch B's targets turn healthy: pilotlight status --deployment ${config.deployment}. ` +
       "Failback is never automatic: use pilotlight failback once P is healthy.",
     failed:
       "The async retry resumes the unfinished steps; if this repeats, fix the cause and run " +

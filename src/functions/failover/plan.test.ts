@@ -88,11 +88,33 @@ describe("plan", () => {
   });
 
   describe("planLatch", () => {
-    it("latches unless it reads back latched", () => {
-      const base = { id: "hc", observations: [] };
-      expect(planLatch({ ...base, disabled: false, inverted: true }, "hc").action).toBe("act");
-      expect(planLatch({ ...base, disabled: true, inverted: true }, "hc").action).toBe("done");
-      expect(planLatch(undefined, "hc").action).toBe("fail");
+    const where = "s3://demo-latch/latch";
+    const written = {
+      deployment: "demo",
+      incidentId: "i-1",
+      latchedAt: "2026-12-03T10:00:00.000Z",
+      by: "pilotlight failover (alarm)",
+      checksFingerprint: "f",
+    };
+
+    it("writes the latch object while it reads absent", () => {
+      expect(planLatch(undefined, where)).toMatchObject({
+        action: "act",
+        detail: expect.stringContaining(where),
+      });
+    });
+
+    it("is done once the object reads back, naming the incident that wrote it", () => {
+      expect(planLatch(written, where)).toMatchObject({
+        action: "done",
+        detail: expect.stringContaining("i-1"),
+      });
+    });
+
+    it("leaves an object written by another incident or by hand alone: it latches P just the same", () => {
+      const byHand = { deployment: "", incidentId: "", latchedAt: "", by: "unknown", checksFingerprint: "" };
+      expect(planLatch({ ...written, incidentId: "i-0" }, where).action).toBe("done");
+      expect(planLatch(byHand, where).action).toBe("done");
     });
   });
 });

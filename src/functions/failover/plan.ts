@@ -1,4 +1,4 @@
-import type { Capacity, DatabaseState, GroupState, HealthCheckState } from "../shared/ports.js";
+import type { Capacity, DatabaseState, GroupState, LatchRecord } from "../shared/ports.js";
 
 /**
  * What each failover step does given the current state of its resource. Every step is idempotent
@@ -100,9 +100,13 @@ export function scaledCapacity(group: GroupState, target: Capacity): Capacity {
   };
 }
 
-/** Latch P's health check (Disabled + Inverted); done when it reads back latched. */
-export function planLatch(check: HealthCheckState | undefined, id: string): StepDecision {
-  if (check === undefined) return { action: "fail", detail: `health check ${id} does not exist` };
-  if (check.disabled && check.inverted) return { action: "done", detail: `health check ${id} latched` };
-  return { action: "act", detail: `latch health check ${id} (Disabled + Inverted)` };
+/**
+ * Write the latch object in B; done when it reads back. An object already there (this incident's,
+ * an earlier one's, or written by hand) latches P just the same: Route 53's inverted latch check
+ * only sees that it exists, so it is never overwritten.
+ */
+export function planLatch(latch: LatchRecord | undefined, where: string): StepDecision {
+  if (latch === undefined) return { action: "act", detail: `write the latch object ${where}` };
+  const by = latch.incidentId ? ` by incident ${latch.incidentId}` : "";
+  return { action: "done", detail: `latch object ${where} written${by} at ${latch.latchedAt || "unknown"}` };
 }

@@ -142,7 +142,17 @@ export async function runFailover(
 
   const [rpo, ...results] = await Promise.all([
     claimed.rpoObservedAt === undefined ? observeRpo(ports, config, log) : Promise.resolve(undefined),
-    ...todo.map((step) => runStep(step, claimed.timeline?.[step], ports, config, incidentId, alarmAtMs, log)),
+    ...todo.map((step) =>
+      runStep(
+        step,
+        claimed.timeline?.[step],
+        ports,
+        config,
+        { id: incidentId, by: actor(trigger) },
+        alarmAtMs,
+        log,
+      ),
+    ),
   ]);
   const timeline: Timeline = { ...claimed.timeline };
   todo.forEach((step, i) => {
@@ -199,6 +209,18 @@ export async function runFailover(
   throw new FailoverStepError(`failover ${incidentId} did not finish: ${finished.error}`, failed, {
     cause: firstCause,
   });
+}
+
+/** The incident the steps act for, and who to name in what they write (the latch object). */
+interface Incident {
+  id: string;
+  by: string;
+}
+
+/** The approving operator, or the function and what woke it. */
+function actor(trigger: IncidentTrigger): string {
+  if (trigger.by) return trigger.by;
+  return `pilotlight failover (${trigger.source}${trigger.alarmName ? `: ${trigger.alarmName}` : ""})`;
 }
 
 /** A step's timeline entry, and the SDK error of a failed step (the cause runFailover throws). */
@@ -293,17 +315,21 @@ async function runStep(
   previous: StepRecord | undefined,
   ports: FailoverPorts,
   config: DeploymentConfig,
-  incidentId: string,
+  incident: Incident,
   alarmAtMs: number,
   log: LoggerLike,
 ): Promise<StepResult> {
+  const incidentId = incident.id;
   const started = ports.clock.now();
   const retry = { ...DEFAULT_RETRY, sleep: ports.clock.sleep };
   const acted = { at: previous?.actedAt };
   let entry: StepRecord;
   let failure: unknown;
   try {
-    const decision = await withThrottlingRetry(() => stepBody(step, ports, config, retry, acted), retry);
+    const decision = await withThrottlingRetry(
+      () => stepBody(step, ports, config, incident, retry, acted),
+      retry,
+    );
     entry = {
       startedAt: new Date(started).toISOString(),
       outcome: outcomeOf(decision, acted.at !== undefined),
@@ -362,6 +388,7 @@ async function stepBody(
   step: StepName,
   ports: FailoverPorts,
   config: DeploymentConfig,
+  incident: Incident,
   retry: Parameters<typeof withThrottlingRetry>[1],
   acted: { at?: string },
 ): Promise<StepDecision> {
@@ -405,12 +432,20 @@ async function stepBody(
       );
     }
     case "latch": {
-      const id = config.dns.healthCheckId;
-      const decision = planLatch(await ports.healthCheck.describe(id), id);
+      const { bucket, key, checksFingerprint } = config.dns.latch;
+      const where = `s3://${bucket}/${key}`;
+      const decision = planLatch(await ports.latch.read(), where);
       if (decision.action !== "act") return decision;
-      await ports.healthCheck.latch(id);
+      await ports.latch.write({
+        deployment: config.deployment,
+        incidentId: incident.id,
+        latchedAt: now(),
+        by: incident.by,
+        checksFingerprint,
+      });
       acted.at = now();
-      return planLatch(await withThrottlingRetry(() => ports.healthCheck.describe(id), retry), id);
+      // S3 is strongly consistent read-after-write: the read-back sees the object at once
+      return planLatch(await withThrottlingRetry(() => ports.latch.read(), retry), where);
     }
   }
 }

@@ -11,6 +11,7 @@ import { type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-
 import { GetFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Route53Client } from "@aws-sdk/client-route-53";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { ListSubscriptionsByTopicCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
@@ -23,6 +24,7 @@ import {
   dynamoDbLockPort,
   rdsDatabasePort,
   route53HealthCheckPort,
+  s3LatchPort,
 } from "../shared/aws-ports.js";
 import { AwsCallError } from "../shared/errors.js";
 import { type Clock, systemClock } from "../shared/ports.js";
@@ -39,6 +41,8 @@ export interface ReadinessClients {
   serviceQuotas: ServiceQuotasClient;
   iam: IAMClient;
   route53: Route53Client;
+  /** B, where the latch object lives. */
+  s3: S3Client;
   /** us-east-1, where the alarm lives. */
   alarmCloudWatch: CloudWatchClient;
   /** The alarm topic's region (us-east-1). */
@@ -65,6 +69,7 @@ export function createReadinessClients(
     serviceQuotas: clients.serviceQuotas(region),
     iam: clients.iam(),
     route53: clients.route53(),
+    s3: clients.s3(region),
     alarmCloudWatch: clients.cloudWatch(config.dns.alarm.region),
     alarmSns: clients.sns(arnRegion(config.dns.alarm.topicArn)),
   };
@@ -228,6 +233,7 @@ export function createReadinessPorts(
     database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
     capacity: autoScalingCapacityPort(clients.autoScaling),
     healthCheck: route53HealthCheckPort(clients.route53),
+    latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
     launch: ec2LaunchPort(clients.ec2, clients.ssm),
     detection: detectionPort(clients.alarmCloudWatch, clients.alarmSns, clients.lambda),

@@ -61,7 +61,7 @@ describe("readiness checks", () => {
   });
 
   describe("detection", () => {
-    it("fails a latched or inverted health check with what to do", () => {
+    it("fails an inverted or disabled endpoint check with what to do", () => {
       const hc = {
         id: config.dns.healthCheckId,
         disabled: false,
@@ -70,10 +70,16 @@ describe("readiness checks", () => {
         observations: [],
       };
       expect(check.healthCheck(hc, config).verdict).toBe("pass");
-      expect(check.healthCheck({ ...hc, disabled: true, inverted: true }, config).detail).toContain(
-        "latched",
-      );
       expect(check.healthCheck({ ...hc, inverted: true }, config).detail).toContain("drill");
+      expect(check.healthCheck({ ...hc, disabled: true }, config).detail).toContain("disabled");
+    });
+    it("passes an absent latch object and fails a set one, whoever wrote it", () => {
+      expect(check.latch(undefined, config).verdict).toBe("pass");
+      const byHand = { deployment: "", incidentId: "", latchedAt: "", by: "", checksFingerprint: "" };
+      expect(check.latch(byHand, config)).toMatchObject({
+        verdict: "fail",
+        detail: expect.stringContaining(`s3://${config.dns.latch.bucket}/${config.dns.latch.key} is set`),
+      });
     });
     it("checks the alarm's metric, health check and action, and the subscription", () => {
       const alarm = {
@@ -94,13 +100,14 @@ describe("readiness checks", () => {
         check.alarmSubscription([{ protocol: "email", endpoint: "ops@example.com" }], fn, config).verdict,
       ).toBe("fail");
     });
-    it("lists every permission the failover steps need", () => {
+    it("lists every permission the failover steps need, and no Route 53 write", () => {
       const actions = check.requiredFailoverPermissions(config).map((p) => p.action);
+      expect(actions).not.toContain("route53:UpdateHealthCheck");
       expect(actions).toEqual(
         expect.arrayContaining([
           "rds:PromoteReadReplica",
           "autoscaling:UpdateAutoScalingGroup",
-          "route53:UpdateHealthCheck",
+          "s3:PutObject",
           "dynamodb:PutItem",
           "sns:Publish",
         ]),

@@ -1,7 +1,7 @@
 import type { DeploymentConfig } from "../../core/config.js";
 import { deploymentResources, failoverGrants } from "../../core/permissions/index.js";
 import type { LockRecord } from "../shared/lock-record.js";
-import type { DatabaseState, GroupState, HealthCheckState } from "../shared/ports.js";
+import type { DatabaseState, GroupState, HealthCheckState, LatchRecord } from "../shared/ports.js";
 import type { AlarmState, FunctionState, LaunchTemplateState, PermissionCheck } from "./ports.js";
 
 /**
@@ -18,6 +18,7 @@ export const CHECK_NAMES = [
   "ami-parameter",
   "failover-permissions",
   "health-check",
+  "latch",
   "alarm",
   "alarm-subscription",
   "capacity-quota",
@@ -228,17 +229,30 @@ export function failoverPermissions(
   return pass("failover-permissions", `${fn.roleArn} may run every failover step`);
 }
 
-/** P's health check is in its normal state: enabled, not inverted (no drill left behind), right path. */
+/**
+ * The latch object in B is absent: while it exists, Route 53 keeps P out of DNS whatever P answers
+ * (the PRIMARY record's calculated check), and a second failover has nothing left to do.
+ */
+export function latch(record: LatchRecord | undefined, config: DeploymentConfig): CheckResult {
+  const where = `s3://${config.dns.latch.bucket}/${config.dns.latch.key}`;
+  if (record === undefined)
+    return pass("latch", `latch object ${where} absent: the PRIMARY record follows P's endpoint check`);
+  const who = [
+    record.incidentId && `incident ${record.incidentId}`,
+    record.latchedAt && `at ${record.latchedAt}`,
+    record.by && `by ${record.by}`,
+  ].filter(Boolean);
+  return fail(
+    "latch",
+    `latch object ${where} is set${who.length ? ` (${who.join(", ")})` : ""}: DNS stays on B whatever P answers`,
+    "expected after a failover; pilotlight failback removes it once P is rebuilt",
+  );
+}
+
+/** P's endpoint check is in its normal state: enabled, not inverted (no drill left behind), right path. */
 export function healthCheck(check: HealthCheckState | undefined, config: DeploymentConfig): CheckResult {
   const id = config.dns.healthCheckId;
   if (!check) return fail("health-check", `health check ${id} does not exist`, "run terraform apply");
-  if (check.disabled && check.inverted) {
-    return fail(
-      "health-check",
-      `health check ${id} is latched (Disabled + Inverted): DNS points at B since a failover`,
-      "expected after a failover; pilotlight failback unlatches it",
-    );
-  }
   if (check.inverted) {
     return fail(
       "health-check",

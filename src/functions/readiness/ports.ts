@@ -1,4 +1,11 @@
-import type { CapacityPort, Clock, DatabasePort, HealthCheckPort, LockPort } from "../shared/ports.js";
+import type {
+  CapacityPort,
+  Clock,
+  DatabasePort,
+  HealthCheckPort,
+  LatchPort,
+  LockPort,
+} from "../shared/ports.js";
 
 /** The launch template version B's group uses, as far as readiness cares. */
 export interface LaunchTemplateState {
@@ -57,6 +64,7 @@ export interface ReadinessPorts {
   database: DatabasePort;
   capacity: CapacityPort;
   healthCheck: HealthCheckPort;
+  latch: Pick<LatchPort, "read">;
   lock: LockPort;
   launch: LaunchPort;
   detection: DetectionPort;

@@ -6,6 +6,7 @@ import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { strToU8, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +60,7 @@ describe("readiness (moto)", () => {
       "backup-asg": "pass",
       "ami-parameter": "pass",
       "health-check": "pass",
+      latch: "pass",
       alarm: "pass",
       "alarm-subscription": "pass",
       armed: "pass",
@@ -102,5 +104,19 @@ describe("readiness (moto)", () => {
       fix: expect.stringContaining("drill"),
     });
     expect(during.ready).toBe(false);
+  });
+
+  it("fails the latch check while the latch object exists in B, read with GetObject", async () => {
+    const { config } = fixture;
+    // the failover's write, made here with a plain client (not a call of the readiness function)
+    const s3 = new S3Client({ region: config.backup.region });
+    const object = { Bucket: config.dns.latch.bucket, Key: config.dns.latch.key };
+    await s3.send(new PutObjectCommand({ ...object, Body: JSON.stringify({ incidentId: "int-1" }) }));
+    const during = await runReadiness(createReadinessPorts(config), config);
+    await s3.send(new DeleteObjectCommand(object));
+    expect(during.checks.find((c) => c.name === "latch")).toMatchObject({
+      verdict: "fail",
+      detail: expect.stringContaining("incident int-1"),
+    });
   });
 });

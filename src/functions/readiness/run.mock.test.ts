@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
 import { armRecord, type LockRecord } from "../shared/lock-record.js";
-import type { HealthCheckState } from "../shared/ports.js";
+import type { HealthCheckState, LatchRecord } from "../shared/ports.js";
 import { iamPermissionsPort } from "./aws-ports.js";
 import { createReadinessHandler } from "./index.js";
 import type { ReadinessPorts } from "./ports.js";
@@ -22,6 +22,7 @@ const roleArn = "arn:aws:iam::123456789012:role/demo-failover";
 function fakePorts(
   overrides: {
     hc?: Partial<HealthCheckState>;
+    latch?: LatchRecord;
     lock?: LockRecord;
     simulate?: ReadinessPorts["permissions"];
   } = {},
@@ -59,8 +60,8 @@ function fakePorts(
         observations: [{ region: "us-east-1", healthy: true, status: "Success: HTTP Status Code 200, OK" }],
         ...overrides.hc,
       }),
-      latch: async () => {},
     },
+    latch: { read: async () => overrides.latch },
     lock,
     launch: {
       template: async (id) => ({
@@ -120,6 +121,24 @@ describe("readiness runner", () => {
       expect(report.checks.find((c) => c.name === "armed")?.verdict).toBe("fail");
     });
 
+    it("reports the latch set from the object in B, naming the incident that wrote it", async () => {
+      const latch = {
+        deployment: config.deployment,
+        incidentId: "demo-1",
+        latchedAt: "2026-12-03T10:00:00.000Z",
+        by: "pilotlight failover (alarm)",
+        checksFingerprint: config.dns.latch.checksFingerprint,
+      };
+      const { ports } = fakePorts({ latch });
+      const report = await runReadiness(ports, config);
+      expect(report.checks.find((c) => c.name === "latch")).toMatchObject({
+        verdict: "fail",
+        detail: expect.stringContaining("incident demo-1"),
+        fix: expect.stringContaining("failback"),
+      });
+      expect(report.ready).toBe(false);
+    });
+
     it("keeps an open incident as it is and warns", async () => {
       const incident = {
         ...(armRecord(undefined, config.deployment, "t", 0) as LockRecord),
@@ -155,13 +174,13 @@ describe("readiness runner", () => {
 
   describe("failover-permissions (IAM SimulatePrincipalPolicy, SDK mock modelling AWS)", () => {
     it("fails naming each denied action", async () => {
-      // AWS answers one EvaluationResult per action; deny UpdateHealthCheck only
+      // AWS answers one EvaluationResult per action; deny PromoteReadReplica only
       iam.on(SimulatePrincipalPolicyCommand).callsFake((input) => ({
         EvaluationResults: [
           {
             EvalActionName: input.ActionNames[0],
             EvalResourceName: input.ResourceArns[0],
-            EvalDecision: input.ActionNames[0] === "route53:UpdateHealthCheck" ? "implicitDeny" : "allowed",
+            EvalDecision: input.ActionNames[0] === "rds:PromoteReadReplica" ? "implicitDeny" : "allowed",
           },
         ],
       }));
@@ -172,8 +191,8 @@ describe("readiness runner", () => {
         verdict: "fail",
         fix: expect.stringContaining("terraform/modules/failover"),
       });
-      expect(result?.detail).toContain("route53:UpdateHealthCheck");
-      expect(result?.detail).not.toContain("rds:PromoteReadReplica");
+      expect(result?.detail).toContain("rds:PromoteReadReplica");
+      expect(result?.detail).not.toContain("autoscaling:UpdateAutoScalingGroup");
       expect(iam.commandCalls(SimulatePrincipalPolicyCommand)[0]?.args[0].input.PolicySourceArn).toBe(
         roleArn,
       );

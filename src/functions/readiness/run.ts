@@ -111,6 +111,7 @@ export async function runReadiness(
       return [check.failoverPermissions(f, denied, config)];
     }),
     guarded(["health-check"], emulated, async () => [check.healthCheck(await hc, config)]),
+    guarded(["latch"], emulated, async () => [check.latch(await ports.latch.read(), config)]),
     guarded(["alarm"], emulated, async () => [
       check.alarm(await ports.detection.alarm(config.dns.alarm.name), config),
     ]),

@@ -15,7 +15,6 @@ import {
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
   type Route53Client,
-  UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
@@ -54,7 +53,6 @@ export interface FailoverClients {
   autoScaling: AutoScalingClient;
   cloudWatch: CloudWatchClient;
   dynamoDb: DynamoDBClient;
-  route53: Route53Client;
   s3: S3Client;
   sns: SNSClient;
   /** The guard's best-effort clients (config.failover.bestEffortTimeoutMs, one attempt): Route 53's API, */
@@ -72,9 +70,9 @@ export function arnRegion(arn: string): string {
 
 /**
  * Takes the clients from `clients` (the functions' timeouts by default; the CLI passes its own):
- * B for RDS, the group, the lock table and the replica-lag metric; us-east-1 for Route 53; the ops
- * topic's own region for SNS; the guard's best-effort pair (us-east-1 and P) with one attempt of
- * config.failover.bestEffortTimeoutMs. Every client honours AWS_ENDPOINT_URL, which is how local
+ * B for RDS, the group, the lock table, the latch object and the replica-lag metric; the ops topic's
+ * own region for SNS; the guard's best-effort pair (Route 53's API in us-east-1, and P) with one
+ * attempt of config.failover.bestEffortTimeoutMs: nothing else leaves B. Every client honours AWS_ENDPOINT_URL, which is how local
  * mode reaches the emulator.
  */
 export function createFailoverClients(
@@ -88,7 +86,6 @@ export function createFailoverClients(
     autoScaling: clients.autoScaling(region),
     cloudWatch: clients.cloudWatch(region),
     dynamoDb: clients.dynamoDb(region),
-    route53: clients.route53(),
     s3: clients.s3(region),
     sns: clients.sns(arnRegion(config.failover.opsTopicArn)),
     guardRoute53: bestEffort.route53(),
@@ -241,11 +238,6 @@ export function route53HealthCheckPort(route53: Route53Client): HealthCheckPort 
         }),
       };
     },
-    async latch(id) {
-      await awsCall("route53:UpdateHealthCheck", () =>
-        route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Disabled: true, Inverted: true })),
-      );
-    },
   };
 }
 
@@ -287,6 +279,11 @@ export function s3LatchPort(s3: S3Client, bucket: string, key: string): LatchPor
       await awsCall("s3:DeleteObject", () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
     },
   };
+}
+
+/** The latch object of `config` in B, through `clients` (the CLI's, the harness's). */
+export function latchPortFor(clients: Clients, config: DeploymentConfig): LatchPort {
+  return s3LatchPort(clients.s3(config.backup.region), config.dns.latch.bucket, config.dns.latch.key);
 }
 
 /** The ops topic: one message per incident state change. */
@@ -442,7 +439,6 @@ export function createFailoverPorts(
   return {
     database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
     capacity: autoScalingCapacityPort(clients.autoScaling),
-    healthCheck: route53HealthCheckPort(clients.route53),
     latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
     signals: {

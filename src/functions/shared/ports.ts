@@ -69,10 +69,9 @@ export interface HealthCheckState {
   observations: HealthObservation[];
 }
 
+/** A health check through Route 53's API (us-east-1): read only, never in the failover's way. */
 export interface HealthCheckPort {
   describe(id: string): Promise<HealthCheckState | undefined>;
-  /** Disabled + Inverted: Route 53 then treats P as unhealthy whatever P answers. */
-  latch(id: string): Promise<void>;
 }
 
 /** The latch object's body: who latched P out, for which incident, over which checks. */
@@ -93,6 +92,7 @@ export interface LatchPort {
   /** The object as read back; undefined when absent. */
   read(): Promise<LatchRecord | undefined>;
   write(record: LatchRecord): Promise<void>;
+  /** Deletes the object; S3 answers 204 also when it is already absent (API_DeleteObject). */
   remove(): Promise<void>;
 }
 
@@ -183,7 +183,6 @@ export interface Clock {
 export interface FailoverPorts {
   database: DatabasePort;
   capacity: CapacityPort;
-  healthCheck: HealthCheckPort;
   latch: LatchPort;
   lock: LockPort;
   signals: SignalPorts;
