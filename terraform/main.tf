@@ -151,6 +151,36 @@ module "app_backup" {
   tags = local.tags
 }
 
+locals {
+  # The latch key names the checks it latches (their fingerprint, terraform/modules/dns).
+  latch_key_prefix = "latch-"
+  latch_key        = "${local.latch_key_prefix}${module.dns.checks_fingerprint}"
+}
+
+module "latch" {
+  source    = "./modules/latch"
+  providers = { aws = aws.backup }
+
+  name                 = var.deployment
+  key                  = local.latch_key
+  key_prefix           = local.latch_key_prefix
+  health_checker_cidrs = var.health_checker_cidrs
+  force_destroy        = var.latch_bucket_force_destroy
+}
+
+# A replaced check is a new check: under a standing latch the PRIMARY would be answered on checks
+# that never saw it. Refuse any plan whose checks differ from those a standing latch names.
+resource "terraform_data" "latch_guard" {
+  input = local.latch_key
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for k in module.latch.standing_keys : k == local.latch_key])
+      error_message = "A latch stands for other Route 53 checks (${join(", ", module.latch.standing_keys)} in s3://${module.latch.bucket}, this plan's checks read ${local.latch_key}): this plan would replace the PRIMARY's checks while P is latched out. Fail back first (pilotlight failback), then apply; or, once you are sure P must stay out, apply with the same detection settings."
+    }
+  }
+}
+
 module "dns" {
   source    = "./modules/dns"
   providers = { aws = aws.us_east_1 }
@@ -172,9 +202,14 @@ module "dns" {
     failure_threshold = var.detection.failure_threshold
   }
   alarm_evaluation_periods = var.detection.alarm_evaluation_periods
-  subscriber_function_arn  = module.failover.function_arn
-  alarm_enabled            = var.cloudwatch_enabled
-  tags                     = local.tags
+  latch = {
+    bucket_domain_name = module.latch.bucket_regional_domain_name
+    key                = local.latch_key
+  }
+  health_signal_name_servers = var.health_signal_name_servers
+  subscriber_function_arn    = module.failover.function_arn
+  alarm_enabled              = var.cloudwatch_enabled
+  tags                       = local.tags
 }
 
 module "failover" {
@@ -188,6 +223,7 @@ module "failover" {
   alarm_arn             = module.dns.alarm_arn
   probe_alarm_arn       = module.probe.alarm_arn
   health_check_arn      = module.dns.health_check_arn
+  latch                 = { object_arn = module.latch.object_arn, bucket_arn = module.latch.bucket_arn }
   replica_db_arn        = module.database_replica.db_instance_arn
   primary_db_arn        = module.database.db_instance_arn
   backup_asg_arn        = module.app_backup.autoscaling_group_arn
@@ -225,6 +261,8 @@ module "readiness" {
   targets = {
     replica_db_arn        = module.database_replica.db_instance_arn
     health_check_arn      = module.dns.health_check_arn
+    latch_object_arn      = module.latch.object_arn
+    latch_bucket_arn      = module.latch.bucket_arn
     alarm_arn             = module.dns.alarm_arn
     lock_table_arn        = module.failover.lock_table_arn
     failover_function_arn = module.failover.function_arn
@@ -304,9 +342,20 @@ locals {
       artifactBucket = module.app_backup.artifact_bucket
     }
     dns = {
-      zoneId        = var.dns_zone_id
-      recordName    = var.record_name
-      healthCheckId = module.dns.health_check_id
+      zoneId         = var.dns_zone_id
+      recordName     = var.record_name
+      healthCheckId  = module.dns.health_check_id
+      primaryCheckId = module.dns.primary_check_id
+      latch = {
+        bucket            = module.latch.bucket
+        key               = module.latch.key
+        checkId           = module.dns.latch_check_id
+        checksFingerprint = module.dns.checks_fingerprint
+      }
+      healthSignal = {
+        name        = module.dns.health_signal_name
+        nameServers = module.dns.health_signal_name_servers
+      }
       healthCheck = {
         intervalSeconds  = var.detection.interval_seconds
         failureThreshold = var.detection.failure_threshold

@@ -16,6 +16,8 @@ locals {
     alarm_topic                 = [module.dns.alarm_topic_arn]
     alarm                       = [module.dns.alarm_arn]
     health_check                = [module.dns.health_check_arn]
+    latch_object                = [module.latch.object_arn]
+    latch_bucket                = [module.latch.bucket_arn]
     hosted_zone                 = ["arn:${local.operator_partition}:route53:::hostedzone/${var.dns_zone_id}"]
     # failback's own names (src/cli/failback/plan.ts): the fenced old primary, the retired replica, the snapshot
     primary_dbs        = [module.database.db_instance_arn, "${module.database.db_instance_arn}-fenced-*"]

@@ -336,6 +336,34 @@ variable "artifact_bucket_force_destroy" {
   default     = false
 }
 
+variable "latch_bucket_force_destroy" {
+  description = "Allow destroy to delete the latch bucket with a latch object in it (local mode and tests). On AWS leave it false: a standing latch means P is latched out."
+  type        = bool
+  default     = false
+}
+
+variable "health_checker_cidrs" {
+  description = "Address ranges of Route 53's health checkers, the only readers of the latch object (null: AWS's published ranges, ip-ranges.json service ROUTE53_HEALTHCHECKS, IPv4 and IPv6). Local mode sets 127.0.0.1/32: ip-ranges.amazonaws.com is not reachable offline."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.health_checker_cidrs == null || try(length(var.health_checker_cidrs) > 0 && alltrue([for c in var.health_checker_cidrs : can(cidrhost(c, 0))]), false)
+    error_message = "health_checker_cidrs must be null or a non-empty list of CIDR blocks, such as 54.183.255.128/26."
+  }
+}
+
+variable "health_signal_name_servers" {
+  description = "Name servers the probe and the guard ask for the health-signal TXT pair (null: the hosted zone's own). Local mode sets 127.0.0.1:<port>, where the harness answers as Route 53's name servers."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.health_signal_name_servers == null || try(length(var.health_signal_name_servers) > 0 && alltrue([for s in var.health_signal_name_servers : can(regex("^([a-zA-Z0-9.-]+|127\\.0\\.0\\.1:[0-9]{1,5})$", s))]), false)
+    error_message = "health_signal_name_servers must be null or a non-empty list of host names (or 127.0.0.1:<port> in local mode)."
+  }
+}
+
 variable "app_bundle_path" {
   description = "Path of the reference app bundle built by scripts/build.mjs (dist/app/pilotlight-app.zip)."
   type        = string

@@ -56,6 +56,14 @@ mock_provider "aws" {
 mock_provider "aws" {
   alias = "backup"
 
+  # the latch bucket's listing (no latch stands) and Route 53's checkers' ranges
+  mock_data "aws_s3_objects" {
+    defaults = { keys = [] }
+  }
+  mock_data "aws_ip_ranges" {
+    defaults = { cidr_blocks = ["54.183.255.128/26", "15.177.0.0/18"], ipv6_cidr_blocks = ["2600:1f1c:7ff:f800::/53"] }
+  }
+
   mock_data "aws_region" {
     defaults = { region = "eu-central-1", name = "eu-central-1" }
   }
@@ -120,6 +128,11 @@ mock_provider "aws" {
 
 mock_provider "aws" {
   alias = "us_east_1"
+
+  # the zone's name servers (the health signal is asked of them)
+  mock_data "aws_route53_zone" {
+    defaults = { name_servers = ["ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk."] }
+  }
 
   mock_data "aws_region" {
     defaults = { region = "us-east-1", name = "us-east-1" }
@@ -788,6 +801,7 @@ run "failover_rejects_name" {
     aws = aws.backup
   }
   variables {
+    latch                 = { object_arn = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef", bucket_arn = "arn:aws:s3:::test-latch-1" }
     name                  = "shop-eu-west-1-to-eu-central-1-with-pilot-light-standby1"
     package_path          = "tests/fixtures/placeholder.zip"
     config_parameter_name = "/pilotlight/test/config"
@@ -817,6 +831,8 @@ run "readiness_rejects_name" {
     config_parameter_name = "/pilotlight/test/config"
     log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
     targets = {
+      latch_object_arn      = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef"
+      latch_bucket_arn      = "arn:aws:s3:::test-latch-1"
       primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
       replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
       health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
@@ -846,6 +862,7 @@ run "dns_rejects_name" {
     aws = aws.us_east_1
   }
   variables {
+    latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "shop.eu"
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"

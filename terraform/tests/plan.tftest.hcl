@@ -56,6 +56,14 @@ mock_provider "aws" {
 mock_provider "aws" {
   alias = "backup"
 
+  # the latch bucket's listing (no latch stands) and Route 53's checkers' ranges
+  mock_data "aws_s3_objects" {
+    defaults = { keys = [] }
+  }
+  mock_data "aws_ip_ranges" {
+    defaults = { cidr_blocks = ["54.183.255.128/26", "15.177.0.0/18"], ipv6_cidr_blocks = ["2600:1f1c:7ff:f800::/53"] }
+  }
+
   mock_data "aws_region" {
     defaults = { region = "eu-central-1", name = "eu-central-1" }
   }
@@ -120,6 +128,11 @@ mock_provider "aws" {
 
 mock_provider "aws" {
   alias = "us_east_1"
+
+  # the zone's name servers (the health signal is asked of them)
+  mock_data "aws_route53_zone" {
+    defaults = { name_servers = ["ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk."] }
+  }
 
   mock_data "aws_region" {
     defaults = { region = "us-east-1", name = "us-east-1" }
@@ -284,6 +297,103 @@ run "rejects_rto_over_target_without_us_east_1" {
   expect_failures = [terraform_data.rto_budget]
 }
 
+# The latch bucket: Route 53's checkers may read the one latch object, from their addresses only.
+run "latch_module" {
+  command = apply
+
+  module {
+    source = "./modules/latch"
+  }
+
+  providers = {
+    aws = aws.backup
+  }
+
+  variables {
+    name = "test"
+    key  = "latch-0123456789abcdef"
+  }
+
+  assert {
+    # S3 User Guide, "The meaning of public": limited to CIDRs with aws:SourceIp, the grant is not public
+    condition = anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Allow" && st.Principal == "*" && st.Action == "s3:GetObject" && st.Resource == "${aws_s3_bucket.this.arn}/latch-0123456789abcdef"
+      && try(st.Condition.IpAddress["aws:SourceIp"], null) == ["54.183.255.128/26", "15.177.0.0/18", "2600:1f1c:7ff:f800::/53"]
+    ])
+    error_message = "The bucket policy must let only Route 53's checkers (ip-ranges ROUTE53_HEALTHCHECKS) GET only the latch object."
+  }
+  assert {
+    condition     = length([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement : st if st.Effect == "Allow"]) == 1
+    error_message = "Nothing but the checkers' read may be granted by the bucket policy."
+  }
+  assert {
+    condition     = aws_s3_bucket_public_access_block.this.block_public_policy && aws_s3_bucket_public_access_block.this.restrict_public_buckets && aws_s3_bucket_public_access_block.this.block_public_acls && aws_s3_bucket_public_access_block.this.ignore_public_acls
+    error_message = "All four public access blocks must stay on."
+  }
+  assert {
+    # an anonymous GET cannot use a KMS key
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "The latch object must be encrypted with SSE-S3, which Route 53's anonymous checkers can read."
+  }
+}
+
+run "latch_module_rejects_cidrs" {
+  command = plan
+  module {
+    source = "./modules/latch"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                 = "test"
+    key                  = "latch-0123456789abcdef"
+    health_checker_cidrs = ["not-a-cidr"]
+  }
+  expect_failures = [var.health_checker_cidrs]
+}
+
+# A latch standing under another key names other checks: the plan would replace the PRIMARY's
+# checks while P is latched out, and is refused.
+run "refuses_to_replace_latched_checks" {
+  command = plan
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  override_data {
+    target = module.latch.data.aws_s3_objects.latch
+    values = { keys = ["latch-fedcba9876543210"] }
+  }
+
+  expect_failures = [terraform_data.latch_guard]
+}
+
+# The latch standing for these very checks: the apply goes ahead (mocked: computed values exist).
+run "keeps_latched_checks" {
+  command = apply
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  override_data {
+    target = module.latch.data.aws_s3_objects.latch
+    # the fingerprint of HTTPS_STR_MATCH at 10 s, the HTTPS latch check at 30 s, CALCULATED over 2
+    values = { keys = ["latch-9522d3b21f963839"] }
+  }
+
+  assert {
+    condition     = jsondecode(output.deployment_config).dns.latch.key == "latch-9522d3b21f963839" && jsondecode(output.deployment_config).dns.latch.checksFingerprint == "9522d3b21f963839"
+    error_message = "The config document must name the latch key these checks read, and their fingerprint."
+  }
+}
+
 # The role switch: the promoted database becomes Multi-AZ, the old primary's group is fenced at 0.
 run "role_switch" {
   command = apply
@@ -320,6 +430,7 @@ run "dns_module" {
   }
 
   variables {
+    latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "test"
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
@@ -335,8 +446,25 @@ run "dns_module" {
     error_message = "The alarm topic must deliver to the failover function in B."
   }
   assert {
-    condition     = aws_route53_record.primary.failover_routing_policy[0].type == "PRIMARY" && aws_route53_record.primary.health_check_id == aws_route53_health_check.primary.id
-    error_message = "The PRIMARY record must carry the health check."
+    condition     = aws_route53_record.primary.failover_routing_policy[0].type == "PRIMARY" && aws_route53_record.primary.health_check_id == aws_route53_health_check.primary_record.id
+    error_message = "The PRIMARY record must carry the calculated check (the endpoint check and the latch check)."
+  }
+  assert {
+    # API_HealthCheckConfig: a CALCULATED check is healthy when HealthThreshold children are
+    condition     = aws_route53_health_check.primary_record.type == "CALCULATED" && aws_route53_health_check.primary_record.child_health_threshold == 2 && toset(aws_route53_health_check.primary_record.child_healthchecks) == toset([aws_route53_health_check.primary.id, aws_route53_health_check.latch.id])
+    error_message = "The PRIMARY's check must be CALCULATED over the endpoint check and the latch check, both required."
+  }
+  assert {
+    condition     = aws_route53_health_check.latch.type == "HTTPS" && aws_route53_health_check.latch.invert_healthcheck && aws_route53_health_check.latch.fqdn == var.latch.bucket_domain_name && aws_route53_health_check.latch.resource_path == "/${var.latch.key}" && aws_route53_health_check.latch.port == 443 && aws_route53_health_check.latch.enable_sni
+    error_message = "The latch check must be an inverted HTTPS GET of the latch object on the bucket's regional endpoint."
+  }
+  assert {
+    condition     = aws_route53_record.health_signal_primary.records == toset(["primary-healthy"]) && aws_route53_record.health_signal_primary.health_check_id == aws_route53_health_check.primary.id && aws_route53_record.health_signal_primary.failover_routing_policy[0].type == "PRIMARY" && aws_route53_record.health_signal_secondary.records == toset(["primary-unhealthy"]) && aws_route53_record.health_signal_secondary.health_check_id == null && aws_route53_record.health_signal_secondary.failover_routing_policy[0].type == "SECONDARY"
+    error_message = "The health signal must be a failover TXT pair: PRIMARY primary-healthy with the endpoint check, SECONDARY primary-unhealthy without a check (src/core/route53.ts HEALTH_SIGNAL_VALUES)."
+  }
+  assert {
+    condition     = output.health_signal_name == "_pilotlight-health.app.test.example.com" && output.health_signal_name_servers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"]
+    error_message = "The health signal lives beside the record and is asked of the zone's own name servers: ${jsonencode(output.health_signal_name_servers)}"
   }
   assert {
     condition     = aws_route53_record.backup.failover_routing_policy[0].type == "SECONDARY" && aws_route53_record.backup.alias[0].name == var.backup_alb.dns_name
@@ -368,6 +496,7 @@ run "failover_module" {
   }
 
   variables {
+    latch                 = { object_arn = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef", bucket_arn = "arn:aws:s3:::test-latch-1" }
     name                  = "test"
     package_path          = "tests/fixtures/placeholder.zip"
     config_parameter_name = "/pilotlight/test/config"
@@ -443,6 +572,8 @@ run "readiness_module" {
     config_parameter_name = "/pilotlight/test/config"
     log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
     targets = {
+      latch_object_arn      = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef"
+      latch_bucket_arn      = "arn:aws:s3:::test-latch-1"
       replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
       health_check_arn      = "arn:aws:route53:::healthcheck/abcdef01-2345-6789-abcd-ef0123456789"
       alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test-primary-unhealthy"
@@ -1093,6 +1224,7 @@ run "dns_rejects_health_check_interval" {
     aws = aws.us_east_1
   }
   variables {
+    latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "test"
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"
@@ -1114,6 +1246,7 @@ run "dns_rejects_health_check_threshold" {
     aws = aws.us_east_1
   }
   variables {
+    latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "test"
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"
@@ -1135,6 +1268,7 @@ run "dns_rejects_alarm_evaluation_periods" {
     aws = aws.us_east_1
   }
   variables {
+    latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "test"
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
     zone_id                  = "Z0123456789TESTZONE"
@@ -1156,6 +1290,7 @@ run "failover_rejects_ops_emails" {
     aws = aws.backup
   }
   variables {
+    latch                 = { object_arn = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef", bucket_arn = "arn:aws:s3:::test-latch-1" }
     name                  = "test"
     package_path          = "tests/fixtures/placeholder.zip"
     config_parameter_name = "/pilotlight/test/config"
@@ -1180,6 +1315,7 @@ run "failover_rejects_log_retention_days" {
     aws = aws.backup
   }
   variables {
+    latch                 = { object_arn = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef", bucket_arn = "arn:aws:s3:::test-latch-1" }
     name                  = "test"
     package_path          = "tests/fixtures/placeholder.zip"
     config_parameter_name = "/pilotlight/test/config"
@@ -1208,7 +1344,7 @@ run "readiness_rejects_schedule_expression" {
     package_path          = "tests/fixtures/placeholder.zip"
     config_parameter_name = "/pilotlight/test/config"
     log_kms_key_arn       = "arn:aws:kms:eu-central-1:123456789012:key/2"
-    targets               = { primary_db_arn = "a", replica_db_arn = "a", health_check_arn = "a", alarm_arn = "a", lock_table_arn = "a", failover_function_arn = "a", ops_topic_arn = "a", alarm_topic_arn = "a", failover_role_arn = "a", ops_kms_key_arn = "a", backup_secret_arn = "a", artifact_bucket = "a", artifact_key = "a", ami_parameter = "/a" }
+    targets               = { primary_db_arn = "a", replica_db_arn = "a", health_check_arn = "a", latch_object_arn = "a", latch_bucket_arn = "a", alarm_arn = "a", lock_table_arn = "a", failover_function_arn = "a", ops_topic_arn = "a", alarm_topic_arn = "a", failover_role_arn = "a", ops_kms_key_arn = "a", backup_secret_arn = "a", artifact_bucket = "a", artifact_key = "a", ami_parameter = "/a" }
     schedule_expression   = "every 5 minutes"
   }
   expect_failures = [var.schedule_expression]

@@ -57,6 +57,14 @@ mock_provider "aws" {
 mock_provider "aws" {
   alias = "backup"
 
+  # the latch bucket's listing (no latch stands) and Route 53's checkers' ranges
+  mock_data "aws_s3_objects" {
+    defaults = { keys = [] }
+  }
+  mock_data "aws_ip_ranges" {
+    defaults = { cidr_blocks = ["54.183.255.128/26", "15.177.0.0/18"], ipv6_cidr_blocks = ["2600:1f1c:7ff:f800::/53"] }
+  }
+
   mock_data "aws_region" {
     defaults = { region = "eu-central-1", name = "eu-central-1" }
   }
@@ -118,6 +126,11 @@ mock_provider "aws" {
 
 mock_provider "aws" {
   alias = "us_east_1"
+
+  # the zone's name servers (the health signal is asked of them)
+  mock_data "aws_route53_zone" {
+    defaults = { name_servers = ["ns-1.awsdns-01.org.", "ns-2.awsdns-02.co.uk."] }
+  }
 
   mock_data "aws_region" {
     defaults = { region = "us-east-1", name = "us-east-1" }

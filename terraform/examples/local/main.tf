@@ -168,6 +168,14 @@ module "pilotlight" {
   warm_pool_size = 1
   active_region  = var.active_region
 
+  # Route 53's data plane, played on loopback: the checkers that read the latch object (the
+  # harness, from 127.0.0.1), and the name servers that answer the health signal (the harness's,
+  # src/local/harness.ts startHealthSignalServers). ip-ranges.amazonaws.com is not reachable offline.
+  health_checker_cidrs       = ["127.0.0.1/32"]
+  health_signal_name_servers = ["127.0.0.1:8053"]
+  # The harness plays the probe's minutes at once: one datapoint decides, as one period would.
+  probe_alarm_evaluation_periods = 1
+
   # No certificates against the emulator: the ALBs serve plain HTTP, on purpose.
   allow_http = true
 
@@ -191,4 +199,5 @@ module "pilotlight" {
   alb_deletion_protection       = false
   secret_recovery_window_days   = 0
   artifact_bucket_force_destroy = true
+  latch_bucket_force_destroy    = true
 }

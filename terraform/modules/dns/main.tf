@@ -8,6 +8,15 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  health_signal_name = coalesce(var.health_signal_name, "_pilotlight-health.${trimsuffix(var.record_name, ".")}")
+  # What makes the provider replace the PRIMARY's checks (ForceNew: type, request_interval,
+  # measure_latency). The latch key carries it (the root module), so a latch written for these
+  # checks names them, and the root module refuses a plan that would replace them under a latch.
+  checks_fingerprint = substr(sha256(jsonencode({
+    endpoint = { type = var.primary_alb.https ? "HTTPS_STR_MATCH" : "HTTP_STR_MATCH", request_interval = var.health_check.interval_seconds, measure_latency = false }
+    latch    = { type = "HTTPS", request_interval = 30, measure_latency = false }
+    record   = { type = "CALCULATED", child_health_threshold = 2 }
+  })), 0, 16)
   alarm_name = "${var.name}-primary-unhealthy"
   alarm_arn  = "arn:${data.aws_partition.current.partition}:cloudwatch:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:alarm:${local.alarm_name}"
   account    = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
@@ -24,10 +33,38 @@ resource "aws_route53_health_check" "primary" {
   tags              = merge(var.tags, { Name = "${var.name}-primary" })
 
   lifecycle {
-    # The latch: the failover function sets Disabled + Inverted (always unhealthy) so that Route 53
-    # cannot fail back to a stale database by itself; only the CLI's failback clears it.
-    ignore_changes = [disabled, invert_healthcheck]
+    # A drill on AWS inverts this check to declare P down (with its drill record); failback undoes
+    # it. The latch is not here: it is the latch object, read by the latch check below.
+    ignore_changes = [invert_healthcheck]
   }
+}
+
+# The latch check: HTTPS GET of the latch object in B, inverted. An object present answers 200
+# (healthy, inverted: unhealthy, the PRIMARY latched out); absent it answers 403/404, and an
+# unreachable B fails the check too: both read healthy once inverted, so losing B never fails P
+# over (Route 53 Developer Guide, "Values that you specify when you create or update health
+# checks": Invert health check status).
+resource "aws_route53_health_check" "latch" {
+  fqdn               = var.latch.bucket_domain_name
+  type               = "HTTPS"
+  port               = 443
+  resource_path      = "/${var.latch.key}"
+  enable_sni         = true
+  invert_healthcheck = true
+  request_interval   = 30
+  # One failed read is enough either way: the object is written once per incident, and S3 answers
+  # the checkers' GETs strongly consistently (S3 User Guide, "Amazon S3 data consistency model").
+  failure_threshold = 1
+  tags              = merge(var.tags, { Name = "${var.name}-latch" })
+}
+
+# The PRIMARY record's check: healthy while P's endpoint check is healthy and no latch stands
+# (CALCULATED, both children: HealthThreshold 2, API_HealthCheckConfig).
+resource "aws_route53_health_check" "primary_record" {
+  type                   = "CALCULATED"
+  child_healthchecks     = [aws_route53_health_check.primary.id, aws_route53_health_check.latch.id]
+  child_health_threshold = 2
+  tags                   = merge(var.tags, { Name = "${var.name}-primary-record" })
 }
 
 resource "aws_route53_record" "primary" {
@@ -35,7 +72,7 @@ resource "aws_route53_record" "primary" {
   name            = var.record_name
   type            = "A"
   set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.primary.id
+  health_check_id = aws_route53_health_check.primary_record.id
 
   failover_routing_policy {
     type = "PRIMARY"
@@ -50,6 +87,43 @@ resource "aws_route53_record" "primary" {
     # from the shallow /healthz, that nothing in the failover path can read.
     evaluate_target_health = false
   }
+}
+
+# The health signal: Route 53's verdict on P's endpoint check, readable from its data plane (the
+# zone's name servers), which answers while us-east-1 (the API and its metrics) is gone. A failover
+# TXT pair: the PRIMARY, with the endpoint check, answers "primary-healthy"; the SECONDARY, with no
+# check and so always healthy, "primary-unhealthy" (src/core/route53.ts HEALTH_SIGNAL_VALUES).
+resource "aws_route53_record" "health_signal_primary" {
+  zone_id         = var.zone_id
+  name            = local.health_signal_name
+  type            = "TXT"
+  ttl             = 10
+  records         = ["primary-healthy"]
+  set_identifier  = "primary"
+  health_check_id = aws_route53_health_check.primary.id
+
+  failover_routing_policy {
+    type = "PRIMARY"
+  }
+}
+
+resource "aws_route53_record" "health_signal_secondary" {
+  zone_id        = var.zone_id
+  name           = local.health_signal_name
+  type           = "TXT"
+  ttl            = 10
+  records        = ["primary-unhealthy"]
+  set_identifier = "secondary"
+
+  failover_routing_policy {
+    type = "SECONDARY"
+  }
+}
+
+# The zone's authoritative name servers, which the probe and the guard ask for the health signal.
+data "aws_route53_zone" "this" {
+  count   = var.health_signal_name_servers == null ? 1 : 0
+  zone_id = var.zone_id
 }
 
 # While B's group is at zero its target group has no registered target, which Route 53 counts as

@@ -1,5 +1,5 @@
 output "health_check_id" {
-  description = "ID of the Route 53 health check of the primary ALB (the failover function latches it)."
+  description = "ID of P's endpoint check (the deep /health of P's ALB): the us-east-1 alarm's metric, the guard's Route 53 signal."
   value       = aws_route53_health_check.primary.id
 }
 
@@ -56,4 +56,29 @@ output "alarm_subscription_arn" {
 output "region" {
   description = "The region this module's provider manages."
   value       = data.aws_region.current.region
+}
+
+output "primary_check_id" {
+  description = "ID of the PRIMARY record's CALCULATED check (the endpoint check and the latch check)."
+  value       = aws_route53_health_check.primary_record.id
+}
+
+output "latch_check_id" {
+  description = "ID of the inverted check of the latch object."
+  value       = aws_route53_health_check.latch.id
+}
+
+output "checks_fingerprint" {
+  description = "Digest of what makes the provider replace the PRIMARY's checks; the latch key carries it."
+  value       = local.checks_fingerprint
+}
+
+output "health_signal_name" {
+  description = "DNS name of the health-signal TXT pair."
+  value       = local.health_signal_name
+}
+
+output "health_signal_name_servers" {
+  description = "Name servers to ask for the health signal: the zone's own, unless overridden."
+  value       = var.health_signal_name_servers != null ? var.health_signal_name_servers : [for ns in data.aws_route53_zone.this[0].name_servers : trimsuffix(ns, ".")]
 }

@@ -55,6 +55,36 @@ variable "health_check" {
   }
 }
 
+variable "latch" {
+  description = "The latch object the latch check reads: the bucket's regional domain name (terraform/modules/latch) and the object's key."
+  type = object({
+    bucket_domain_name = string
+    key                = string
+  })
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9._-]{1,200}$", var.latch.key))
+    error_message = "latch.key must be 1 to 200 letters, digits, dots, hyphens and underscores (it is the check's resource path)."
+  }
+}
+
+variable "health_signal_name" {
+  description = "DNS name of the health-signal TXT pair (null: _pilotlight-health.<record_name>). Must be in the zone."
+  type        = string
+  default     = null
+}
+
+variable "health_signal_name_servers" {
+  description = "Name servers the probe and the guard ask for the health signal (null: the zone's own). Local mode sets 127.0.0.1:<port>, where the harness answers as Route 53."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.health_signal_name_servers == null || try(length(var.health_signal_name_servers) > 0 && alltrue([for s in var.health_signal_name_servers : can(regex("^([a-zA-Z0-9.-]+|127\\.0\\.0\\.1:[0-9]{1,5})$", s))]), false)
+    error_message = "health_signal_name_servers must be null or a non-empty list of host names (or 127.0.0.1:<port> in local mode)."
+  }
+}
+
 variable "alarm_evaluation_periods" {
   description = "Consecutive one-minute periods the health check must be unhealthy before the alarm fires."
   type        = number

@@ -146,6 +146,8 @@ locals {
     primary_db       = [var.primary_db_arn]
     backup_asg       = [var.backup_asg_arn]
     health_check     = [var.health_check_arn]
+    latch_object     = [var.latch.object_arn]
+    latch_bucket     = [var.latch.bucket_arn]
     trigger_alarms   = [var.alarm_arn, var.probe_alarm_arn]
     "*"              = ["*"]
   }

@@ -39,8 +39,16 @@ variable "probe_alarm_arn" {
 }
 
 variable "health_check_arn" {
-  description = "ARN of the primary's Route 53 health check (the function confirms its status and latches it)."
+  description = "ARN of P's Route 53 endpoint check (the guard reads its status, best effort)."
   type        = string
+}
+
+variable "latch" {
+  description = "The latch object in the backup region (terraform/modules/latch): its ARN (the function writes and reads it back) and its bucket's ARN (s3:ListBucket, so an absent latch reads 404)."
+  type = object({
+    object_arn = string
+    bucket_arn = string
+  })
 }
 
 variable "replica_db_arn" {

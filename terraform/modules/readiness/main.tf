@@ -46,6 +46,8 @@ locals {
     ami_parameter     = ["arn:${local.partition}:ssm:${local.region}::parameter${local.t.ami_parameter}"]
     replica_db        = [local.t.replica_db_arn]
     health_check      = [local.t.health_check_arn]
+    latch_object      = [local.t.latch_object_arn]
+    latch_bucket      = [local.t.latch_bucket_arn]
     alarm             = [local.t.alarm_arn]
     lock_table        = [local.t.lock_table_arn]
     ops_key           = [local.t.ops_kms_key_arn]

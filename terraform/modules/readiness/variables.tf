@@ -30,10 +30,12 @@ variable "schedule_expression" {
 }
 
 variable "targets" {
-  description = "What the readiness check may read: ARNs of the replica, the health check, the alarm, the lock table, the failover function and its role, the ops key, the alarm topic, and the AMI parameter name."
+  description = "What the readiness check may read: ARNs of the replica, the health check, the latch object and its bucket, the alarm, the lock table, the failover function and its role, the ops key, the alarm topic, and the AMI parameter name."
   type = object({
     replica_db_arn        = string
     health_check_arn      = string
+    latch_object_arn      = string
+    latch_bucket_arn      = string
     alarm_arn             = string
     lock_table_arn        = string
     failover_function_arn = string
