@@ -392,6 +392,11 @@ run "keeps_latched_checks" {
     condition     = jsondecode(output.deployment_config).dns.latch.key == "latch-9522d3b21f963839" && jsondecode(output.deployment_config).dns.latch.checksFingerprint == "9522d3b21f963839"
     error_message = "The config document must name the latch key these checks read, and their fingerprint."
   }
+  assert {
+    # the config module's typed variable drops what its type does not name: every key must reach the document
+    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 600 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id
+    error_message = "The config document must carry the guard's bounds, the health signal and the PRIMARY's check."
+  }
 }
 
 # The role switch: the promoted database becomes Multi-AZ, the old primary's group is fenced at 0.

@@ -37,10 +37,18 @@ variable "document" {
       artifactBucket = string
     })
     dns = object({
-      zoneId        = string
-      recordName    = string
-      healthCheckId = string
-      healthCheck   = object({ intervalSeconds = number, failureThreshold = number, resourcePath = string })
+      zoneId         = string
+      recordName     = string
+      healthCheckId  = string
+      primaryCheckId = string
+      latch = object({
+        bucket            = string
+        key               = string
+        checkId           = string
+        checksFingerprint = string
+      })
+      healthSignal = object({ name = string, nameServers = list(string) })
+      healthCheck  = object({ intervalSeconds = number, failureThreshold = number, resourcePath = string })
       alarm = object({
         name              = string
         region            = string
@@ -55,6 +63,8 @@ variable "document" {
       lockTableName         = string
       opsTopicArn           = string
       readinessFunctionName = string
+      holdMaxSeconds        = number
+      bestEffortTimeoutMs   = number
     })
     probe = object({
       functionName    = string
