@@ -468,7 +468,7 @@ run "dns_module" {
     error_message = "The health signal must be a failover TXT pair: PRIMARY primary-healthy with the endpoint check, SECONDARY primary-unhealthy without a check (src/core/route53.ts HEALTH_SIGNAL_VALUES)."
   }
   assert {
-    condition     = output.health_signal_name == "_pilotlight-health.app.test.example.com" && output.health_signal_name_servers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"]
+    condition     = output.health_signal_name == "_pilotlight-health.app.test.example.com" && output.health_signal_name_servers == tolist(["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"])
     error_message = "The health signal lives beside the record and is asked of the zone's own name servers: ${jsonencode(output.health_signal_name_servers)}"
   }
   assert {
@@ -535,9 +535,9 @@ run "failover_module" {
   assert {
     condition = anytrue([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
-      s.Resource == [var.health_check_arn] && contains(s.Action, "route53:UpdateHealthCheck")
-    ])
-    error_message = "The health-check latch must be scoped to the health check's ARN."
+      s.Resource == [var.latch.object_arn] && s.Action == ["s3:GetObject", "s3:PutObject"]
+    ]) && !anytrue([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : contains(s.Action, "route53:UpdateHealthCheck")])
+    error_message = "The latch is the object in B: written and read back on its ARN only, and no Route 53 write anywhere in the failover's role."
   }
   assert {
     condition = anytrue([
