@@ -227,6 +227,7 @@ module "failover" {
   replica_db_arn        = module.database_replica.db_instance_arn
   primary_db_arn        = module.database.db_instance_arn
   backup_asg_arn        = module.app_backup.autoscaling_group_arn
+  primary_asg_arn       = module.app_primary.autoscaling_group_arn
   ops_emails            = var.ops_emails
   log_retention_days    = var.log_retention_days
   tags                  = local.tags

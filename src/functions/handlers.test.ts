@@ -17,6 +17,7 @@ function fakePorts(): FailoverPorts {
   let latched: LatchRecord | undefined;
   let promoted = false;
   let group = { min: 0, max: 0, desired: 0 };
+  let primaryGroup = { min: 2, max: 2, desired: 2 };
   return {
     database: {
       describe: async (id) =>
@@ -30,6 +31,12 @@ function fakePorts(): FailoverPorts {
       describe: async (name) => ({ name, ...group, inService: group.desired }),
       scale: async (_name, capacity) => {
         group = capacity;
+      },
+    },
+    primaryGroup: {
+      describe: async (name) => ({ name, ...primaryGroup, inService: primaryGroup.desired }),
+      scale: async (_name, capacity) => {
+        primaryGroup = capacity;
       },
     },
     latch: {

@@ -812,6 +812,7 @@ run "failover_rejects_name" {
     replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
     primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app"
+    primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
   }
   expect_failures = [var.name]
 }

@@ -512,6 +512,7 @@ run "failover_module" {
     replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
     primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app"
+    primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
   }
 
   assert {
@@ -1306,6 +1307,7 @@ run "failover_rejects_ops_emails" {
     replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:r"
     primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:p"
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:1:autoScalingGroupName/b"
+    primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
     ops_emails            = ["not-an-address"]
   }
   expect_failures = [var.ops_emails]
@@ -1331,6 +1333,7 @@ run "failover_rejects_log_retention_days" {
     replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:r"
     primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:p"
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:1:autoScalingGroupName/b"
+    primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
     log_retention_days    = 100
   }
   expect_failures = [var.log_retention_days]

@@ -310,7 +310,8 @@ run "root_wires_the_probe" {
   command = apply
 
   variables {
-    probe_alarm_evaluation_periods = 4
+    # one period: a slower probe alarm is over target when P and us-east-1 are lost (terraform/rto.tf)
+    probe_alarm_evaluation_periods = 1
   }
 
   assert {
@@ -323,7 +324,7 @@ run "root_wires_the_probe" {
         name              = "test-primary-probe-failing"
         region            = "eu-central-1"
         topicArn          = "arn:aws:sns:eu-central-1:123456789012:test-ops"
-        evaluationPeriods = 4
+        evaluationPeriods = 1
         periodSeconds     = 60
       }
     }
@@ -357,6 +358,7 @@ run "failover_role_reads_both_trigger_alarms" {
     replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:test-replica"
     primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:test-primary"
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:2222:autoScalingGroupName/test-backup-app"
+    primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
   }
 
   assert {

@@ -100,6 +100,7 @@ export function deploymentResources(
     db_secret: [config.primary.secretArn, config.backup.secretArn],
   };
   if (lookups.backupAsgArn) r.backup_asg = [lookups.backupAsgArn];
+  if (lookups.primaryAsgArn) r.primary_asg = [lookups.primaryAsgArn];
   if (lookups.backupAsgArn && lookups.primaryAsgArn) r.asgs = [lookups.primaryAsgArn, lookups.backupAsgArn];
   if (lookups.failoverRoleArn) r.failover_role = [lookups.failoverRoleArn];
   return r;

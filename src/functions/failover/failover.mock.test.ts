@@ -79,6 +79,9 @@ interface Model {
   /** P's database as P's regional RDS API answers (DescribeDBInstances, DescribeEvents). */
   primaryDb: { status: string; events: Array<{ Date: Date; Message: string; EventCategories: string[] }> };
   group?: { min: number; max: number; desired: number; inService?: number };
+  /** P's group as P's own Auto Scaling API answers; `unreachable`: P's region does not answer (the fence). */
+  primaryGroup?: { min: number; max: number; desired: number };
+  primaryUnreachable?: boolean;
   /**
    * As AWS: PromoteReadReplica answers with the replica "modifying", source link still there, for
    * minutes; new instances start Pending. Off (the default), both effects are there by the next
@@ -161,6 +164,39 @@ function modelAws(config: DeploymentConfig, model: Model) {
     return {};
   };
   asg.on(UpdateAutoScalingGroupCommand).callsFake(scale);
+  // P's group through P's own Auto Scaling API: the fence. A lost region never answers; the SDK's
+  // request timeout then rejects with TimeoutError (src/aws/clients.ts).
+  const primaryName = config.primary.asg.name;
+  const primaryLost = () =>
+    Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError", code: "ETIMEDOUT", $metadata: {} });
+  asg.on(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: [primaryName] }).callsFake(() => {
+    if (model.primaryUnreachable) throw primaryLost();
+    const g = model.primaryGroup;
+    return {
+      AutoScalingGroups: g
+        ? [
+            {
+              AutoScalingGroupName: primaryName,
+              MinSize: g.min,
+              MaxSize: g.max,
+              DesiredCapacity: g.desired,
+              Instances: [],
+            },
+          ]
+        : [],
+    };
+  });
+  asg
+    .on(UpdateAutoScalingGroupCommand, { AutoScalingGroupName: primaryName })
+    .callsFake((input: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number }) => {
+      if (model.primaryUnreachable) throw primaryLost();
+      model.primaryGroup = {
+        min: input.MinSize ?? 0,
+        max: input.MaxSize ?? 0,
+        desired: input.DesiredCapacity ?? 0,
+      };
+      return {};
+    });
   const hang = { check: model.route53HangsOnce, status: model.route53HangsOnce };
   const never = () => new Promise<never>(() => {});
   route53.on(GetHealthCheckCommand).callsFake(() => {
@@ -246,6 +282,7 @@ function setup(
     db: { status: "available", source: config.primary.db.arn },
     primaryDb: { status: "available", events: [] },
     group: { min: 0, max: 0, desired: 0 },
+    primaryGroup: { min: 2, max: 2, desired: 2 },
     hc: { disabled: false, inverted: false, healthyCheckers: 0 },
     lag: 4,
     ...options.model,
@@ -266,6 +303,7 @@ function setup(
     sns: new SNSClient({ region: config.backup.region }),
     guardRoute53: new Route53Client({ region: "us-east-1", maxAttempts: 1 }),
     primaryRds: new RDSClient({ region: config.primary.region, maxAttempts: 1 }),
+    primaryAutoScaling: new AutoScalingClient({ region: config.primary.region, maxAttempts: 1 }),
   };
   const real = createFailoverPorts(config, clients, { now: () => Date.now(), sleep: async () => {} });
   // Route 53's API and P's RDS API through the real adapters (stubbed SDK); B's probe, the DNS
@@ -288,8 +326,11 @@ function setup(
   return { config, model, aws, ports, lock, handler, metrics, record, signals };
 }
 
-const calls = (client: { commandCalls(c: never): unknown[] }, command: unknown) =>
-  client.commandCalls(command as never).length;
+const calls = (
+  client: { commandCalls(c: never, input?: never): unknown[] },
+  command: unknown,
+  input?: object,
+) => client.commandCalls(command as never, input as never).length;
 
 describe("failover (SDK mocks modelling AWS)", () => {
   beforeEach(() => {
@@ -371,7 +412,9 @@ describe("failover (SDK mocks modelling AWS)", () => {
       );
       // Assess
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
-      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name }),
+      ).toBe(1);
       expect(calls(s3, PutObjectCommand)).toBe(1);
       const answered = settled.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
       const rejected = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
@@ -399,7 +442,9 @@ describe("failover (SDK mocks modelling AWS)", () => {
       );
       // Assess
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
-      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name }),
+      ).toBe(1);
       const outcomes = [
         ...settled.flatMap((r) => (r.status === "fulfilled" ? r.value : [])),
         ...retries.flat(),
@@ -539,7 +584,9 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(partly).toMatchObject({ outcome: "pending" });
       expect(record().timeline?.capacity?.detail ?? "").toContain("2 InService");
       expect(last).toMatchObject({ outcome: "completed" });
-      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name }),
+      ).toBe(1);
     });
 
     it("retries later while the replica backs up, then promotes on the retry without repeating other steps", async () => {
@@ -557,7 +604,9 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(first).toMatchObject({ state: "failed", timeline: { promote: { outcome: "retry-later" } } });
       expect(second).toMatchObject({ outcome: "completed" });
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
-      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(1);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name }),
+      ).toBe(1);
       expect(calls(s3, PutObjectCommand)).toBe(1);
       expect(record()).toMatchObject({ state: "completed", attempts: 2 });
     });
@@ -634,7 +683,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
     it("after a partial failure, the retry completes without repeating finished steps", async () => {
       const { config, handler, record, aws } = setup();
       asg
-        .on(UpdateAutoScalingGroupCommand)
+        .on(UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name })
         .rejectsOnce(awsError(AutoScalingServiceException, "ServiceUnavailable", "try again"))
         .callsFake(aws.scale);
       const event = alarmEvent(config);
@@ -642,8 +691,44 @@ describe("failover (SDK mocks modelling AWS)", () => {
       await handler(event);
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(1);
       expect(calls(s3, PutObjectCommand)).toBe(1);
-      expect(calls(asg, UpdateAutoScalingGroupCommand)).toBe(2);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name }),
+      ).toBe(2);
       expect(record()).toMatchObject({ state: "completed", attempts: 2 });
+    });
+  });
+
+  describe("fence (P's group to zero where P answers, best effort)", () => {
+    it("scales P's group to zero through P's own API and records it in the timeline", async () => {
+      // API_UpdateAutoScalingGroup: MinSize, MaxSize and DesiredCapacity 0 terminate the group's instances
+      const { config, handler, record, model } = setup();
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(model.primaryGroup).toEqual({ min: 0, max: 0, desired: 0 });
+      expect(record().timeline?.fence).toMatchObject({
+        outcome: "done",
+        detail: `P's group ${config.primary.asg.name} at 0`,
+      });
+    });
+
+    it("completes the failover when P does not answer: the fence is recorded as failed, bounded, never a condition", async () => {
+      const { config, handler, record } = setup({ model: { primaryUnreachable: true } });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "completed" });
+      expect(record().state).toBe("completed");
+      expect(record().timeline?.fence).toMatchObject({ outcome: "failed" });
+      expect(record().timeline?.fence?.detail).toMatch(
+        /best effort, not a condition of the failover: .*TimeoutError/,
+      );
+    });
+
+    it("leaves a group already at zero alone (skipped)", async () => {
+      const { config, handler, record } = setup({ model: { primaryGroup: { min: 0, max: 0, desired: 0 } } });
+      await handler(alarmEvent(config));
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.primary.asg.name }),
+      ).toBe(0);
+      expect(record().timeline?.fence).toMatchObject({ outcome: "skipped" });
     });
   });
 

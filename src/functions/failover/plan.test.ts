@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planCapacity, planLatch, planPromotion, scaledCapacity } from "./plan.js";
+import { planCapacity, planFence, planLatch, planPromotion, scaledCapacity } from "./plan.js";
 
 const target = { min: 2, max: 4, desired: 2 };
 
@@ -115,6 +115,22 @@ describe("plan", () => {
       const byHand = { deployment: "", incidentId: "", latchedAt: "", by: "unknown", checksFingerprint: "" };
       expect(planLatch({ ...written, incidentId: "i-0" }, where).action).toBe("done");
       expect(planLatch(byHand, where).action).toBe("done");
+    });
+  });
+
+  describe("planFence", () => {
+    const group = (desired: number, max: number) => ({ name: "p", min: 0, max, desired, inService: desired });
+    it("acts while P's group may still run instances, and is done once it reads back at zero", () => {
+      expect(planFence(group(2, 2), "p")).toEqual({ action: "act", detail: "scale P's group p from 2 to 0" });
+      // desired 0 but max 2: a scaling policy could still start instances
+      expect(planFence(group(0, 2), "p").action).toBe("act");
+      expect(planFence(group(0, 0), "p")).toEqual({ action: "done", detail: "P's group p at 0" });
+    });
+    it("has nothing to fence when P has no such group", () => {
+      expect(planFence(undefined, "p")).toEqual({
+        action: "done",
+        detail: "no group p in P: nothing to fence",
+      });
     });
   });
 });

@@ -101,6 +101,17 @@ export function scaledCapacity(group: GroupState, target: Capacity): Capacity {
 }
 
 /**
+ * Fence P: its group to zero, so clients that still resolve P (cached answers, pinned addresses)
+ * stop writing to the old database. Done when the group reads back at zero; no such group in P
+ * (already replaced, or removed) has nothing to fence.
+ */
+export function planFence(group: GroupState | undefined, name: string): StepDecision {
+  if (group === undefined) return { action: "done", detail: `no group ${name} in P: nothing to fence` };
+  if (group.desired === 0 && group.max === 0) return { action: "done", detail: `P's group ${name} at 0` };
+  return { action: "act", detail: `scale P's group ${name} from ${group.desired} to 0` };
+}
+
+/**
  * Write the latch object in B; done when it reads back. An object already there (this incident's,
  * an earlier one's, or written by hand) latches P just the same: Route 53's inverted latch check
  * only sees that it exists, so it is never overwritten.

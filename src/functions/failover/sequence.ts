@@ -11,9 +11,11 @@ import {
   entryDecision,
   finishRecord,
   type IncidentTrigger,
+  isFinal,
   type LockRecord,
   openRecord,
   resumeRecord,
+  STEP_NAMES,
   type StepName,
   type StepRecord,
   stepsToRun,
@@ -24,8 +26,15 @@ import type { FailoverPorts } from "../shared/ports.js";
 import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
 import { type GuardVerdict, guardVerdict } from "./guard.js";
 import { formatNotification } from "./notification.js";
-import { planCapacity, planLatch, planPromotion, type StepDecision, scaledCapacity } from "./plan.js";
-import { gatherSignals } from "./signals.js";
+import {
+  planCapacity,
+  planFence,
+  planLatch,
+  planPromotion,
+  type StepDecision,
+  scaledCapacity,
+} from "./plan.js";
+import { gatherSignals, within } from "./signals.js";
 
 export interface FailoverOptions {
   logger?: LoggerLike;
@@ -140,8 +149,11 @@ export async function runFailover(
   });
   metrics.addMetric(claimed.attempts === 1 ? "FailoverStarted" : "FailoverResumed", "Count", 1);
 
-  const [rpo, ...results] = await Promise.all([
+  const [rpo, fence, ...results] = await Promise.all([
     claimed.rpoObservedAt === undefined ? observeRpo(ports, config, log) : Promise.resolve(undefined),
+    isFinal(claimed.timeline?.fence)
+      ? Promise.resolve(undefined)
+      : fencePrimary(ports, config, alarmAtMs, log),
     ...todo.map((step) =>
       runStep(
         step,
@@ -154,7 +166,7 @@ export async function runFailover(
       ),
     ),
   ]);
-  const timeline: Timeline = { ...claimed.timeline };
+  const timeline: Timeline = { ...claimed.timeline, ...(fence ? { fence } : {}) };
   todo.forEach((step, i) => {
     const { entry } = results[i] as StepResult;
     timeline[step] = entry;
@@ -191,7 +203,8 @@ export async function runFailover(
     return { outcome: "pending", incidentId, record: finished };
   }
   if (finished.state === "completed") {
-    const last = Math.max(...Object.values(timeline).map((e) => e?.msSinceAlarm ?? 0));
+    // the steps' effects, not the fence's: it is best effort
+    const last = Math.max(...STEP_NAMES.map((s) => timeline[s]?.msSinceAlarm ?? 0));
     metrics.addMetric("AlarmToAllActionsMs", "Milliseconds", last);
     metrics.addMetric("FailoverCompleted", "Count", 1);
     log.info("failover completed: every step's effect observed", {
@@ -307,6 +320,55 @@ async function observeRpo(
     log.warn("could not read the replica lag (RPO estimate unknown)", { error: errorCode(error) });
     return undefined;
   }
+}
+
+/**
+ * Fences P where P's own API answers: its group to zero (plan.ts planFence), with the best-effort
+ * client and bound, so a lost P costs at most config.failover.bestEffortTimeoutMs per call and
+ * holds nothing up. Never a condition of completion: a P that does not answer is recorded and
+ * tried again on the next run of an open incident.
+ */
+async function fencePrimary(
+  ports: FailoverPorts,
+  config: DeploymentConfig,
+  alarmAtMs: number,
+  log: LoggerLike,
+): Promise<StepRecord> {
+  const { name } = config.primary.asg;
+  const bound = config.failover.bestEffortTimeoutMs;
+  const started = ports.clock.now();
+  const look = async () =>
+    planFence(await within(ports.primaryGroup.describe(name), bound, "P's Auto Scaling API"), name);
+  let entry: StepRecord;
+  try {
+    let decision = await look();
+    let acted = false;
+    if (decision.action === "act") {
+      await within(
+        ports.primaryGroup.scale(name, { min: 0, max: 0, desired: 0 }),
+        bound,
+        "P's Auto Scaling API",
+      );
+      acted = true;
+      decision = await look();
+    }
+    entry = {
+      startedAt: new Date(started).toISOString(),
+      outcome: decision.action === "done" ? (acted ? "done" : "skipped") : "pending",
+      detail: decision.detail,
+    };
+  } catch (error) {
+    entry = {
+      startedAt: new Date(started).toISOString(),
+      outcome: "failed",
+      detail: `best effort, not a condition of the failover: P's group ${name} not fenced (${errorCode(error)}: ${(error as Error).message}); tried again while the incident is open`,
+    };
+  }
+  const finished = ports.clock.now();
+  entry.finishedAt = new Date(finished).toISOString();
+  entry.msSinceAlarm = Math.max(0, finished - alarmAtMs);
+  log[entry.outcome === "failed" ? "warn" : "info"](`fence P: ${entry.outcome}`, { detail: entry.detail });
+  return entry;
 }
 
 /** Looks, decides (plan.ts), acts, looks again; records the step in the timeline whatever happens. */

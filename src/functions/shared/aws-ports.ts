@@ -57,8 +57,10 @@ export interface FailoverClients {
   sns: SNSClient;
   /** The guard's best-effort clients (config.failover.bestEffortTimeoutMs, one attempt): Route 53's API, */
   guardRoute53: Route53Client;
-  /** and P's own regional RDS API. */
+  /** and P's own regional RDS API; */
   primaryRds: RDSClient;
+  /** P's own Auto Scaling API, for the fence. */
+  primaryAutoScaling: AutoScalingClient;
 }
 
 /** Region field of an ARN (arn:partition:service:region:account:resource). */
@@ -90,6 +92,7 @@ export function createFailoverClients(
     sns: clients.sns(arnRegion(config.failover.opsTopicArn)),
     guardRoute53: bestEffort.route53(),
     primaryRds: bestEffort.rds(config.primary.region),
+    primaryAutoScaling: bestEffort.autoScaling(config.primary.region),
   };
 }
 
@@ -440,6 +443,7 @@ export function createFailoverPorts(
     database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
     capacity: autoScalingCapacityPort(clients.autoScaling),
     latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
+    primaryGroup: autoScalingCapacityPort(clients.primaryAutoScaling),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
     signals: {
       endpointCheck: route53HealthCheckPort(clients.guardRoute53),

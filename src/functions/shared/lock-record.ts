@@ -43,7 +43,11 @@ export interface StepRecord {
   msSinceAlarm?: number;
 }
 
-export type Timeline = Partial<Record<StepName, StepRecord>>;
+/**
+ * The steps, and the fence of P (P's group to zero where P's API answers): best effort, recorded
+ * here, tried again on each run until done, and never a condition of the incident's completion.
+ */
+export type Timeline = Partial<Record<StepName | "fence", StepRecord>>;
 
 export interface IncidentTrigger {
   /**

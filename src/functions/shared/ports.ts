@@ -184,6 +184,8 @@ export interface FailoverPorts {
   database: DatabasePort;
   capacity: CapacityPort;
   latch: LatchPort;
+  /** P's group through P's own Auto Scaling API, best effort (config.failover.bestEffortTimeoutMs, one attempt): the fence. */
+  primaryGroup: CapacityPort;
   lock: LockPort;
   signals: SignalPorts;
   notifier: NotifierPort;

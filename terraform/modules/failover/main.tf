@@ -145,6 +145,7 @@ locals {
     replica_db       = [var.replica_db_arn]
     primary_db       = [var.primary_db_arn]
     backup_asg       = [var.backup_asg_arn]
+    primary_asg      = [var.primary_asg_arn]
     health_check     = [var.health_check_arn]
     latch_object     = [var.latch.object_arn]
     latch_bucket     = [var.latch.bucket_arn]

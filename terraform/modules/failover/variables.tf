@@ -61,6 +61,11 @@ variable "primary_db_arn" {
   type        = string
 }
 
+variable "primary_asg_arn" {
+  description = "ARN of the primary region's Auto Scaling group: the fence scales it to zero, best effort, where P's API answers."
+  type        = string
+}
+
 variable "backup_asg_arn" {
   description = "ARN of the backup region's Auto Scaling group the function scales."
   type        = string
