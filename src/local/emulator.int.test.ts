@@ -14,6 +14,14 @@ import {
   GetHealthCheckStatusCommand,
   Route53Client,
 } from "@aws-sdk/client-route-53";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { isRunning, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
 import { setCheckerReport, setDbInstanceStatus, setPromotionSeconds } from "./emulator-control.js";
@@ -266,5 +274,57 @@ describe("moto Route 53 patch (src/local/moto_server.py)", () => {
       /status must be "Success: ..." or "Failure: ..."/,
     );
     await expect(setCheckerReport(endpoint, "no-such-check", null)).rejects.toThrow(/404: no health check/);
+  });
+});
+
+// IAM User Guide, "Policy evaluation logic": a statement applies only when its conditions hold,
+// and an Allow never denies. The latch bucket's policy (terraform/modules/latch) must leave the
+// deployment's own callers to their IAM grants.
+describe("moto S3 bucket-policy patch (src/local/moto_server.py)", () => {
+  it("lets the owner read and write under a policy whose conditioned Allow and Deny do not apply", async () => {
+    // Prepare
+    const s3 = new S3Client({ region: "eu-central-1" });
+    const Bucket = `latch-policy-${Date.now()}`;
+    await s3.send(
+      new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: "eu-central-1" } }),
+    );
+    const arn = `arn:aws:s3:::${Bucket}`;
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket,
+        Policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "TlsOnly",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [arn, `${arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+            {
+              Sid: "CheckersRead",
+              Effect: "Allow",
+              Principal: "*",
+              Action: "s3:GetObject",
+              Resource: `${arn}/latch-x`,
+              Condition: { IpAddress: { "aws:SourceIp": ["54.183.255.128/26"] } },
+            },
+          ],
+        }),
+      }),
+    );
+
+    // Act
+    const absent = await s3
+      .send(new GetObjectCommand({ Bucket, Key: "latch-x" }))
+      .catch((err: unknown) => err);
+    await s3.send(new PutObjectCommand({ Bucket, Key: "latch-x", Body: "{}" }));
+    const present = await s3.send(new GetObjectCommand({ Bucket, Key: "latch-x" }));
+
+    // Assess
+    expect(absent).toBeInstanceOf(NoSuchKey);
+    expect(await present.Body?.transformToString()).toBe("{}");
   });
 });

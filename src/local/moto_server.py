@@ -21,6 +21,15 @@ see of the local app: it sets a check's report, which GetHealthCheckStatus then 
 every checker (Route 53 Developer Guide, "How Route 53 determines whether a health check is
 healthy"; API_GetHealthCheckStatus, StatusReport.Status such as "Failure: HTTP Status Code 503").
 
+moto evaluates bucket policies for object requests, but it passes no request context (no
+aws:SourceIp, no aws:SecureTransport), takes a condition on an absent key as met, and turns an
+Allow whose condition or principal does not match into a denial. On AWS a key absent from the
+request context matches no condition operator but ...IfExists and Null, a statement applies only
+when its conditions hold, and an Allow never denies (IAM User Guide, "Policy evaluation logic" and
+"IAM JSON policy elements: Condition operators"): the latch bucket's policy (Route 53's checkers
+may GET the latch from their addresses; TLS only) must leave the deployment's own callers to their
+IAM grants. Patched accordingly.
+
 A control endpoint sets what moto cannot produce by itself (src/local/emulator-control.ts):
   PUT /__pilotlight/rds/promotion        {"seconds": 30}
   PUT /__pilotlight/rds/instance-status  {"region": "...", "dbInstanceIdentifier": "...",
@@ -45,6 +54,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
 from moto.rds.models import DBInstance, RDSBackend, rds_backends
 from moto.core.responses import ActionResult
+from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 from moto.core.utils import utcnow
 from moto.route53.models import route53_backends
 from moto.route53.responses import Route53
@@ -120,6 +130,32 @@ def get_health_check_status(self):
 
 
 Route53.get_health_check_status = get_health_check_status
+
+_statement_permits = IAMPolicyStatement.is_action_permitted
+
+
+def conditions_hold(statement, incoming_condition_values):
+    """A key absent from the request context matches no condition but ...IfExists and Null."""
+    incoming = incoming_condition_values or {}
+    for operator, block in (statement._statement.get("Condition") or {}).items():
+        for key in block:
+            if key not in incoming and not operator.endswith("IfExists") and operator != "Null":
+                return False
+    return statement._check_conditions(incoming_condition_values)
+
+
+def statement_permits(self, action, resource="*", principal=None, incoming_condition_values=None):
+    result = _statement_permits(self, action, resource, principal, incoming_condition_values)
+    if result != PermissionResult.DENIED:
+        return result
+    if self._statement.get("Effect") == "Allow":
+        return PermissionResult.NEUTRAL
+    if not conditions_hold(self, incoming_condition_values):
+        return PermissionResult.NEUTRAL
+    return result
+
+
+IAMPolicyStatement.is_action_permitted = statement_permits
 RDSBackend.promote_read_replica = promote_read_replica
 DBInstance.status_infos = property(status_infos)
 DBInstance.remove_replica = remove_replica

@@ -194,8 +194,10 @@ export function requiredFailoverPermissions(config: DeploymentConfig, groupArn?:
     ...deploymentResources(config, { backupAsgArn: groupArn }),
     "*": ["*"],
   };
-  // the group's ARN carries a UUID: unknown until the group is found, the simulation asks for any
+  // the groups' ARNs carry a UUID: unknown until a group is found, the simulation asks for any
+  // (P's group, the fence's, is not looked up: P's region may be the one that is gone)
   arns.backup_asg ??= ["*"];
+  arns.primary_asg ??= ["*"];
   return failoverGrants
     .filter((g) => g.why === undefined && g.condition === undefined)
     .flatMap((g) => {
