@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { type ClientOptions, Clients } from "../aws/clients.js";
+import { NotEmulatorError } from "../local/emulator.js";
 import type { CommandDefinition } from "./command.js";
 import { approveCommand } from "./commands/approve.js";
 import { drillCommand } from "./commands/drill.js";
@@ -75,6 +76,9 @@ export async function runCli(argv: string[], deps: RunDependencies): Promise<num
     } else if (err instanceof CliError) {
       io.err(`error: ${err.message}`);
       exitCode = err.exitCode;
+    } else if (err instanceof NotEmulatorError) {
+      io.err(`error: ${err.message}`);
+      exitCode = ExitCode.usage;
     } else {
       io.err(`error: ${(err as Error).stack ?? String(err)}`);
       exitCode = ExitCode.failed;

@@ -179,3 +179,19 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
 export function isEmulatorEndpoint(endpoint: string): boolean {
   return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(endpoint);
 }
+
+/** Local mode refused: AWS_ENDPOINT_URL is not the emulator's, so a call could reach AWS. */
+export class NotEmulatorError extends Error {
+  override readonly name = "NotEmulatorError";
+}
+
+/** Local mode works only against the emulator: refuse anything that could reach AWS. */
+export function assertEmulator(env: NodeJS.ProcessEnv = process.env): string {
+  const endpoint = env.AWS_ENDPOINT_URL ?? "";
+  if (!isEmulatorEndpoint(endpoint)) {
+    throw new NotEmulatorError(
+      '--local runs against the local emulator only, and AWS_ENDPOINT_URL is not a loopback URL. Start it and load its environment: bash scripts/emulator start && eval "$(bash scripts/emulator env)"',
+    );
+  }
+  return endpoint;
+}

@@ -1,7 +1,8 @@
 # Plan-level tests: one mock provider per alias, realistic ARNs, no network (the provider's own
 # argument validation still runs). The wiring runs apply against the mocks (computed values only
 # exist after a mocked apply); the module runs check what only a module's own resources show
-# (records, alarm, subscription, IAM). Then one expect_failures run per validation rule.
+# (records, alarm, subscription, IAM). Then the validation rules: every rule has an expect_failures
+# entry; independent variables share a run, the rules of one variable take a run each.
 
 mock_provider "aws" {
   alias = "primary"
@@ -626,11 +627,13 @@ run "readiness_module" {
   }
 }
 
-# === validation rules: one expect_failures run each ===
+# === validation rules: an expect_failures entry each ===
 
 # --- root module ---
 
-run "rejects_deployment_name" {
+# A run may name several variables in expect_failures: each must report its own error or the run
+# fails ("Missing expected failure"), so one plan of independent bad values proves each rule.
+run "rejects_invalid_inputs" {
   command = plan
   providers = {
     aws.primary   = aws.primary
@@ -638,12 +641,23 @@ run "rejects_deployment_name" {
     aws.us_east_1 = aws.us_east_1
   }
   variables {
-    deployment = "Bad_Name"
+    deployment              = "Bad_Name"
+    mode                    = "manual"
+    regions                 = { primary = "europe", backup = "eu-central-1" }
+    vpc_cidrs               = { primary = "10.10.0.0/24", backup = "10.20.0.0/16" }
+    detection               = { interval_seconds = 15 }
+    primary_capacity        = { min = 3, max = 4, desired = 2 }
+    failover_capacity       = { min = 0, max = 0, desired = 0 }
+    warm_pool_size          = -1
+    replica_lag_seconds_max = 0
+    rto_target_seconds      = 30
+    rto_assumptions         = { promote_seconds = { best = 300, typical = 200, worst = 400 } }
+    active_region           = "us-east-1"
   }
-  expect_failures = [var.deployment]
+  expect_failures = [var.deployment, var.mode, var.regions, var.vpc_cidrs, var.detection, var.primary_capacity, var.failover_capacity, var.warm_pool_size, var.replica_lag_seconds_max, var.rto_target_seconds, var.rto_assumptions, var.active_region]
 }
 
-run "rejects_mode" {
+run "rejects_regions_distinct_cidrs_overlap_health_check_threshold" {
   command = plan
   providers = {
     aws.primary   = aws.primary
@@ -651,103 +665,14 @@ run "rejects_mode" {
     aws.us_east_1 = aws.us_east_1
   }
   variables {
-    mode = "manual"
-  }
-  expect_failures = [var.mode]
-}
-
-run "rejects_region_format" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    regions = { primary = "europe", backup = "eu-central-1" }
-  }
-  expect_failures = [var.regions]
-}
-
-run "rejects_regions_distinct" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    regions = { primary = "eu-west-1", backup = "eu-west-1" }
-  }
-  expect_failures = [var.regions]
-}
-
-run "rejects_backup_not_opt_in" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    regions = { primary = "eu-west-1", backup = "eu-south-1" }
-  }
-  expect_failures = [var.regions]
-}
-
-run "rejects_cidr_format" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    vpc_cidrs = { primary = "10.10.0.0/24", backup = "10.20.0.0/16" }
-  }
-  expect_failures = [var.vpc_cidrs]
-}
-
-run "rejects_cidrs_overlap" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
+    regions   = { primary = "eu-west-1", backup = "eu-west-1" }
     vpc_cidrs = { primary = "10.0.0.0/8", backup = "10.20.0.0/16" }
-  }
-  expect_failures = [var.vpc_cidrs]
-}
-
-run "rejects_health_check_interval" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    detection = { interval_seconds = 15 }
-  }
-  expect_failures = [var.detection]
-}
-
-run "rejects_health_check_threshold" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
     detection = { failure_threshold = 11 }
   }
-  expect_failures = [var.detection]
+  expect_failures = [var.regions, var.vpc_cidrs, var.detection]
 }
 
-run "rejects_alarm_periods" {
+run "rejects_backup_not_opt_in_alarm_periods" {
   command = plan
   providers = {
     aws.primary   = aws.primary
@@ -755,9 +680,10 @@ run "rejects_alarm_periods" {
     aws.us_east_1 = aws.us_east_1
   }
   variables {
+    regions   = { primary = "eu-west-1", backup = "eu-south-1" }
     detection = { interval_seconds = 30, failure_threshold = 10, alarm_evaluation_periods = 0 }
   }
-  expect_failures = [var.detection]
+  expect_failures = [var.regions, var.detection]
 }
 
 run "rejects_detection_window_over_multi_az_failover" {
@@ -771,97 +697,6 @@ run "rejects_detection_window_over_multi_az_failover" {
     detection = { interval_seconds = 10, failure_threshold = 6, alarm_evaluation_periods = 1 }
   }
   expect_failures = [var.detection]
-}
-
-run "rejects_primary_capacity" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    primary_capacity = { min = 3, max = 4, desired = 2 }
-  }
-  expect_failures = [var.primary_capacity]
-}
-
-run "rejects_failover_capacity_not_zero" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    failover_capacity = { min = 0, max = 0, desired = 0 }
-  }
-  expect_failures = [var.failover_capacity]
-}
-
-run "rejects_warm_pool_size" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    warm_pool_size = -1
-  }
-  expect_failures = [var.warm_pool_size]
-}
-
-run "rejects_replica_lag_bound" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    replica_lag_seconds_max = 0
-  }
-  expect_failures = [var.replica_lag_seconds_max]
-}
-
-run "rejects_rto_target" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    rto_target_seconds = 30
-  }
-  expect_failures = [var.rto_target_seconds]
-}
-
-run "rejects_rto_assumption_ranges" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    rto_assumptions = { promote_seconds = { best = 300, typical = 200, worst = 400 } }
-  }
-  expect_failures = [var.rto_assumptions]
-}
-
-run "rejects_active_region" {
-  command = plan
-  providers = {
-    aws.primary   = aws.primary
-    aws.backup    = aws.backup
-    aws.us_east_1 = aws.us_east_1
-  }
-  variables {
-    active_region = "us-east-1"
-  }
-  expect_failures = [var.active_region]
 }
 
 run "rejects_rto_over_target" {
@@ -892,22 +727,7 @@ run "rejects_providers_match_regions" {
 
 # --- modules ---
 
-run "network_rejects_cidr_block" {
-  command = plan
-  module {
-    source = "./modules/network"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name       = "test"
-    cidr_block = "10.10.0.0/28"
-  }
-  expect_failures = [var.cidr_block]
-}
-
-run "network_rejects_availability_zone_count" {
+run "network_rejects_invalid_inputs" {
   command = plan
   module {
     source = "./modules/network"
@@ -917,10 +737,10 @@ run "network_rejects_availability_zone_count" {
   }
   variables {
     name                    = "test"
-    cidr_block              = "10.10.0.0/16"
+    cidr_block              = "10.10.0.0/28"
     availability_zone_count = 1
   }
-  expect_failures = [var.availability_zone_count]
+  expect_failures = [var.cidr_block, var.availability_zone_count]
 }
 
 # The instance role: what Session Manager needs (AWS's minimal instance profile for it: the SSM
@@ -970,7 +790,7 @@ run "app_instance_role_is_scoped" {
   }
 }
 
-run "app_rejects_region_role" {
+run "app_rejects_invalid_inputs" {
   command = plan
   module {
     source = "./modules/app"
@@ -983,124 +803,19 @@ run "app_rejects_region_role" {
     vpc_id            = "vpc-0123"
     public_subnet_ids = ["subnet-1", "subnet-2"]
     app_subnet_ids    = ["subnet-3", "subnet-4"]
-    capacity          = { min = 0, max = 0, desired = 0 }
+    capacity          = { min = 2, max = 1, desired = 1 }
     app_bundle_path   = "tests/fixtures/placeholder.zip"
     db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
     region_role       = "standby"
-  }
-  expect_failures = [var.region_role]
-}
-
-run "app_rejects_certificate_arn" {
-  command = plan
-  module {
-    source = "./modules/app"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name              = "test-primary"
-    region_role       = "primary"
-    vpc_id            = "vpc-0123"
-    public_subnet_ids = ["subnet-1", "subnet-2"]
-    app_subnet_ids    = ["subnet-3", "subnet-4"]
-    capacity          = { min = 0, max = 0, desired = 0 }
-    app_bundle_path   = "tests/fixtures/placeholder.zip"
-    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
     certificate_arn   = "my-cert"
-  }
-  expect_failures = [var.certificate_arn]
-}
-
-run "app_rejects_app_port" {
-  command = plan
-  module {
-    source = "./modules/app"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name              = "test-primary"
-    region_role       = "primary"
-    vpc_id            = "vpc-0123"
-    public_subnet_ids = ["subnet-1", "subnet-2"]
-    app_subnet_ids    = ["subnet-3", "subnet-4"]
-    capacity          = { min = 0, max = 0, desired = 0 }
-    app_bundle_path   = "tests/fixtures/placeholder.zip"
-    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
     app_port          = 80
-  }
-  expect_failures = [var.app_port]
-}
-
-run "app_rejects_target_health" {
-  command = plan
-  module {
-    source = "./modules/app"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name              = "test-primary"
-    region_role       = "primary"
-    vpc_id            = "vpc-0123"
-    public_subnet_ids = ["subnet-1", "subnet-2"]
-    app_subnet_ids    = ["subnet-3", "subnet-4"]
-    capacity          = { min = 0, max = 0, desired = 0 }
-    app_bundle_path   = "tests/fixtures/placeholder.zip"
-    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
     target_health     = { healthy_threshold = 1 }
-  }
-  expect_failures = [var.target_health]
-}
-
-run "app_rejects_capacity" {
-  command = plan
-  module {
-    source = "./modules/app"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name              = "test-primary"
-    region_role       = "primary"
-    vpc_id            = "vpc-0123"
-    public_subnet_ids = ["subnet-1", "subnet-2"]
-    app_subnet_ids    = ["subnet-3", "subnet-4"]
-    app_bundle_path   = "tests/fixtures/placeholder.zip"
-    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
-    capacity          = { min = 2, max = 1, desired = 1 }
-  }
-  expect_failures = [var.capacity]
-}
-
-run "app_rejects_warm_pool_size" {
-  command = plan
-  module {
-    source = "./modules/app"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name              = "test-primary"
-    region_role       = "primary"
-    vpc_id            = "vpc-0123"
-    public_subnet_ids = ["subnet-1", "subnet-2"]
-    app_subnet_ids    = ["subnet-3", "subnet-4"]
-    capacity          = { min = 0, max = 0, desired = 0 }
-    app_bundle_path   = "tests/fixtures/placeholder.zip"
-    db                = { host = "db.example.internal", port = 5432, name = "pilotlight", secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1" }
     warm_pool_size    = 1.5
   }
-  expect_failures = [var.warm_pool_size]
+  expect_failures = [var.region_role, var.certificate_arn, var.app_port, var.target_health, var.capacity, var.warm_pool_size]
 }
 
-run "database_rejects_engine_version" {
+run "database_rejects_invalid_inputs" {
   command = plan
   module {
     source = "./modules/database"
@@ -1109,14 +824,16 @@ run "database_rejects_engine_version" {
     aws = aws.primary
   }
   variables {
-    name                  = "test"
-    vpc_id                = "vpc-1"
-    subnet_ids            = ["subnet-1", "subnet-2"]
-    app_security_group_id = "sg-1"
-    secret_replica        = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
-    engine_version        = "16.4"
+    name                        = "test"
+    vpc_id                      = "vpc-1"
+    subnet_ids                  = ["subnet-1", "subnet-2"]
+    app_security_group_id       = "sg-1"
+    secret_replica              = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
+    engine_version              = "16.4"
+    backup_retention_days       = 0
+    secret_recovery_window_days = 3
   }
-  expect_failures = [var.engine_version]
+  expect_failures = [var.engine_version, var.backup_retention_days, var.secret_recovery_window_days]
 }
 
 # The promotion settings in the config document (RDS API reference, PromoteReadReplica:
@@ -1183,45 +900,7 @@ run "config_rejects_backup_window" {
   expect_failures = [var.document]
 }
 
-run "database_rejects_backup_retention_days" {
-  command = plan
-  module {
-    source = "./modules/database"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name                  = "test"
-    vpc_id                = "vpc-1"
-    subnet_ids            = ["subnet-1", "subnet-2"]
-    app_security_group_id = "sg-1"
-    secret_replica        = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
-    backup_retention_days = 0
-  }
-  expect_failures = [var.backup_retention_days]
-}
-
-run "database_rejects_secret_recovery_window_days" {
-  command = plan
-  module {
-    source = "./modules/database"
-  }
-  providers = {
-    aws = aws.primary
-  }
-  variables {
-    name                        = "test"
-    vpc_id                      = "vpc-1"
-    subnet_ids                  = ["subnet-1", "subnet-2"]
-    app_security_group_id       = "sg-1"
-    secret_replica              = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
-    secret_recovery_window_days = 3
-  }
-  expect_failures = [var.secret_recovery_window_days]
-}
-
-run "dns_rejects_health_check_interval" {
+run "dns_rejects_health_check_interval_and_alarm_evaluation_periods" {
   command = plan
   module {
     source = "./modules/dns"
@@ -1237,10 +916,10 @@ run "dns_rejects_health_check_interval" {
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
     backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
-    alarm_evaluation_periods = 2
+    alarm_evaluation_periods = 0
     health_check             = { interval_seconds = 20, failure_threshold = 3 }
   }
-  expect_failures = [var.health_check]
+  expect_failures = [var.health_check, var.alarm_evaluation_periods]
 }
 
 run "dns_rejects_health_check_threshold" {
@@ -1265,29 +944,7 @@ run "dns_rejects_health_check_threshold" {
   expect_failures = [var.health_check]
 }
 
-run "dns_rejects_alarm_evaluation_periods" {
-  command = plan
-  module {
-    source = "./modules/dns"
-  }
-  providers = {
-    aws = aws.us_east_1
-  }
-  variables {
-    latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
-    name                     = "test"
-    subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
-    zone_id                  = "Z0123456789TESTZONE"
-    record_name              = "app.test.example.com"
-    primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
-    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
-    health_check             = { interval_seconds = 10, failure_threshold = 3 }
-    alarm_evaluation_periods = 0
-  }
-  expect_failures = [var.alarm_evaluation_periods]
-}
-
-run "failover_rejects_ops_emails" {
+run "failover_rejects_invalid_inputs" {
   command = plan
   module {
     source = "./modules/failover"
@@ -1309,34 +966,9 @@ run "failover_rejects_ops_emails" {
     backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:1:autoScalingGroupName/b"
     primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
     ops_emails            = ["not-an-address"]
-  }
-  expect_failures = [var.ops_emails]
-}
-
-run "failover_rejects_log_retention_days" {
-  command = plan
-  module {
-    source = "./modules/failover"
-  }
-  providers = {
-    aws = aws.backup
-  }
-  variables {
-    latch                 = { object_arn = "arn:aws:s3:::test-latch-1/latch-0123456789abcdef", bucket_arn = "arn:aws:s3:::test-latch-1" }
-    name                  = "test"
-    package_path          = "tests/fixtures/placeholder.zip"
-    config_parameter_name = "/pilotlight/test/config"
-    alarm_topic_arn       = "arn:aws:sns:us-east-1:123456789012:t"
-    alarm_arn             = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:a"
-    probe_alarm_arn       = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:b"
-    health_check_arn      = "arn:aws:route53:::healthcheck/h"
-    replica_db_arn        = "arn:aws:rds:eu-central-1:123456789012:db:r"
-    primary_db_arn        = "arn:aws:rds:eu-west-1:123456789012:db:p"
-    backup_asg_arn        = "arn:aws:autoscaling:eu-central-1:123456789012:autoScalingGroup:1:autoScalingGroupName/b"
-    primary_asg_arn       = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:1111:autoScalingGroupName/test-primary-app"
     log_retention_days    = 100
   }
-  expect_failures = [var.log_retention_days]
+  expect_failures = [var.ops_emails, var.log_retention_days]
 }
 
 run "readiness_rejects_schedule_expression" {

@@ -12,7 +12,7 @@ import { endDrillRecord } from "../drill/record.js";
 import { regionLoss } from "../drill/region-loss.js";
 import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
-import { assertEmulator } from "../local-mode.js";
+import { assertEmulator } from "../../local/emulator.js";
 import { writeOutput } from "../output.js";
 
 /** The incident states in which a new drill would collide with an open failover. */

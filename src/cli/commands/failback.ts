@@ -17,7 +17,7 @@ import { failbackNames, failbackPlan, type PlanStep, stampOf } from "../failback
 import * as sqlOps from "../failback/sql.js";
 import { describeDb, type FailbackEnv, runFailbackSteps } from "../failback/steps.js";
 import { progress } from "../io.js";
-import { assertEmulator } from "../local-mode.js";
+import { assertEmulator } from "../../local/emulator.js";
 import { writeOutput } from "../output.js";
 
 export interface FailbackOptions {

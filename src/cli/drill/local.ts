@@ -26,7 +26,7 @@ import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/st
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
-import { assertEmulator } from "../local-mode.js";
+import { assertEmulator } from "../../local/emulator.js";
 import { comparison, restoredAt } from "./compare.js";
 import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
