@@ -18,7 +18,7 @@ import { armDeployment } from "../src/functions/shared/incident.js";
 import { silentLogger } from "../src/functions/shared/observability.js";
 import { emulatorEnv, startEmulator, stopEmulator } from "../src/local/emulator.js";
 import { alarmEvent } from "../test/fixtures/alarm.js";
-import { createMotoDeployment } from "../test/fixtures/moto-deployment.js";
+import { createDeployment } from "../test/fixtures/deployment.js";
 
 const runs = Number(process.argv[2] ?? 20);
 const root = join(import.meta.dirname, "..");
@@ -56,7 +56,7 @@ const emulator = await startEmulator(stateDir);
 Object.assign(process.env, emulatorEnv(emulator.endpoint), { POWERTOOLS_METRICS_DISABLED: "true" });
 try {
   // 2. cold init of the bundle, in a fresh process per sample, on the Lambda runtime's Node major
-  const fixture = await createMotoDeployment("bench-init");
+  const fixture = await createDeployment({ deployment: "bench-init" });
   const ok = JSON.stringify(alarmEvent(fixture.config, { state: "OK" }));
   const probe = `
     const c0 = process.cpuUsage();
@@ -105,7 +105,7 @@ try {
   const allActions: number[] = [];
   const handlerMs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const f = await createMotoDeployment(`bench-${i}`);
+    const f = await createDeployment({ deployment: `bench-${i}` });
     const clients = createFailoverClients(f.config);
     await armDeployment(createFailoverPorts(f.config, clients).lock, f.config.deployment, "bench");
     // the drill's fault injection, made by the operator (the failover makes no Route 53 write)

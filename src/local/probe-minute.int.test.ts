@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMotoDeployment } from "../../test/fixtures/moto-deployment.js";
+import { createDeployment } from "../../test/fixtures/deployment.js";
 import { Clients } from "../aws/clients.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { createFailoverClients, createFailoverPorts } from "../functions/shared/aws-ports.js";
@@ -38,7 +38,7 @@ describe("harness: a minute of detection from B (moto)", () => {
       execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "probe", "failover"]);
     }
     await new Promise<void>((resolve) => down.listen(0, "127.0.0.1", resolve));
-    const fixture = await createMotoDeployment("pm-int");
+    const fixture = await createDeployment({ deployment: "pm-int" });
     const port = 18_000 + Math.floor(Math.random() * 1000);
     config = {
       ...fixture.config,

@@ -1,6 +1,6 @@
 import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { runFailover } from "../../functions/failover/sequence.js";
@@ -14,7 +14,7 @@ const base = () => ["--region", config.backup.region, "--deployment", deployment
 
 describe("pilotlight readiness and approve", () => {
   beforeAll(async () => {
-    config = await createDeploymentFixture({ deployment, mode: "approval" });
+    ({ config } = await createDeployment({ deployment, mode: "approval" }));
   });
 
   it("readiness prints every check with its verdict and fix, arms the deployment, and exits 1 when a check fails", async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { stopStack } from "../../local/stack.js";
@@ -18,7 +18,7 @@ const base = () => ["--region", config.backup.region, "--deployment", deployment
 
 describe("pilotlight drill --local and failback --local", () => {
   beforeAll(async () => {
-    config = await createDeploymentFixture({ deployment });
+    ({ config } = await createDeployment({ deployment }));
   });
   afterAll(async () => {
     await stopStack(stateDir);

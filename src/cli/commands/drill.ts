@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
+import { assertEmulator } from "../../local/emulator.js";
 import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "../drill/aws.js";
@@ -12,7 +13,6 @@ import { endDrillRecord } from "../drill/record.js";
 import { regionLoss } from "../drill/region-loss.js";
 import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
-import { assertEmulator } from "../../local/emulator.js";
 import { writeOutput } from "../output.js";
 
 /** The incident states in which a new drill would collide with an open failover. */

@@ -6,6 +6,7 @@ import type { Clients } from "../../aws/clients.js";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
+import { assertEmulator } from "../../local/emulator.js";
 import { type AckedWrite, loadStats, startLoad, verifyLedger } from "../../local/load.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
 import type { CommandDefinition } from "../command.js";
@@ -17,7 +18,6 @@ import { failbackNames, failbackPlan, type PlanStep, stampOf } from "../failback
 import * as sqlOps from "../failback/sql.js";
 import { describeDb, type FailbackEnv, runFailbackSteps } from "../failback/steps.js";
 import { progress } from "../io.js";
-import { assertEmulator } from "../../local/emulator.js";
 import { writeOutput } from "../output.js";
 
 export interface FailbackOptions {

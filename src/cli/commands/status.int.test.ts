@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { ExitCode } from "../exit-codes.js";
@@ -14,7 +14,7 @@ const DEAD = "http://127.0.0.1:1";
 
 describe("pilotlight status", () => {
   beforeAll(async () => {
-    config = await createDeploymentFixture({ deployment });
+    ({ config } = await createDeployment({ deployment }));
   });
 
   it("shows both regions, the health check, the DNS answer and exits 0", async () => {

@@ -6,6 +6,7 @@ import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
 import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { runReadiness } from "../../functions/readiness/run.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
+import { assertEmulator } from "../../local/emulator.js";
 import { setCheckerReport } from "../../local/emulator-control.js";
 import {
   alarmSnsEvent,
@@ -26,7 +27,6 @@ import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/st
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
-import { assertEmulator } from "../../local/emulator.js";
 import { comparison, restoredAt } from "./compare.js";
 import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";

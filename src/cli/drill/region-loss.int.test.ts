@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createDeploymentFixture } from "../../../test/fixtures/local-deployment.js";
+import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { freePort } from "../../local/emulator.js";
@@ -26,7 +26,7 @@ describe("pilotlight drill --local --lose-region P us-east-1", () => {
   beforeAll(async () => {
     proxy = await startFaultProxy(inject("awsEndpoint"));
     process.env.AWS_ENDPOINT_URL = proxy.endpoint;
-    config = await createDeploymentFixture({ deployment });
+    ({ config } = await createDeployment({ deployment }));
     // the probe GETs P's app on loopback; the health-signal name servers answer on loopback
     config.probe = {
       ...config.probe,

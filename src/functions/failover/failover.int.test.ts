@@ -18,7 +18,7 @@ import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alarmEvent } from "../../../test/fixtures/alarm.js";
-import { createMotoDeployment, type MotoDeployment } from "../../../test/fixtures/moto-deployment.js";
+import { createDeployment, type Deployment } from "../../../test/fixtures/deployment.js";
 import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
 import { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
@@ -48,7 +48,7 @@ function countCommands(clients: FailoverClients): Map<string, number> {
 }
 
 async function harness(deployment: string) {
-  const fixture = await createMotoDeployment(deployment);
+  const fixture = await createDeployment({ deployment });
   const { config } = fixture;
   const clients = createFailoverClients(config);
   const counts = countCommands(clients);
@@ -90,7 +90,7 @@ async function readLatch(h: { clients: FailoverClients; config: DeploymentConfig
   return JSON.parse((await out.Body?.transformToString()) ?? "null");
 }
 
-async function receiveAll(fixture: MotoDeployment, region: string) {
+async function receiveAll(fixture: Deployment, region: string) {
   const sqs = new SQSClient({ region });
   const out = await sqs.send(
     new ReceiveMessageCommand({ QueueUrl: fixture.opsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),

@@ -10,7 +10,7 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { strToU8, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createMotoDeployment } from "../../../test/fixtures/moto-deployment.js";
+import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { createReadinessPorts } from "./aws-ports.js";
 import type { CheckName, Verdict } from "./checks.js";
 import { type ReadinessReport, runReadiness } from "./run.js";
@@ -18,10 +18,10 @@ import { type ReadinessReport, runReadiness } from "./run.js";
 describe("readiness (moto)", () => {
   let report: ReadinessReport;
   let verdicts: Partial<Record<CheckName, Verdict>>;
-  let fixture: Awaited<ReturnType<typeof createMotoDeployment>>;
+  let fixture: Awaited<ReturnType<typeof createDeployment>>;
 
   beforeAll(async () => {
-    fixture = await createMotoDeployment("rd-int");
+    fixture = await createDeployment({ deployment: "rd-int" });
     const { config } = fixture;
     const role = await new IAMClient({ region: "us-east-1" }).send(
       new CreateRoleCommand({
