@@ -2,6 +2,24 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+  CreateLaunchTemplateCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import {
+  CreateTargetGroupCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
   CreateDBInstanceCommand,
   CreateDBInstanceReadReplicaCommand,
   DeleteDBInstanceCommand,
@@ -326,5 +344,68 @@ describe("moto S3 bucket-policy patch (src/local/moto_server.py)", () => {
     // Assess
     expect(absent).toBeInstanceOf(NoSuchKey);
     expect(await present.Body?.transformToString()).toBe("{}");
+  });
+});
+
+describe("moto Auto Scaling patch (src/local/moto_server.py)", () => {
+  it("deregisters the instances a group terminates on scale-in from its target group, as Auto Scaling does", async () => {
+    // Amazon EC2 Auto Scaling instance lifecycle (ec2-auto-scaling-lifecycle.html), scale in: an
+    // instance leaving a group with attached target groups is deregistered from them before it
+    // terminates. moto registers on scale-out and never deregisters: a group at 0 kept "healthy"
+    // targets, so B's alias (EvaluateTargetHealth) read healthy after a failback.
+    // Prepare
+    const region = "eu-central-1";
+    const name = `scale-in-${Date.now()}`;
+    const ec2 = new EC2Client({ region });
+    const elb = new ElasticLoadBalancingV2Client({ region });
+    const asg = new AutoScalingClient({ region });
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.30.0.0/16" }))).Vpc?.VpcId;
+    const subnet = (
+      await ec2.send(
+        new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.30.0.0/24", AvailabilityZone: `${region}a` }),
+      )
+    ).Subnet?.SubnetId;
+    const tg = (
+      await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: "HTTP", Port: 8080, VpcId: vpc }))
+    ).TargetGroups?.[0]?.TargetGroupArn;
+    const image = (await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }))).Images?.[0]?.ImageId;
+    const lt = (
+      await ec2.send(
+        new CreateLaunchTemplateCommand({
+          LaunchTemplateName: name,
+          LaunchTemplateData: { ImageId: image, InstanceType: "t3.micro" },
+        }),
+      )
+    ).LaunchTemplate?.LaunchTemplateId;
+    await asg.send(
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: name,
+        MinSize: 0,
+        MaxSize: 2,
+        DesiredCapacity: 2,
+        LaunchTemplate: { LaunchTemplateId: lt, Version: "$Latest" },
+        VPCZoneIdentifier: subnet,
+        TargetGroupARNs: [tg as string],
+      }),
+    );
+    const targets = async () =>
+      (
+        (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions ??
+        []
+      )
+        .filter((t) => t.TargetHealth?.State !== "unused")
+        .map((t) => t.Target?.Id);
+    expect(await targets()).toHaveLength(2);
+
+    // Act
+    await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: name, DesiredCapacity: 1 }));
+    const afterOne = await targets();
+    await asg.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: 0, DesiredCapacity: 0 }),
+    );
+
+    // Assert
+    expect(afterOne).toHaveLength(1);
+    expect(await targets()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-"""moto in server mode, on loopback, with a documented patch to its RDS model.
+"""moto in server mode, on loopback, with documented patches to its RDS, Route 53, S3 and Auto Scaling models.
 
 moto 5.2.5 half-models PromoteReadReplica: the replica keeps naming its source, a second
 promotion succeeds, and promotion is instant. This patch does what AWS documents (RDS API
@@ -30,6 +30,11 @@ when its conditions hold, and an Allow never denies (IAM User Guide, "Policy eva
 may GET the latch from their addresses; TLS only) must leave the deployment's own callers to their
 IAM grants. Patched accordingly.
 
+moto's Auto Scaling registers a group's instances with its target groups but never deregisters the
+ones it terminates: a group scaled to 0 keeps "healthy" targets. On AWS an instance leaving a group
+is deregistered from the group's target groups before it terminates (Auto Scaling User Guide,
+"Amazon EC2 Auto Scaling instance lifecycle", scale in). Patched: terminated instances leave.
+
 A control endpoint sets what moto cannot produce by itself (src/local/emulator-control.ts):
   PUT /__pilotlight/rds/promotion        {"seconds": 30}
   PUT /__pilotlight/rds/instance-status  {"region": "...", "dbInstanceIdentifier": "...",
@@ -45,6 +50,7 @@ import os
 import sys
 import threading
 
+from moto.autoscaling.models import AutoScalingBackend
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -155,6 +161,28 @@ def statement_permits(self, action, resource="*", principal=None, incoming_condi
     return result
 
 
+_update_attached_target_groups = AutoScalingBackend.update_attached_target_groups
+
+
+def update_attached_target_groups(self, group_name):
+    """moto's registration of the group's instances, then the deregistration of those it terminated."""
+    _update_attached_target_groups(self, group_name)
+    group = self.autoscaling_groups[group_name]
+    members = {state.instance.id for state in group.instance_states}
+    terminated = {
+        instance.id
+        for reservation in self.ec2_backend.reservations.values()
+        for instance in reservation.instances
+        if instance.state == "terminated"
+    }
+    for arn in group.target_group_arns:
+        target_group = self.elbv2_backend.target_groups.get(arn)
+        gone = [{"Id": i} for i in list(target_group.targets) if i in terminated and i not in members] if target_group else []
+        if gone:
+            target_group.deregister(gone)
+
+
+AutoScalingBackend.update_attached_target_groups = update_attached_target_groups
 IAMPolicyStatement.is_action_permitted = statement_permits
 RDSBackend.promote_read_replica = promote_read_replica
 DBInstance.status_infos = property(status_infos)
