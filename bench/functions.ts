@@ -9,14 +9,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, statSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
-import { Clients } from "../src/aws/clients.js";
 import { createFailoverHandler } from "../src/functions/failover/index.js";
 import { createFailoverClients, createFailoverPorts } from "../src/functions/shared/aws-ports.js";
 import { configFromEnvironment } from "../src/functions/shared/config-env.js";
 import { armDeployment } from "../src/functions/shared/incident.js";
 import { silentLogger } from "../src/functions/shared/observability.js";
 import { emulatorEnv, startEmulator, stopEmulator } from "../src/local/emulator.js";
+import { setCheckerReport } from "../src/local/emulator-control.js";
 import { alarmEvent } from "../test/fixtures/alarm.js";
 import { createDeployment } from "../test/fixtures/deployment.js";
 
@@ -108,10 +107,14 @@ try {
     const f = await createDeployment({ deployment: `bench-${i}` });
     const clients = createFailoverClients(f.config);
     await armDeployment(createFailoverPorts(f.config, clients).lock, f.config.deployment, "bench");
-    // the drill's fault injection, made by the operator (the failover makes no Route 53 write)
-    await new Clients()
-      .route53()
-      .send(new UpdateHealthCheckCommand({ HealthCheckId: f.config.dns.healthCheckId, Inverted: true }));
+    // P down as Route 53's checkers would report it (moto's own always pass); the guard's probe of
+    // P's /health fails by itself (the fixture's ALB name resolves nowhere), P's RDS API answers
+    // with no recovery under way: the guard proceeds on "unhealthy", as on the day.
+    await setCheckerReport(
+      emulator.endpoint,
+      f.config.dns.healthCheckId,
+      "Failure: HTTP Status Code 503, Service Unavailable.",
+    );
     const handler = createFailoverHandler({
       loadConfig: configFromEnvironment("failover", {
         PILOTLIGHT_CONFIG_PARAMETER: f.parameterName,

@@ -60,7 +60,8 @@ export const FUNCTION_CLIENT_OPTIONS = {
  */
 export const CLOUDWATCH_PROTOCOL = AwsQueryProtocol;
 
-type Ctor<T> = new (config: Record<string, unknown>) => T;
+/** An SDK client's constructor (each takes its own config type; buildClient passes the common part). */
+type Ctor<T> = new (config: never) => T;
 
 /**
  * Builds one SDK client: every client of the functions and the CLI is made here. The handler's
@@ -78,7 +79,7 @@ export function buildClient<T>(
 ): T {
   const { connectionTimeoutMs, requestTimeoutMs, maxAttempts } = { ...CLI_CLIENT_OPTIONS, ...options };
   const endpoint = options.endpointFor?.(region);
-  return new ctor({
+  return new (ctor as new (config: Record<string, unknown>) => T)({
     region,
     maxAttempts,
     requestHandler: {
@@ -93,99 +94,123 @@ export function buildClient<T>(
 }
 
 /**
- * AWS SDK clients per region, built once each (by buildClient), so a region that does not answer
- * holds up nothing else. Route 53 and IAM are global; their APIs live in us-east-1.
+ * AWS SDK clients per constructor and region, built once each (by buildClient), so a region that
+ * does not answer holds up nothing else. A bundle gets only the SDK clients its code names: the
+ * functions take theirs from a pool (`of(RDSClient, region)`), and `Clients` adds a named method per
+ * client for the CLI, which a function bundle never references, so tree-shaking leaves the other
+ * fourteen SDK packages out of it (docs/functions.md, Benchmark).
  */
-export class Clients {
-  private readonly cache = new Map<string, unknown>();
-  private harness?: Clients;
+export class ClientPool {
+  private readonly cache = new Map<Ctor<unknown>, Map<string, unknown>>();
+  private harness?: this;
   /** `source`: whose identity makes the calls, for the IAM contract's call log (src/aws/call-recorder.ts). */
   constructor(
-    private readonly options: ClientOptions = CLI_CLIENT_OPTIONS,
-    private readonly source: CallSource = "cli",
+    protected readonly options: ClientOptions = CLI_CLIENT_OPTIONS,
+    protected readonly source: CallSource = "cli",
   ) {}
+
+  private derive(options: ClientOptions, source: CallSource): this {
+    return new (this.constructor as new (o: ClientOptions, s: CallSource) => this)(options, source);
+  }
 
   /**
    * Clients for best-effort calls (to us-east-1 or to P, docs/functions.md "The guard: independent signals"): one attempt,
    * connect and request each bounded by `timeoutMs`, same endpoints and caller as these.
    */
-  bestEffort(timeoutMs: number): Clients {
-    return new Clients(
+  bestEffort(timeoutMs: number): this {
+    return this.derive(
       { ...this.options, connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, maxAttempts: 1 },
       this.source,
     );
   }
 
   /** The same clients for the local harness, whose calls play AWS and are no operator's (IAM contract). */
-  forLocalHarness(): Clients {
-    this.harness ??= new Clients(this.options, "local-harness");
+  forLocalHarness(): this {
+    this.harness ??= this.derive(this.options, "local-harness");
     return this.harness;
   }
 
-  private get<T>(ctor: Ctor<T>, key: string, region: string, extra: Record<string, unknown> = {}): T {
-    const id = `${key}:${region}`;
-    let client = this.cache.get(id) as T | undefined;
+  /** The client of `ctor` for `region`; `extra` settings apply when it is first built. */
+  of<T>(ctor: Ctor<T>, region: string, extra: Record<string, unknown> = {}): T {
+    let byRegion = this.cache.get(ctor);
+    if (!byRegion) {
+      byRegion = new Map();
+      this.cache.set(ctor, byRegion);
+    }
+    let client = byRegion.get(region) as T | undefined;
     if (!client) {
       client = recordCalls(buildClient(ctor, region, this.options, extra), this.source);
       if (this.source === "local-harness") markHarness(client);
-      this.cache.set(id, client);
+      byRegion.set(region, client);
     }
     return client;
   }
 
-  ssm(region: string): SSMClient {
-    return this.get(SSMClient as Ctor<SSMClient>, "ssm", region);
-  }
-  rds(region: string): RDSClient {
-    return this.get(RDSClient as Ctor<RDSClient>, "rds", region);
-  }
-  autoScaling(region: string): AutoScalingClient {
-    return this.get(AutoScalingClient as Ctor<AutoScalingClient>, "asg", region);
-  }
-  elbv2(region: string): ElasticLoadBalancingV2Client {
-    return this.get(ElasticLoadBalancingV2Client as Ctor<ElasticLoadBalancingV2Client>, "elbv2", region);
-  }
-  cloudWatch(region: string): CloudWatchClient {
-    return this.get(CloudWatchClient as Ctor<CloudWatchClient>, "cloudwatch", region, {
-      protocol: CLOUDWATCH_PROTOCOL,
-    });
-  }
-  dynamoDb(region: string): DynamoDBClient {
-    return this.get(DynamoDBClient as Ctor<DynamoDBClient>, "dynamodb", region);
-  }
-  sns(region: string): SNSClient {
-    return this.get(SNSClient as Ctor<SNSClient>, "sns", region);
-  }
-  ec2(region: string): EC2Client {
-    return this.get(EC2Client as Ctor<EC2Client>, "ec2", region);
-  }
-  lambda(region: string): LambdaClient {
-    return this.get(LambdaClient as Ctor<LambdaClient>, "lambda", region);
-  }
-  serviceQuotas(region: string): ServiceQuotasClient {
-    return this.get(ServiceQuotasClient as Ctor<ServiceQuotasClient>, "servicequotas", region);
-  }
-  secretsManager(region: string): SecretsManagerClient {
-    return this.get(SecretsManagerClient as Ctor<SecretsManagerClient>, "secretsmanager", region);
-  }
-  s3(region: string): S3Client {
-    return this.get(S3Client as Ctor<S3Client>, "s3", region);
-  }
-  sts(region: string): STSClient {
-    return this.get(STSClient as Ctor<STSClient>, "sts", region);
-  }
-  route53(): Route53Client {
-    return this.get(Route53Client as Ctor<Route53Client>, "route53", ROUTE53_REGION);
-  }
-  iam(): IAMClient {
-    return this.get(IAMClient as Ctor<IAMClient>, "iam", ROUTE53_REGION);
-  }
-
   /** Closes every socket so the process can exit at once. */
   destroy(): void {
-    for (const c of this.cache.values()) (c as { destroy(): void }).destroy();
+    for (const byRegion of this.cache.values())
+      for (const c of byRegion.values()) (c as { destroy(): void }).destroy();
     this.cache.clear();
     this.harness?.destroy();
+  }
+}
+
+/** CloudWatch's client, in the query protocol (CLOUDWATCH_PROTOCOL). */
+export function cloudWatchClient(pool: ClientPool, region: string): CloudWatchClient {
+  return pool.of(CloudWatchClient, region, { protocol: CLOUDWATCH_PROTOCOL });
+}
+
+/** Route 53's API client: global, served from us-east-1. */
+export function route53Client(pool: ClientPool): Route53Client {
+  return pool.of(Route53Client, ROUTE53_REGION);
+}
+
+/** The pool with a method per SDK client: the CLI's and the local harness's. */
+export class Clients extends ClientPool {
+  ssm(region: string): SSMClient {
+    return this.of(SSMClient, region);
+  }
+  rds(region: string): RDSClient {
+    return this.of(RDSClient, region);
+  }
+  autoScaling(region: string): AutoScalingClient {
+    return this.of(AutoScalingClient, region);
+  }
+  elbv2(region: string): ElasticLoadBalancingV2Client {
+    return this.of(ElasticLoadBalancingV2Client, region);
+  }
+  cloudWatch(region: string): CloudWatchClient {
+    return cloudWatchClient(this, region);
+  }
+  dynamoDb(region: string): DynamoDBClient {
+    return this.of(DynamoDBClient, region);
+  }
+  sns(region: string): SNSClient {
+    return this.of(SNSClient, region);
+  }
+  ec2(region: string): EC2Client {
+    return this.of(EC2Client, region);
+  }
+  lambda(region: string): LambdaClient {
+    return this.of(LambdaClient, region);
+  }
+  serviceQuotas(region: string): ServiceQuotasClient {
+    return this.of(ServiceQuotasClient, region);
+  }
+  secretsManager(region: string): SecretsManagerClient {
+    return this.of(SecretsManagerClient, region);
+  }
+  s3(region: string): S3Client {
+    return this.of(S3Client, region);
+  }
+  sts(region: string): STSClient {
+    return this.of(STSClient, region);
+  }
+  route53(): Route53Client {
+    return route53Client(this);
+  }
+  iam(): IAMClient {
+    return this.of(IAMClient, ROUTE53_REGION);
   }
 }
 

@@ -1,5 +1,5 @@
 import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import { ClientPool, cloudWatchClient, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { awsCall } from "../shared/aws-ports.js";
 
@@ -31,19 +31,17 @@ async function describe(client: CloudWatchClient, name: string): Promise<AlarmSt
 
 /**
  * DescribeAlarms in B for the probe alarm, with the functions' clients; in us-east-1 for the other,
- * with config.failover.bestEffortTimeoutMs and a single attempt (a separate Clients, since one
- * Clients holds one set of timeouts).
+ * with the best-effort clients (config.failover.bestEffortTimeoutMs, a single attempt).
  */
 export function cloudWatchTriggerAlarms(
   config: DeploymentConfig,
-  clients = new Clients(FUNCTION_CLIENT_OPTIONS, "failover"),
-  bestEffort = new Clients(
-    { ...FUNCTION_CLIENT_OPTIONS, requestTimeoutMs: config.failover.bestEffortTimeoutMs, maxAttempts: 1 },
-    "failover",
-  ),
+  clients = new ClientPool(FUNCTION_CLIENT_OPTIONS, "failover"),
 ): TriggerAlarmsPort {
-  const inB = clients.cloudWatch(config.probe.alarm.region);
-  const inUsEast1 = bestEffort.cloudWatch(config.dns.alarm.region);
+  const inB = cloudWatchClient(clients, config.probe.alarm.region);
+  const inUsEast1 = cloudWatchClient(
+    clients.bestEffort(config.failover.bestEffortTimeoutMs),
+    config.dns.alarm.region,
+  );
   return {
     probe: () => describe(inB, config.probe.alarm.name),
     healthCheck: () => describe(inUsEast1, config.dns.alarm.name),

@@ -1,5 +1,5 @@
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import { ClientPool, cloudWatchClient, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
 import { readHealthSignal } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { probeEndpoint } from "../shared/http-probe.js";
@@ -9,9 +9,9 @@ import type { ProbePorts } from "./ports.js";
 /** The probe's ports against AWS: CloudWatch of B (the function's own region). */
 export function createProbePorts(
   config: DeploymentConfig,
-  clients = new Clients(FUNCTION_CLIENT_OPTIONS, "probe"),
+  clients = new ClientPool(FUNCTION_CLIENT_OPTIONS, "probe"),
 ): ProbePorts {
-  const cloudWatch = clients.cloudWatch(config.backup.region);
+  const cloudWatch = cloudWatchClient(clients, config.backup.region);
   return {
     probeEndpoint,
     readHealthSignal,

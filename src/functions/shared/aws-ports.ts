@@ -1,23 +1,23 @@
 import {
-  type AutoScalingClient,
+  AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { type CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DescribeDBInstancesCommand,
   DescribeEventsCommand,
   PromoteReadReplicaCommand,
-  type RDSClient,
+  RDSClient,
 } from "@aws-sdk/client-rds";
 import {
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
   type Route53Client,
 } from "@aws-sdk/client-route-53";
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -25,7 +25,13 @@ import {
   PutCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import {
+  ClientPool,
+  type Clients,
+  cloudWatchClient,
+  FUNCTION_CLIENT_OPTIONS,
+  route53Client,
+} from "../../aws/clients.js";
 import { readHealthSignal } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { AwsCallError, errorCode } from "./errors.js";
@@ -79,20 +85,20 @@ export function arnRegion(arn: string): string {
  */
 export function createFailoverClients(
   config: DeploymentConfig,
-  clients: Clients = new Clients(FUNCTION_CLIENT_OPTIONS, "failover"),
+  clients: ClientPool = new ClientPool(FUNCTION_CLIENT_OPTIONS, "failover"),
 ): FailoverClients {
   const region = config.backup.region;
   const bestEffort = clients.bestEffort(config.failover.bestEffortTimeoutMs);
   return {
-    rds: clients.rds(region),
-    autoScaling: clients.autoScaling(region),
-    cloudWatch: clients.cloudWatch(region),
-    dynamoDb: clients.dynamoDb(region),
-    s3: clients.s3(region),
-    sns: clients.sns(arnRegion(config.failover.opsTopicArn)),
-    guardRoute53: bestEffort.route53(),
-    primaryRds: bestEffort.rds(config.primary.region),
-    primaryAutoScaling: bestEffort.autoScaling(config.primary.region),
+    rds: clients.of(RDSClient, region),
+    autoScaling: clients.of(AutoScalingClient, region),
+    cloudWatch: cloudWatchClient(clients, region),
+    dynamoDb: clients.of(DynamoDBClient, region),
+    s3: clients.of(S3Client, region),
+    sns: clients.of(SNSClient, arnRegion(config.failover.opsTopicArn)),
+    guardRoute53: route53Client(bestEffort),
+    primaryRds: bestEffort.of(RDSClient, config.primary.region),
+    primaryAutoScaling: bestEffort.of(AutoScalingClient, config.primary.region),
   };
 }
 
