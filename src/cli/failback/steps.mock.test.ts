@@ -23,6 +23,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { Clients } from "../../aws/clients.js";
+import { databasePortFor } from "../../functions/shared/aws-ports.js";
 import type { Io } from "../io.js";
 import { failbackPlan } from "./plan.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";
@@ -113,18 +114,28 @@ describe("failback steps (AWS path)", () => {
   });
 
   describe("replicating", () => {
-    it('needs "available" and a normal "read replication" status of "replicating" (RDS DBInstanceStatusInfo)', () => {
-      expect(replicating(db({ ...replicatingInfo }).DBInstances[0])).toBe(true);
-      expect(replicating(db({}).DBInstances[0])).toBe(false);
+    /** DescribeDBInstances' answer as the database port reads it (the functions' and the CLI's one reading). */
+    const read = async (over: Partial<DBInstance>) => {
+      rds.on(DescribeDBInstancesCommand).resolves(db(over));
+      return databasePortFor(new Clients(), P.region).describe(P.db.instanceId);
+    };
+
+    it('needs "available" and a "read replication" status of "replicating" (RDS DBInstanceStatusInfo)', async () => {
+      expect(replicating(await read({ ...replicatingInfo }))).toBe(true);
+      expect(replicating(await read({}))).toBe(false);
       expect(
         replicating(
-          db({ StatusInfos: [{ StatusType: "read replication", Status: "error", Normal: false }] })
-            .DBInstances[0],
+          await read({ StatusInfos: [{ StatusType: "read replication", Status: "error", Normal: false }] }),
         ),
       ).toBe(false);
-      expect(replicating(db({ DBInstanceStatus: "modifying", ...replicatingInfo }).DBInstances[0])).toBe(
-        false,
-      );
+      expect(
+        replicating(
+          await read({
+            StatusInfos: [{ StatusType: "read replication", Status: "replication stop point reached" }],
+          }),
+        ),
+      ).toBe(false);
+      expect(replicating(await read({ DBInstanceStatus: "modifying", ...replicatingInfo }))).toBe(false);
     });
   });
 

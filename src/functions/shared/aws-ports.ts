@@ -179,6 +179,14 @@ export function rdsDatabasePort(
   };
 }
 
+/**
+ * A region's database through the same port as the functions': the CLI's `status` and `failback`
+ * read a database's role, status, replication and lag this one way.
+ */
+export function databasePortFor(clients: Clients, region: string): DatabasePort {
+  return rdsDatabasePort(clients.rds(region), clients.cloudWatch(region));
+}
+
 /** B's auto scaling group; `scale` sets min, max and desired in one call. */
 export function autoScalingCapacityPort(autoScaling: AutoScalingClient): CapacityPort {
   return {
