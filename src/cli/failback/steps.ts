@@ -17,7 +17,8 @@ import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { databasePortFor, dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
-import { closeIncident } from "../../functions/shared/incident.js";
+import { closeIncident, IncidentStateError } from "../../functions/shared/incident.js";
+import type { LockRecord } from "../../functions/shared/lock-record.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import { invertEndpointCheck } from "../drill/endpoint-check.js";
@@ -154,7 +155,10 @@ const group = async (env: FailbackEnv, region: string, name: string) => {
     .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
   const g = out.AutoScalingGroups?.[0];
   if (!g)
-    throw new CliError(`auto scaling group ${name} not found in ${region}: check the config`, ExitCode.failed);
+    throw new CliError(
+      `auto scaling group ${name} not found in ${region}: check the config`,
+      ExitCode.failed,
+    );
   return g;
 };
 
@@ -452,14 +456,19 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const B = config.backup;
     const wait = waitIn(env);
     const lock = dynamoDbLockPort(clients.dynamoDb(B.region), config.failover.lockTableName);
-    const before = await lock.read(config.deployment);
-    // an earlier run closed it (readiness may have re-armed since): closing again would refuse
-    if (before?.closedAt && (before.state === "unarmed" || before.state === "armed"))
-      return {
-        outcome: "skipped",
-        detail: `incident ${before.incidentId} already closed at ${before.closedAt}; ${before.state}`,
-      };
-    const closed = await closeIncident(lock, config.deployment, `pilotlight failback by ${operatorName()}`);
+    let closed: LockRecord;
+    try {
+      closed = await closeIncident(lock, config.deployment, `pilotlight failback by ${operatorName()}`);
+    } catch (err) {
+      // an earlier run closed it (readiness may have re-armed since): nothing left to close
+      const r = err instanceof IncidentStateError ? err.record : undefined;
+      if (r?.closedAt && (r.state === "unarmed" || r.state === "armed"))
+        return {
+          outcome: "skipped",
+          detail: `incident ${r.incidentId} already closed at ${r.closedAt}; ${r.state}`,
+        };
+      throw err;
+    }
     // GetItem with ConsistentRead returns the last write (API_GetItem): the record as stored is the effect
     const stored = await wait(`incident ${closed.incidentId} to read closed in the lock table`, async () => {
       const now = await lock.read(config.deployment);
