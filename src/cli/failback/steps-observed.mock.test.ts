@@ -393,18 +393,6 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
       expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
     });
 
-    it("is skipped on a re-run: the incident already reads closed", async () => {
-      modelLock({
-        ...completed,
-        state: "unarmed",
-        closedAt: "2026-12-03T07:00:00.000Z",
-        attempts: 0,
-      } as LockRecord);
-      const out = await failbackSteps["close-incident"](env());
-      expect(out.outcome).toBe("skipped");
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
-    });
-
     it("fails when another writer changed the record first (ConditionalCheckFailedException)", async () => {
       const table = modelLock(completed);
       ddb.on(PutCommand).callsFakeOnce(() => {

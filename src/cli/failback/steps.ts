@@ -17,8 +17,7 @@ import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { databasePortFor, dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
-import { closeIncident, IncidentStateError } from "../../functions/shared/incident.js";
-import type { LockRecord } from "../../functions/shared/lock-record.js";
+import { closeIncident } from "../../functions/shared/incident.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import { invertEndpointCheck } from "../drill/endpoint-check.js";
@@ -456,19 +455,8 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const B = config.backup;
     const wait = waitIn(env);
     const lock = dynamoDbLockPort(clients.dynamoDb(B.region), config.failover.lockTableName);
-    let closed: LockRecord;
-    try {
-      closed = await closeIncident(lock, config.deployment, `pilotlight failback by ${operatorName()}`);
-    } catch (err) {
-      // an earlier run closed it (readiness may have re-armed since): nothing left to close
-      const r = err instanceof IncidentStateError ? err.record : undefined;
-      if (r?.closedAt && (r.state === "unarmed" || r.state === "armed"))
-        return {
-          outcome: "skipped",
-          detail: `incident ${r.incidentId} already closed at ${r.closedAt}; ${r.state}`,
-        };
-      throw err;
-    }
+    // the command's preflight runs only on a completed incident: a closed one is never closed twice
+    const closed = await closeIncident(lock, config.deployment, `pilotlight failback by ${operatorName()}`);
     // GetItem with ConsistentRead returns the last write (API_GetItem): the record as stored is the effect
     const stored = await wait(`incident ${closed.incidentId} to read closed in the lock table`, async () => {
       const now = await lock.read(config.deployment);
