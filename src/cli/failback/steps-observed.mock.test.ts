@@ -161,24 +161,10 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
     });
 
     it("fails at once when Auto Scaling denies the read while waiting (AccessDenied)", async () => {
-      modelGroup(P.asg.name, { MinSize: 2, DesiredCapacity: 2 }, [[instance(1, "InService")]]);
+      const g = modelGroup(P.asg.name, { MinSize: 2, DesiredCapacity: 2 }, [[instance(1, "InService")]]);
       asg
         .on(DescribeAutoScalingGroupsCommand)
-        .resolvesOnce({
-          AutoScalingGroups: [
-            {
-              AutoScalingGroupName: P.asg.name,
-              MinSize: 2,
-              MaxSize: 4,
-              DesiredCapacity: 2,
-              DefaultCooldown: 300,
-              AvailabilityZones: [],
-              HealthCheckType: "ELB",
-              CreatedTime: new Date(0),
-              Instances: [instance(1, "InService")],
-            },
-          ],
-        })
+        .resolvesOnce({ AutoScalingGroups: [{ ...g }] })
         .rejects(accessDenied("autoscaling:DescribeAutoScalingGroups"));
       const started = Date.now();
       await expect(failbackSteps.fence(env({ timeoutMs: 60_000 }))).rejects.toThrow(
