@@ -120,7 +120,7 @@ async function orMissing<T>(
   }
 }
 
-/** B's replica through RDS, and its ReplicaLag through CloudWatch in the same region. */
+/** A database through RDS (the functions': B's replica), and its ReplicaLag through CloudWatch in the same region. */
 export function rdsDatabasePort(
   rds: RDSClient,
   cloudWatch: CloudWatchClient,
