@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DBInstance } from "@aws-sdk/client-rds";
 import type { Command } from "commander";
 import type { Clients } from "../../aws/clients.js";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
+import { databasePortFor, dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
+import type { DatabaseState } from "../../functions/shared/ports.js";
 import { assertEmulator } from "../../local/emulator.js";
 import { type AckedWrite, loadStats, startLoad, verifyLedger } from "../../local/load.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
@@ -16,7 +16,7 @@ import { awsSql } from "../failback/aws.js";
 import { localDns, localPlays, localSql } from "../failback/local.js";
 import { failbackNames, failbackPlan, type PlanStep, stampOf } from "../failback/plan.js";
 import * as sqlOps from "../failback/sql.js";
-import { describeDb, type FailbackEnv, runFailbackSteps } from "../failback/steps.js";
+import { type FailbackEnv, runFailbackSteps } from "../failback/steps.js";
 import { progress } from "../io.js";
 import { writeOutput } from "../output.js";
 
@@ -42,16 +42,16 @@ async function preflight(clients: Clients, config: DeploymentConfig): Promise<st
       ExitCode.failed,
     );
   }
-  const backupDb = await describeDb(clients, config.backup.region, config.backup.db.instanceId);
-  if (!backupDb || backupDb.ReadReplicaSourceDBInstanceIdentifier) {
+  const backupDb = await databasePortFor(clients, config.backup.region).describe(config.backup.db.instanceId);
+  if (!backupDb || backupDb.sourceId) {
     throw new CliError(
       `${config.backup.db.instanceId} is ${backupDb ? "still a replica" : "missing"}: the promotion has not finished. Wait, and follow it with pilotlight status.`,
       ExitCode.failed,
     );
   }
-  let primaryDb: DBInstance | undefined;
+  let primaryDb: DatabaseState | undefined;
   try {
-    primaryDb = await describeDb(clients, config.primary.region, config.primary.db.instanceId);
+    primaryDb = await databasePortFor(clients, config.primary.region).describe(config.primary.db.instanceId);
   } catch (err) {
     throw new CliError(
       `the primary region ${config.primary.region} does not answer (${(err as Error).name}): failback needs P healthy. Retry when it answers (pilotlight status shows it).`,
@@ -61,8 +61,8 @@ async function preflight(clients: Clients, config: DeploymentConfig): Promise<st
   }
   return [
     `incident ${record.incidentId} completed at ${record.completedAt}`,
-    `${config.backup.db.instanceId} in ${config.backup.region}: standalone, ${backupDb.DBInstanceStatus}`,
-    `${config.primary.db.instanceId} in ${config.primary.region}: ${primaryDb ? `${primaryDb.DBInstanceStatus}${primaryDb.ReadReplicaSourceDBInstanceIdentifier ? `, replica of ${primaryDb.ReadReplicaSourceDBInstanceIdentifier}` : ", standalone (the old primary)"}` : "missing"}`,
+    `${config.backup.db.instanceId} in ${config.backup.region}: standalone, ${backupDb.status}`,
+    `${config.primary.db.instanceId} in ${config.primary.region}: ${primaryDb ? `${primaryDb.status}${primaryDb.sourceId ? `, replica of ${primaryDb.sourceId}` : ", standalone (the old primary)"}` : "missing"}`,
   ];
 }
 
@@ -197,17 +197,17 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
       ok: dns.role === "PRIMARY",
       detail: `${dns.role} ${dns.target} (${dns.reason})`,
     });
-    const pDb = await describeDb(clients, P.region, P.db.instanceId);
-    const bDb = await describeDb(clients, B.region, B.db.instanceId);
+    const pDb = await databasePortFor(clients, P.region).describe(P.db.instanceId);
+    const bDb = await databasePortFor(clients, B.region).describe(B.db.instanceId);
     expectations.push({
       name: `${P.db.instanceId} is the standalone primary`,
-      ok: !!pDb && !pDb.ReadReplicaSourceDBInstanceIdentifier,
-      detail: `${pDb?.DBInstanceStatus}`,
+      ok: !!pDb && !pDb.sourceId,
+      detail: `${pDb?.status}`,
     });
     expectations.push({
       name: `${B.db.instanceId} replicates from P again`,
-      ok: !!bDb?.ReadReplicaSourceDBInstanceIdentifier,
-      detail: `source ${bDb?.ReadReplicaSourceDBInstanceIdentifier ?? "none"}`,
+      ok: !!bDb?.sourceId,
+      detail: `source ${bDb?.sourceId ?? "none"}`,
     });
     let loadSummary: unknown;
     if (local && load && localAnswer) {

@@ -4,7 +4,7 @@ import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig, RegionRole } from "../../core/config.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { SqlEndpoint } from "./sql.js";
-import { describeDb } from "./steps.js";
+import { describeInstance } from "./steps.js";
 
 /** `host[:port]` of a tunnel to a region's database (e.g. SSM port forwarding), from the command line. */
 export function parseHostPort(value: string, option: string): { host: string; port?: number } {
@@ -31,7 +31,7 @@ export function awsSql(
 ): Record<RegionRole, () => Promise<SqlEndpoint>> {
   const at = async (role: RegionRole): Promise<SqlEndpoint> => {
     const side = config[role];
-    const db = await describeDb(clients, side.region, side.db.instanceId);
+    const db = await describeInstance(clients, side.region, side.db.instanceId);
     const address = db?.Endpoint?.Address;
     if (!db || !address) {
       throw new CliError(

@@ -50,7 +50,9 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
     {
       id: "fence",
       title: "fence the old primary",
-      actions: [`scale ${P.asg.name} in ${P.region} to 0 (no instance of P may write to the old primary)`],
+      actions: [
+        `scale ${P.asg.name} in ${P.region} to 0 (no instance of P may write to the old primary); wait until it lists no instance`,
+      ],
       destructive: true,
       local: "stop P's app instance",
     },
@@ -59,6 +61,7 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       title: "snapshot the old primary",
       actions: [
         `CreateDBSnapshot ${n.snapshot} of ${P.db.instanceId}: its writes that never reached B are the RPO loss, to reconcile from this snapshot`,
+        `wait until ${n.snapshot} is available`,
       ],
       destructive: false,
       local: "stop the old primary PostgreSQL and copy its data directory",
@@ -78,7 +81,7 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       id: "restore-primary-capacity",
       title: "bring P's instances back",
       actions: [
-        `scale ${P.asg.name} to ${P.asg.desiredCapacity} (its instances serve reads from the replica until the switchover)`,
+        `scale ${P.asg.name} to ${P.asg.desiredCapacity} (its instances serve reads from the replica until the switchover); wait until ${P.asg.desiredCapacity} are InService and Healthy`,
       ],
       destructive: false,
       local: "start P's app instance (on P's replica)",
@@ -109,7 +112,9 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
     {
       id: "scale-backup-down",
       title: "scale B back down",
-      actions: [`scale ${B.asg.name} in ${B.region} to min 0 / max 0 / desired 0`],
+      actions: [
+        `scale ${B.asg.name} in ${B.region} to min 0 / max 0 / desired 0; wait until it lists no instance`,
+      ],
       destructive: true,
     },
     {
@@ -118,6 +123,7 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       actions: [
         `rename ${B.db.instanceId} to ${n.retiredBackup} (stale since the switchover; delete it yourself after)`,
         `CreateDBInstanceReadReplica ${B.db.instanceId} in ${B.region} from ${P.db.arn}, encrypted with B's key`,
+        `wait until ${B.db.instanceId} is available and replicating (StatusInfos "read replication")`,
       ],
       destructive: true,
       local: "rebuild B's data directory with pg_basebackup from P's PostgreSQL, streaming",
@@ -126,7 +132,7 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       id: "close-incident",
       title: "close the incident",
       actions: [
-        `lock record of ${config.deployment}: closed, unarmed; the readiness function re-arms it once it sees P healthy`,
+        `lock record of ${config.deployment}: closed, unarmed, read back closed; the readiness function re-arms it once it sees P healthy`,
       ],
       destructive: false,
     },

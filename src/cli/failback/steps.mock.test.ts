@@ -23,6 +23,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { Clients } from "../../aws/clients.js";
+import { databasePortFor } from "../../functions/shared/aws-ports.js";
 import type { Io } from "../io.js";
 import { failbackPlan } from "./plan.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";
@@ -49,6 +50,75 @@ const replicaOfB = { ReadReplicaSourceDBInstanceIdentifier: B.db.arn, BackupRete
 const replicatingInfo = {
   StatusInfos: [{ StatusType: "read replication", Status: "replicating", Normal: true }],
 };
+
+/** An RDS error as the SDK raises it: a client fault carrying the API's error code. */
+const rdsError = (name: string, message: string) =>
+  Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: 400 } });
+
+/**
+ * The instances of one region as the RDS API reference describes them: DescribeDBInstances answers
+ * DBInstanceNotFound for an unknown identifier; ModifyDBInstance with NewDBInstanceIdentifier
+ * renames (ApplyImmediately); CreateDBInstanceReadReplica starts a replica "creating", which turns
+ * "available" before its StatusInfos report "read replication": "replicating" (DBInstanceStatusInfo).
+ */
+function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
+  const reads = new Map<string, number>();
+  rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
+    const id = input.DBInstanceIdentifier;
+    const found = instances[id];
+    if (!found) throw rdsError("DBInstanceNotFoundFault", `DBInstance ${id} not found.`);
+    const n = reads.get(id);
+    if (n !== undefined) {
+      reads.set(id, n + 1);
+      found.DBInstanceStatus = n >= 1 ? "available" : "creating";
+      if (n >= replicatesAfter) Object.assign(found, replicatingInfo);
+    }
+    return { DBInstances: [{ ...found }] };
+  });
+  rds
+    .on(ModifyDBInstanceCommand)
+    .callsFake((input: { DBInstanceIdentifier: string; NewDBInstanceIdentifier?: string }) => {
+      const found = instances[input.DBInstanceIdentifier];
+      if (!found)
+        throw rdsError("DBInstanceNotFoundFault", `DBInstance ${input.DBInstanceIdentifier} not found.`);
+      if (input.NewDBInstanceIdentifier) {
+        delete instances[input.DBInstanceIdentifier];
+        instances[input.NewDBInstanceIdentifier] = {
+          ...found,
+          DBInstanceIdentifier: input.NewDBInstanceIdentifier,
+        };
+      }
+      return { DBInstance: found };
+    });
+  rds
+    .on(CreateDBInstanceReadReplicaCommand)
+    .callsFake((input: { DBInstanceIdentifier: string; SourceDBInstanceIdentifier: string }) => {
+      if (instances[input.DBInstanceIdentifier])
+        throw rdsError(
+          "DBInstanceAlreadyExistsFault",
+          `DBInstance ${input.DBInstanceIdentifier} already exists.`,
+        );
+      instances[input.DBInstanceIdentifier] = {
+        DBInstanceIdentifier: input.DBInstanceIdentifier,
+        DBInstanceStatus: "creating",
+        ReadReplicaSourceDBInstanceIdentifier: input.SourceDBInstanceIdentifier,
+      };
+      reads.set(input.DBInstanceIdentifier, 0);
+      return { DBInstance: instances[input.DBInstanceIdentifier] };
+    });
+  return instances;
+}
+
+/** A standalone instance with the settings a rebuilt replica copies. */
+const standalone = (id: string, region: string): DBInstance => ({
+  DBInstanceIdentifier: id,
+  DBInstanceStatus: "available",
+  DBInstanceClass: "db.t4g.micro",
+  DBParameterGroups: [{ DBParameterGroupName: `${id}-pg`, ParameterApplyStatus: "in-sync" }],
+  KmsKeyId: `arn:aws:kms:${region}:123456789012:key/abcd`,
+  DBSubnetGroup: { DBSubnetGroupName: `${id}-subnets` },
+  VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-0123", Status: "active" }],
+});
 
 function fakeSql(fence: Partial<FenceCheck> = {}, behind: number[] = [0]) {
   const calls: string[] = [];
@@ -113,39 +183,45 @@ describe("failback steps (AWS path)", () => {
   });
 
   describe("replicating", () => {
-    it('needs "available" and a normal "read replication" status of "replicating" (RDS DBInstanceStatusInfo)', () => {
-      expect(replicating(db({ ...replicatingInfo }).DBInstances[0])).toBe(true);
-      expect(replicating(db({}).DBInstances[0])).toBe(false);
+    /** DescribeDBInstances' answer as the database port reads it (the functions' and the CLI's one reading). */
+    const read = async (over: Partial<DBInstance>) => {
+      rds.on(DescribeDBInstancesCommand).resolves(db(over));
+      return databasePortFor(new Clients(), P.region).describe(P.db.instanceId);
+    };
+
+    it('needs "available" and a "read replication" status of "replicating" (RDS DBInstanceStatusInfo)', async () => {
+      expect(replicating(await read({ ...replicatingInfo }))).toBe(true);
+      expect(replicating(await read({}))).toBe(false);
       expect(
         replicating(
-          db({ StatusInfos: [{ StatusType: "read replication", Status: "error", Normal: false }] })
-            .DBInstances[0],
+          await read({ StatusInfos: [{ StatusType: "read replication", Status: "error", Normal: false }] }),
         ),
       ).toBe(false);
-      expect(replicating(db({ DBInstanceStatus: "modifying", ...replicatingInfo }).DBInstances[0])).toBe(
-        false,
-      );
+      expect(
+        replicating(
+          await read({
+            StatusInfos: [{ StatusType: "read replication", Status: "replication stop point reached" }],
+          }),
+        ),
+      ).toBe(false);
+      expect(replicating(await read({ DBInstanceStatus: "modifying", ...replicatingInfo }))).toBe(false);
     });
   });
 
   describe("reverse-replication", () => {
     it("is done when the new replica replicates, not when it is merely available", async () => {
-      rds
-        .on(DescribeDBInstancesCommand)
-        .resolvesOnce(db({ ReadReplicaSourceDBInstanceIdentifier: undefined })) // the old primary
-        .rejectsOnce(
-          Object.assign(new Error("not found"), { name: "DBInstanceNotFoundFault", $fault: "client" }),
-        ) // renamed
-        .resolvesOnce(db({ DBInstanceIdentifier: "demo-primary-fenced" })) // the kept one
-        .resolvesOnce(db({ ReadReplicaSourceDBInstanceIdentifier: B.db.arn })) // available, no StatusInfos yet
-        .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: B.db.arn, ...replicatingInfo }));
-      rds.on(ModifyDBInstanceCommand).resolves({});
-      rds.on(CreateDBInstanceReadReplicaCommand).resolves({});
+      const instances = modelRds({ [P.db.instanceId]: standalone(P.db.instanceId, P.region) });
+      const log: string[] = [];
 
-      const out = await failbackSteps["reverse-replication"](env(fakeSql().ops));
+      const out = await failbackSteps["reverse-replication"](env(fakeSql().ops, { log: (m) => log.push(m) }));
 
       expect(out.outcome).toBe("done");
-      expect(rds.commandCalls(DescribeDBInstancesCommand).length).toBe(5);
+      expect(instances[P.db.instanceId]?.StatusInfos).toEqual(replicatingInfo.StatusInfos);
+      expect(Object.keys(instances)).toContain("demo-primary-fenced-20261203t070000");
+      // it waited through "creating" and "available" without a replication status
+      expect(
+        log.filter((m) => m.startsWith("waiting for demo-primary available and replicating")),
+      ).toHaveLength(1);
       expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)[0]?.args[0].input).toMatchObject({
         DBInstanceIdentifier: P.db.instanceId,
         SourceDBInstanceIdentifier: B.db.arn,
@@ -164,6 +240,87 @@ describe("failback steps (AWS path)", () => {
       await expect(failbackSteps["reverse-replication"](env(fakeSql().ops))).rejects.toThrow(
         /gave up waiting for demo-primary available and replicating/,
       );
+    });
+  });
+
+  describe("rebuild-backup-replica", () => {
+    const retired = "demo-replica-retired-20261203t070000";
+
+    it("replaces B's standalone database by a replica of P with its settings, done when it replicates", async () => {
+      const instances = modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) });
+
+      const out = await failbackSteps["rebuild-backup-replica"](env(fakeSql().ops));
+
+      expect(out.outcome).toBe("done");
+      expect(instances[retired]?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+      expect(instances[B.db.instanceId]).toMatchObject({
+        ReadReplicaSourceDBInstanceIdentifier: P.db.arn,
+        DBInstanceStatus: "available",
+        ...replicatingInfo,
+      });
+      // a cross-region replica takes its own region's parameter group, key and subnets (CreateDBInstanceReadReplica)
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)[0]?.args[0].input).toEqual({
+        DBInstanceIdentifier: B.db.instanceId,
+        SourceDBInstanceIdentifier: P.db.arn,
+        DBInstanceClass: "db.t4g.micro",
+        DBParameterGroupName: `${B.db.instanceId}-pg`,
+        KmsKeyId: `arn:aws:kms:${B.region}:123456789012:key/abcd`,
+        DBSubnetGroupName: `${B.db.instanceId}-subnets`,
+        VpcSecurityGroupIds: ["sg-0123"],
+      });
+    });
+
+    it("resumes an earlier run: a replica already there is only waited for", async () => {
+      modelRds({
+        [B.db.instanceId]: {
+          DBInstanceIdentifier: B.db.instanceId,
+          DBInstanceStatus: "available",
+          ReadReplicaSourceDBInstanceIdentifier: P.db.arn,
+          ...replicatingInfo,
+        },
+      });
+
+      const out = await failbackSteps["rebuild-backup-replica"](env(fakeSql().ops));
+
+      expect(out.detail).toContain(`already replicates from ${P.db.arn}`);
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
+    });
+
+    it("gives up, naming the condition, while the new replica does not replicate", async () => {
+      modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) }, Number.POSITIVE_INFINITY);
+
+      await expect(failbackSteps["rebuild-backup-replica"](env(fakeSql().ops))).rejects.toThrow(
+        /gave up waiting for demo-replica available and replicating/,
+      );
+    });
+
+    it("fails at once when RDS refuses the rename (InvalidDBInstanceState), creating nothing", async () => {
+      modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) });
+      // ModifyDBInstance: InvalidDBInstanceState, "the DB instance isn't in the available state" (RDS API reference)
+      rds
+        .on(ModifyDBInstanceCommand)
+        .rejects(rdsError("InvalidDBInstanceStateFault", "Database instance is not in available state."));
+
+      await expect(
+        failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, { timeoutMs: 60_000 })),
+      ).rejects.toThrow(/not in available state/);
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
+    });
+
+    it("fails at once, without waiting out the timeout, when RDS denies the read (AccessDenied)", async () => {
+      modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) });
+      rds
+        .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: B.db.instanceId })
+        .callsFakeOnce(() => ({ DBInstances: [standalone(B.db.instanceId, B.region)] }))
+        .callsFakeOnce(() => ({ DBInstances: [standalone(B.db.instanceId, B.region)] }))
+        .rejects(rdsError("AccessDenied", "User is not authorized to perform: rds:DescribeDBInstances"));
+
+      const started = Date.now();
+      await expect(
+        failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, { timeoutMs: 60_000 })),
+      ).rejects.toThrow(/AccessDenied.*will not clear by waiting/);
+      expect(Date.now() - started).toBeLessThan(5_000);
     });
   });
 

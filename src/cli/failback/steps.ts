@@ -16,8 +16,9 @@ import {
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
+import { databasePortFor, dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
 import { closeIncident } from "../../functions/shared/incident.js";
+import type { DatabaseState } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import { invertEndpointCheck } from "../drill/endpoint-check.js";
 import { CliError, ExitCode } from "../exit-codes.js";
@@ -90,8 +91,12 @@ export interface FailbackEnv {
 
 const NOT_FOUND = new Set(["DBInstanceNotFoundFault", "DBInstanceNotFound"]);
 
-/** The instance, or undefined when RDS says there is none. */
-export async function describeDb(
+/**
+ * The whole instance (its endpoint to connect to, its settings to copy into a new replica), or
+ * undefined when RDS says there is none. Its role, status and replication are read through the
+ * functions' database port (`databasePortFor`), as everywhere else.
+ */
+export async function describeInstance(
   clients: Clients,
   region: string,
   id: string,
@@ -107,12 +112,12 @@ export async function describeDb(
 
 /**
  * True once a read replica is available and replicating: DescribeDBInstances' StatusInfos carries
- * a "read replication" entry whose status is "replicating" and Normal (RDS API reference,
- * DBInstanceStatusInfo). "available" alone says nothing about the replication stream.
+ * a "read replication" entry whose status is "replicating" (RDS API reference,
+ * DBInstanceStatusInfo: replicating, replication stop point set/reached, error, stopped,
+ * terminated). "available" alone says nothing about the replication stream.
  */
-export function replicating(db: DBInstance | undefined): boolean {
-  const info = db?.StatusInfos?.find((s) => s.StatusType === "read replication");
-  return db?.DBInstanceStatus === "available" && info?.Status === "replicating" && info.Normal === true;
+export function replicating(db: DatabaseState | undefined): boolean {
+  return db?.status === "available" && db.replicationStatus === "replicating";
 }
 
 type Outcome = { outcome: "done" | "skipped"; detail: string };
@@ -139,12 +144,40 @@ const scale = (
     }),
   );
 
-const group = async (env: FailbackEnv, region: string, name: string) =>
-  (
-    await env.clients
-      .autoScaling(region)
-      .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))
-  ).AutoScalingGroups?.[0];
+/**
+ * The group as DescribeAutoScalingGroups answers it. An unknown name is not an error there: the
+ * answer lists no group (API_DescribeAutoScalingGroups), which no wait repairs.
+ */
+const group = async (env: FailbackEnv, region: string, name: string) => {
+  const out = await env.clients
+    .autoScaling(region)
+    .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  const g = out.AutoScalingGroups?.[0];
+  if (!g)
+    throw new CliError(
+      `auto scaling group ${name} not found in ${region}: check the config`,
+      ExitCode.failed,
+    );
+  return g;
+};
+
+/** Instances in service and healthy (AutoScalingInstanceDetails: LifecycleState, HealthStatus). */
+const serving = (g: { Instances?: { LifecycleState?: string; HealthStatus?: string }[] }) =>
+  (g.Instances ?? []).filter((i) => i.LifecycleState === "InService" && i.HealthStatus === "Healthy").length;
+
+/** The DB snapshot's status, or undefined when RDS has none of that name (DBSnapshotNotFound). */
+async function snapshotStatus(env: FailbackEnv, region: string, id: string): Promise<string | undefined> {
+  try {
+    const out = await env.clients
+      .rds(region)
+      .send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }));
+    return out.DBSnapshots?.[0]?.Status ?? "unknown";
+  } catch (err) {
+    if (["DBSnapshotNotFound", "DBSnapshotNotFoundFault"].includes((err as { name?: string }).name ?? ""))
+      return undefined;
+    throw err;
+  }
+}
 
 /**
  * Replaces `id` in `region` by a cross-region read replica of `sourceArn`, keeping the instance
@@ -160,11 +193,14 @@ async function rebuildReplica(
   const { clients } = env;
   const wait = waitIn(env);
   const rds = clients.rds(region);
-  const current = await describeDb(clients, region, id);
+  const database = databasePortFor(clients, region);
+  const current = await database.describe(id);
   let detail: string;
-  if (current?.ReadReplicaSourceDBInstanceIdentifier) {
-    detail = `${id} already replicates from ${current.ReadReplicaSourceDBInstanceIdentifier}`;
+  if (current?.sourceId) {
+    detail = `${id} already replicates from ${current.sourceId}`;
   } else {
+    // the settings to copy: the instance being replaced, or the one an earlier run kept
+    const kept = await describeInstance(clients, region, current ? id : keepAs);
     if (current) {
       await rds.send(
         new ModifyDBInstanceCommand({
@@ -173,9 +209,8 @@ async function rebuildReplica(
           ApplyImmediately: true,
         }),
       );
-      await wait(`${id} renamed to ${keepAs}`, async () => !(await describeDb(clients, region, id)));
+      await wait(`${id} renamed to ${keepAs}`, async () => !(await database.describe(id)));
     }
-    const kept = current ?? (await describeDb(clients, region, keepAs));
     await rds.send(
       new CreateDBInstanceReadReplicaCommand({
         DBInstanceIdentifier: id,
@@ -197,7 +232,7 @@ async function rebuildReplica(
     detail = `${id} created from ${sourceArn}; the instance it replaces kept as ${keepAs}`;
   }
   await wait(`${id} available and replicating (StatusInfos "read replication": replicating)`, async () =>
-    replicating(await describeDb(clients, region, id)),
+    replicating(await database.describe(id)),
   );
   return detail;
 }
@@ -210,38 +245,45 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const wait = waitIn(env);
     const g = await group(env, P.region, P.asg.name);
     if (local) await local.stopPrimaryApp();
-    if (g && g.DesiredCapacity === 0 && g.MinSize === 0 && (g.Instances ?? []).length === 0)
+    if (g.DesiredCapacity === 0 && g.MinSize === 0 && (g.Instances ?? []).length === 0)
       return { outcome: "skipped", detail: `${P.asg.name} already at 0` };
     await scale(env, P.region, P.asg.name, 0, undefined, 0);
-    const left = await wait(`${P.asg.name} without instances`, async () => {
-      const now = await group(env, P.region, P.asg.name);
-      return (now?.Instances ?? []).length === 0 ? "0 instances" : undefined;
-    });
-    return { outcome: "done", detail: `${P.asg.name} at 0, ${left}` };
+    // a terminating instance is still listed (LifecycleState Terminating): only an empty list is 0
+    await wait(
+      `${P.asg.name} without instances`,
+      async () => ((await group(env, P.region, P.asg.name)).Instances ?? []).length === 0,
+    );
+    return { outcome: "done", detail: `${P.asg.name} at 0, no instances left` };
   },
   snapshot: async (env) => {
     const { clients, config, local } = env;
     const P = config.primary;
     const names = failbackNames(config, env.stamp);
     const wait = waitIn(env);
-    const old = await describeDb(clients, P.region, P.db.instanceId);
-    if (!old || old.ReadReplicaSourceDBInstanceIdentifier) {
+    const old = await databasePortFor(clients, P.region).describe(P.db.instanceId);
+    if (!old || old.sourceId) {
       return {
         outcome: "skipped",
         detail: `${P.db.instanceId} is already the new replica (an earlier run took the snapshot)`,
       };
     }
-    await clients.rds(P.region).send(
-      new CreateDBSnapshotCommand({
-        DBInstanceIdentifier: P.db.instanceId,
-        DBSnapshotIdentifier: names.snapshot,
-      }),
-    );
+    // a re-run finds the snapshot an earlier run started: CreateDBSnapshot would answer DBSnapshotAlreadyExists
+    if ((await snapshotStatus(env, P.region, names.snapshot)) === undefined) {
+      await clients.rds(P.region).send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: P.db.instanceId,
+          DBSnapshotIdentifier: names.snapshot,
+        }),
+      );
+    }
     await wait(`snapshot ${names.snapshot} available`, async () => {
-      const s = await clients
-        .rds(P.region)
-        .send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: names.snapshot }));
-      return s.DBSnapshots?.[0]?.Status === "available";
+      const status = await snapshotStatus(env, P.region, names.snapshot);
+      if (status === "failed")
+        throw new CliError(
+          `snapshot ${names.snapshot} failed (DescribeDBSnapshots); see the RDS events of ${P.db.instanceId}`,
+          ExitCode.failed,
+        );
+      return status === "available";
     });
     let detail = `snapshot ${names.snapshot} available`;
     if (local)
@@ -264,15 +306,14 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const wait = waitIn(env);
     await scale(env, P.region, P.asg.name, P.asg.desiredCapacity, undefined, P.asg.desiredCapacity);
     if (local) await local.startPrimaryApp();
-    await wait(`${P.asg.desiredCapacity} InService in ${P.asg.name}`, async () => {
-      const g = await group(env, P.region, P.asg.name);
-      return (
-        (g?.Instances ?? []).filter((i) => i.LifecycleState === "InService").length >= P.asg.desiredCapacity
-      );
-    });
+    // the targets stay unhealthy until the switchover (/health answers 503 on a replica): the group's count
+    await wait(
+      `${P.asg.desiredCapacity} instances InService and Healthy in ${P.asg.name}`,
+      async () => serving(await group(env, P.region, P.asg.name)) >= P.asg.desiredCapacity,
+    );
     return {
       outcome: "done",
-      detail: `${P.asg.desiredCapacity} InService${local ? "; P's app runs on the replica (reads served, /health 503 until the switchover)" : ""}`,
+      detail: `${P.asg.desiredCapacity} InService and Healthy${local ? "; P's app runs on the replica (reads served, /health 503 until the switchover)" : ""}`,
     };
   },
   switchover: async (env) => {
@@ -280,8 +321,9 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const P = config.primary;
     const B = config.backup;
     const wait = waitIn(env);
-    const current = await describeDb(clients, P.region, P.db.instanceId);
-    if (!current?.ReadReplicaSourceDBInstanceIdentifier) {
+    const database = databasePortFor(clients, P.region);
+    const current = await database.describe(P.db.instanceId);
+    if (!current?.sourceId) {
       return { outcome: "skipped", detail: `${P.db.instanceId} is already standalone` };
     }
     const backupSql = await env.sql.backup();
@@ -321,8 +363,8 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     );
     if (local) await local.promotePrimary();
     await wait(`${P.db.instanceId} standalone and available`, async () => {
-      const db = await describeDb(clients, P.region, P.db.instanceId);
-      return db && !db.ReadReplicaSourceDBInstanceIdentifier && db.DBInstanceStatus === "available";
+      const db = await database.describe(P.db.instanceId);
+      return db && !db.sourceId && db.status === "available";
     });
     // the fence replicated to P with the WAL (a catalog row): lift it there, and see P take writes
     await wait(
@@ -392,7 +434,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     await scale(env, B.region, B.asg.name, 0, 0, 0);
     await wait(
       `${B.asg.name} without instances`,
-      async () => ((await group(env, B.region, B.asg.name))?.Instances ?? []).length === 0,
+      async () => ((await group(env, B.region, B.asg.name)).Instances ?? []).length === 0,
     );
     return { outcome: "done", detail: `${B.asg.name} at 0/0/0, no instances` };
   },
@@ -411,11 +453,18 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
   "close-incident": async (env) => {
     const { clients, config } = env;
     const B = config.backup;
+    const wait = waitIn(env);
     const lock = dynamoDbLockPort(clients.dynamoDb(B.region), config.failover.lockTableName);
+    // the command's preflight runs only on a completed incident: a closed one is never closed twice
     const closed = await closeIncident(lock, config.deployment, `pilotlight failback by ${operatorName()}`);
+    // GetItem with ConsistentRead returns the last write (API_GetItem): the record as stored is the effect
+    const stored = await wait(`incident ${closed.incidentId} to read closed in the lock table`, async () => {
+      const now = await lock.read(config.deployment);
+      return now?.closedAt === closed.closedAt ? now : undefined;
+    });
     return {
       outcome: "done",
-      detail: `incident ${closed.incidentId} closed; ${closed.state} until readiness sees P healthy`,
+      detail: `incident ${closed.incidentId} closed (reads ${stored.state}, closed at ${stored.closedAt}); unarmed until readiness sees P healthy`,
     };
   },
 };

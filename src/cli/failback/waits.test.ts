@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CliError, ExitCode } from "../exit-codes.js";
 import { isPermanent, waitFor } from "./waits.js";
 
 /** An error as the AWS SDK v3 throws it: the service's error code as name, and who is at fault. */
@@ -60,6 +61,21 @@ describe("failback waits", () => {
       ).rejects.toThrow(/while waiting for targets healthy: AccessDenied: .* will not clear by waiting/);
       expect(calls).toBe(1);
       expect(Date.now() - started).toBeLessThan(1_000);
+    });
+
+    it("stops at once when the check itself decides no wait repairs the state (a CliError)", async () => {
+      let calls = 0;
+      await expect(
+        waitFor(
+          "snapshot available",
+          async () => {
+            calls++;
+            throw new CliError("snapshot failed", ExitCode.failed);
+          },
+          { ...quick(), timeoutMs: 10_000 },
+        ),
+      ).rejects.toThrow(/^snapshot failed$/);
+      expect(calls).toBe(1);
     });
 
     it("retries throttling and network errors, and names the last one when it gives up", async () => {

@@ -41,8 +41,9 @@ export interface WaitOptions {
 
 /**
  * Waits until `check` returns a truthy value, saying what it waits for, for how long at most, and
- * every `tellEveryMs` how long it has waited. An error that will not clear (`isPermanent`) ends
- * the wait at once with that error; any other is remembered and named if the wait gives up.
+ * every `tellEveryMs` how long it has waited. An error that will not clear (`isPermanent`, or a
+ * CliError the check throws for a state no wait repairs) ends the wait at once; any other is
+ * remembered and named if the wait gives up.
  */
 export async function waitFor<T>(
   what: string,
@@ -60,6 +61,8 @@ export async function waitFor<T>(
       if (value) return value;
       lastError = undefined;
     } catch (err) {
+      // a check that judged the state itself (a failed snapshot, a group that is not there) has decided
+      if (err instanceof CliError) throw err;
       if (isPermanent(err)) {
         throw new CliError(
           `while waiting for ${what}: ${(err as Error).name}: ${(err as Error).message}. This will not clear by waiting: fix it, then re-run failback to continue from here.`,

@@ -1,7 +1,6 @@
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
-import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import type { Clients } from "../../aws/clients.js";
 import { readDnsState } from "../../aws/dns.js";
 import type { DeploymentConfig } from "../../core/config.js";
@@ -12,7 +11,8 @@ import {
   type DnsState,
   healthCheckStatus,
 } from "../../core/route53.js";
-import { latchPortFor } from "../../functions/shared/aws-ports.js";
+import { databasePortFor, latchPortFor } from "../../functions/shared/aws-ports.js";
+import { AwsCallError } from "../../functions/shared/errors.js";
 import type { LatchRecord } from "../../functions/shared/ports.js";
 
 /**
@@ -89,9 +89,17 @@ export interface StatusView {
   lastFailover: Part<unknown>;
 }
 
+/** The region's API answered that the resource does not exist: an answer, not silence. */
+class NotFound extends Error {
+  override readonly name = "NotFound";
+}
+
 /** Errors without an HTTP answer (timeouts, refused connections, DNS failures) mean "did not answer". */
 export function isUnreachable(err: unknown): boolean {
-  const e = err as { $metadata?: { httpStatusCode?: number }; name?: string; code?: string };
+  // the ports wrap the SDK's error (AwsCallError): its HTTP answer is on the cause
+  if (err instanceof NotFound) return false;
+  const outer = err instanceof AwsCallError ? err.cause : err;
+  const e = outer as { $metadata?: { httpStatusCode?: number }; name?: string; code?: string };
   if (e?.$metadata?.httpStatusCode !== undefined) return false;
   return true;
 }
@@ -109,38 +117,20 @@ async function part<T>(fn: () => Promise<T>): Promise<Part<T>> {
   }
 }
 
-async function replicaLag(clients: Clients, region: string, id: string): Promise<number | undefined> {
-  const now = Date.now();
-  const out = await clients.cloudWatch(region).send(
-    new GetMetricStatisticsCommand({
-      Namespace: "AWS/RDS",
-      MetricName: "ReplicaLag",
-      Dimensions: [{ Name: "DBInstanceIdentifier", Value: id }],
-      StartTime: new Date(now - 15 * 60_000),
-      EndTime: new Date(now),
-      Period: 60,
-      Statistics: ["Maximum"],
-    }),
-  );
-  const last = (out.Datapoints ?? []).sort(
-    (a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0),
-  )[0];
-  return last?.Maximum;
-}
-
+/** Role, status and lag through the functions' database port: the one way they are read. */
 async function database(clients: Clients, region: string, id: string): Promise<DatabaseView> {
-  const out = await clients.rds(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
-  const db = out.DBInstances?.[0];
-  if (!db) throw new Error(`DB instance ${id} not found`);
-  const source = db.ReadReplicaSourceDBInstanceIdentifier;
+  const port = databasePortFor(clients, region);
+  const db = await port.describe(id);
+  if (!db) throw new NotFound(`DB instance ${id} not found`);
   const view: DatabaseView = {
     instanceId: id,
-    status: db.DBInstanceStatus ?? "unknown",
-    role: source ? "replica" : "primary",
+    status: db.status,
+    role: db.sourceId ? "replica" : "primary",
   };
-  if (source) {
-    view.source = source;
-    const lag = await replicaLag(clients, region, id).catch(() => undefined);
+  if (db.sourceId) {
+    view.source = db.sourceId;
+    // the lag is extra: a metric that does not answer leaves the replica's view standing
+    const lag = await port.replicaLagSeconds(id).catch(() => undefined);
     if (lag !== undefined) view.replicaLagSeconds = lag;
   }
   return view;
@@ -151,7 +141,7 @@ async function capacity(clients: Clients, region: string, name: string): Promise
     .autoScaling(region)
     .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
   const g = out.AutoScalingGroups?.[0];
-  if (!g) throw new Error(`auto scaling group ${name} not found`);
+  if (!g) throw new NotFound(`auto scaling group ${name} not found`);
   return {
     name,
     min: g.MinSize ?? 0,

@@ -126,7 +126,7 @@ async function orMissing<T>(
   }
 }
 
-/** B's replica through RDS, and its ReplicaLag through CloudWatch in the same region. */
+/** A database through RDS (the functions': B's replica), and its ReplicaLag through CloudWatch in the same region. */
 export function rdsDatabasePort(
   rds: RDSClient,
   cloudWatch: CloudWatchClient,
@@ -183,6 +183,14 @@ export function rdsDatabasePort(
       return latest?.Maximum;
     },
   };
+}
+
+/**
+ * A region's database through the same port as the functions': the CLI's `status` and `failback`
+ * read a database's role, status, replication and lag this one way.
+ */
+export function databasePortFor(clients: Clients, region: string): DatabasePort {
+  return rdsDatabasePort(clients.rds(region), clients.cloudWatch(region));
 }
 
 /** B's auto scaling group; `scale` sets min, max and desired in one call. */

@@ -8,7 +8,10 @@ import type { LockRecord, StepName, StepRecord } from "./lock-record.js";
  * tests hand in fakes or clients stubbed with aws-sdk-client-mock.
  */
 
-/** What the sequence needs to know about B's replica (DescribeDBInstances). */
+/**
+ * A database's role, status and replication as DescribeDBInstances reports them: B's replica for the
+ * failover and readiness, either region's database for the CLI's `status` and `failback`.
+ */
 export interface DatabaseState {
   id: string;
   /** DBInstanceStatus: available, backing-up, modifying, rebooting, ... */
