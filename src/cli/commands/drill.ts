@@ -28,7 +28,7 @@ function refuseOpenIncident(record: LockRecord | undefined): void {
 export const drillCommand: CommandDefinition<DrillOptions> = {
   name: "drill",
   description:
-    "game day: mark P unhealthy the safe way, time every milestone of the failover, write a report",
+    "game day: fail P for real (a drill record marks it a drill), time every milestone of the failover, write a report",
   configure: (cmd: Command) =>
     cmd
       .option("--local", "run against the local emulator, with the harness playing what it cannot do")
@@ -67,7 +67,7 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     if (options.local) assertEmulator();
     else if (options.loseRegion)
       throw new CliError(
-        "--lose-region needs --local: on AWS a drill cannot take a region away; it fences P and inverts its check",
+        "--lose-region needs --local: on AWS a drill cannot take a region away; it fails P by scaling P's group to 0",
         ExitCode.usage,
       );
     const config = await ctx.config();
