@@ -9,14 +9,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, statSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
-import { Clients } from "../src/aws/clients.js";
 import { createFailoverHandler } from "../src/functions/failover/index.js";
 import { createFailoverClients, createFailoverPorts } from "../src/functions/shared/aws-ports.js";
 import { configFromEnvironment } from "../src/functions/shared/config-env.js";
 import { armDeployment } from "../src/functions/shared/incident.js";
 import { silentLogger } from "../src/functions/shared/observability.js";
 import { emulatorEnv, startEmulator, stopEmulator } from "../src/local/emulator.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../src/local/emulator-control.js";
 import { alarmEvent } from "../test/fixtures/alarm.js";
 import { createMotoDeployment } from "../test/fixtures/moto-deployment.js";
 
@@ -108,10 +107,8 @@ try {
     const f = await createMotoDeployment(`bench-${i}`);
     const clients = createFailoverClients(f.config);
     await armDeployment(createFailoverPorts(f.config, clients).lock, f.config.deployment, "bench");
-    // the drill's fault injection, made by the operator (the failover makes no Route 53 write)
-    await new Clients()
-      .route53()
-      .send(new UpdateHealthCheckCommand({ HealthCheckId: f.config.dns.healthCheckId, Inverted: true }));
+    // P down as Route 53's checkers report it (moto's always report "Success": played)
+    await setCheckerReport(emulator.endpoint, f.config.dns.healthCheckId, DOWN_ENDPOINT_REPORT);
     const handler = createFailoverHandler({
       loadConfig: configFromEnvironment("failover", {
         PILOTLIGHT_CONFIG_PARAMETER: f.parameterName,

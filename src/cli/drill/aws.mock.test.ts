@@ -20,6 +20,7 @@ import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
 import { Clients } from "../../aws/clients.js";
 import { checkersSeeHealthy, healthCheckStatus } from "../../core/route53.js";
 import type { DrillRecord, DrillRecordPort } from "../../functions/shared/ports.js";
+import { DOWN_ENDPOINT_REPORT } from "../../local/emulator-control.js";
 import type { CommandContext } from "../context.js";
 import { runAwsDrill } from "./aws.js";
 import type { DrillOptions } from "./options.js";
@@ -141,9 +142,7 @@ function drillWorld(over: Partial<World> = {}) {
       Region: "us-east-1",
       IPAddress: `15.177.0.${i}`,
       StatusReport: {
-        Status: checkersSeeP()
-          ? "Success: HTTP Status Code 200, OK"
-          : "Failure: HTTP Status Code 503, Service Unavailable.",
+        Status: checkersSeeP() ? "Success: HTTP Status Code 200, OK" : DOWN_ENDPOINT_REPORT,
       },
     })),
   }));

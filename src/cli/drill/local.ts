@@ -6,7 +6,7 @@ import { rtoInputsFromConfig, rtoModel } from "../../core/rto.js";
 import { createReadinessClients, createReadinessPorts } from "../../functions/readiness/aws-ports.js";
 import { runReadiness } from "../../functions/readiness/run.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
-import { setCheckerReport } from "../../local/emulator-control.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../../local/emulator-control.js";
 import {
   alarmSnsEvent,
   ensureAlarm,
@@ -41,12 +41,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** What Route 53's checkers report of an endpoint in a lost region (API_GetHealthCheckStatus StatusReport). */
 const LOST_ENDPOINT_REPORT =
   "Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.";
-
-/**
- * What Route 53's checkers report of P once its app is down: on AWS P's ALB, with no healthy
- * target, answers 503 (ELB "HTTP 503: Service unavailable"), a status outside 2xx/3xx.
- */
-const DOWN_ENDPOINT_REPORT = "Failure: HTTP Status Code 503, Service Unavailable.";
 
 /** The outcomes a failover handler's run returned (one per SNS record or event). */
 function outcomes(invocation: Invocation): { outcome?: string; incidentId?: string }[] {
