@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/client-rds";
-import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
@@ -83,11 +83,11 @@ async function failPrimary(config: DeploymentConfig) {
   await setCheckerReport(process.env.AWS_ENDPOINT_URL ?? "", config.dns.healthCheckId, DOWN_ENDPOINT_REPORT);
 }
 
-/** P's endpoint check inverted by hand (a plain client): never pilotlight's doing. */
+/** P's endpoint check inverted by hand (a plain client, none of pilotlight's programs): never pilotlight's doing. */
 async function invertHealthCheck(config: DeploymentConfig) {
-  await new Clients()
-    .route53()
-    .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }));
+  await new Route53Client({ region: "us-east-1" }).send(
+    new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
+  );
 }
 
 /** The latch object in B as GetObject returns it (the fixture's bucket; NoSuchKey fails the test). */
