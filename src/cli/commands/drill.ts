@@ -76,8 +76,8 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
     const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);
     refuseOpenIncident(await lock.read(config.deployment));
-    // the drill record tells the failover's guard that P is declared down on purpose: each path
-    // writes it just before it declares P down; it goes when the drill ends, whatever the outcome
+    // the drill record tells the failover's guard that P is failed on purpose: each path
+    // writes it just before it fails P; it goes when the drill ends, whatever the outcome
     const record = dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment);
     let report: Awaited<ReturnType<typeof runAwsDrill>>;
     try {

@@ -53,7 +53,7 @@ export async function runAwsDrill(
     .send(new GetCallerIdentityCommand({}))
     .then((r) => r.Arn)
     .catch(() => undefined);
-  // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
+  // the drill's declaration, before P fails: the guard's only proof that this is a drill
   await drillRecord.write(drillRecordFor(config, identity ?? operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
   // A drill is a real failover of a really failed P: with its group at 0 P's ALB answers 503 and

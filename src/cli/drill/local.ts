@@ -154,7 +154,7 @@ async function localDrill(
   );
   await sleep(Number(options.baseline) * 1000);
 
-  // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
+  // the drill's declaration, before P fails: the guard's only proof that this is a drill
   await drillRecord.write(drillRecordFor(config, operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
   const endpoint = assertEmulator();

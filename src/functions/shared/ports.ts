@@ -119,7 +119,7 @@ export interface LockPort {
 }
 
 /**
- * A drill in progress, written by the CLI's `drill` before it declares P down and removed when the
+ * A drill in progress, written by the CLI's `drill` before it fails P and removed when the
  * drill ends. While it is live (before `expiresAt`) the guard takes P down for a drill and the
  * incident is marked one.
  */
