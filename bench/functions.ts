@@ -15,7 +15,7 @@ import { configFromEnvironment } from "../src/functions/shared/config-env.js";
 import { armDeployment } from "../src/functions/shared/incident.js";
 import { silentLogger } from "../src/functions/shared/observability.js";
 import { emulatorEnv, startEmulator, stopEmulator } from "../src/local/emulator.js";
-import { setCheckerReport } from "../src/local/emulator-control.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../src/local/emulator-control.js";
 import { alarmEvent } from "../test/fixtures/alarm.js";
 import { createDeployment } from "../test/fixtures/deployment.js";
 
@@ -107,14 +107,8 @@ try {
     const f = await createDeployment({ deployment: `bench-${i}` });
     const clients = createFailoverClients(f.config);
     await armDeployment(createFailoverPorts(f.config, clients).lock, f.config.deployment, "bench");
-    // P down as Route 53's checkers would report it (moto's own always pass); the guard's probe of
-    // P's /health fails by itself (the fixture's ALB name resolves nowhere), P's RDS API answers
-    // with no recovery under way: the guard proceeds on "unhealthy", as on the day.
-    await setCheckerReport(
-      emulator.endpoint,
-      f.config.dns.healthCheckId,
-      "Failure: HTTP Status Code 503, Service Unavailable.",
-    );
+    // P down as Route 53's checkers report it (moto's always report "Success": played)
+    await setCheckerReport(emulator.endpoint, f.config.dns.healthCheckId, DOWN_ENDPOINT_REPORT);
     const handler = createFailoverHandler({
       loadConfig: configFromEnvironment("failover", {
         PILOTLIGHT_CONFIG_PARAMETER: f.parameterName,

@@ -49,6 +49,13 @@ export function setDbInstanceStatus(
 }
 
 /**
+ * What Route 53's checkers report of P's endpoint while P is down (API_GetHealthCheckStatus
+ * StatusReport): P's ALB without a healthy target answers 503 (ELB troubleshooting, "HTTP 503:
+ * Service unavailable"), a status outside 2xx/3xx, so the check fails.
+ */
+export const DOWN_ENDPOINT_REPORT = "Failure: HTTP Status Code 503, Service Unavailable.";
+
+/**
  * What Route 53's checkers report for a health check (GetHealthCheckStatus, every checker), as the
  * harness plays them: a "Failure: ..." report while the endpoint they check is down; null
  * restores moto's canned success.

@@ -7,7 +7,6 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeployment } from "../../test/fixtures/deployment.js";
@@ -16,6 +15,7 @@ import type { DeploymentConfig } from "../core/config.js";
 import { createFailoverClients, createFailoverPorts } from "../functions/shared/aws-ports.js";
 import { armDeployment } from "../functions/shared/incident.js";
 import type { LocalNameServer } from "./dns-server.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "./emulator-control.js";
 import { ensureProbeAlarm, type ProbeMinute, playProbeMinute, startHealthSignalServers } from "./harness.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -67,17 +67,19 @@ describe("harness: a minute of detection from B (moto)", () => {
     await ensureProbeAlarm(harness, config);
     const ports = createFailoverPorts(config, createFailoverClients(config));
     await armDeployment(ports.lock, config.deployment, "test");
-    // P is down as Route 53 sees it, the drill's way (moto's checkers say "Success"): the drill
-    // record first (the guard refuses an inverted endpoint check without it), then the inversion
+    // P is down as Route 53 sees it during a drill: the drill record first, then the checkers'
+    // failure (moto's checkers say "Success": the harness plays what Route 53's report)
     await ports.signals.drill.write({
       deployment: config.deployment,
       startedAt: new Date().toISOString(),
       by: "test",
       expiresAt: new Date(Date.now() + 600_000).toISOString(),
     });
-    await harness
-      .route53()
-      .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }));
+    await setCheckerReport(
+      process.env.AWS_ENDPOINT_URL ?? "",
+      config.dns.healthCheckId,
+      DOWN_ENDPOINT_REPORT,
+    );
     servers = await startHealthSignalServers(harness, config);
     Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: "true", POWERTOOLS_LOG_LEVEL: "SILENT" });
     // Act

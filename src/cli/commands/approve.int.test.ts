@@ -1,4 +1,3 @@
-import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
@@ -6,6 +5,7 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { runFailover } from "../../functions/failover/sequence.js";
 import { createFailoverPorts } from "../../functions/shared/aws-ports.js";
 import type { LockRecord, StepRecord } from "../../functions/shared/lock-record.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../../local/emulator-control.js";
 import { ExitCode } from "../exit-codes.js";
 
 const deployment = `ap${Date.now().toString(36)}`;
@@ -36,16 +36,18 @@ describe("pilotlight readiness and approve", () => {
 
   it("approve executes the pending incident of approval mode through the failover sequence", async () => {
     const ports = createFailoverPorts(config);
-    // the alarm path in approval mode, during a drill (its record, then P's check inverted): the
-    // sequence opens the incident and waits for approval
+    // the alarm path in approval mode, during a drill (its record, then P failing as Route 53's
+    // checkers report it, played): the sequence opens the incident and waits for approval
     await ports.signals.drill.write({
       deployment,
       startedAt: new Date().toISOString(),
       by: "test",
       expiresAt: new Date(Date.now() + 600_000).toISOString(),
     });
-    await new Route53Client({ region: "us-east-1" }).send(
-      new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
+    await setCheckerReport(
+      process.env.AWS_ENDPOINT_URL ?? "",
+      config.dns.healthCheckId,
+      DOWN_ENDPOINT_REPORT,
     );
     const pending = await runFailover(ports, config, {
       source: "alarm",

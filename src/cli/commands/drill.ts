@@ -28,7 +28,7 @@ function refuseOpenIncident(record: LockRecord | undefined): void {
 export const drillCommand: CommandDefinition<DrillOptions> = {
   name: "drill",
   description:
-    "game day: mark P unhealthy the safe way, time every milestone of the failover, write a report",
+    "game day: fail P for real (a drill record marks it a drill), time every milestone of the failover, write a report",
   configure: (cmd: Command) =>
     cmd
       .option("--local", "run against the local emulator, with the harness playing what it cannot do")
@@ -67,7 +67,7 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     if (options.local) assertEmulator();
     else if (options.loseRegion)
       throw new CliError(
-        "--lose-region needs --local: on AWS a drill cannot take a region away; it fences P and inverts its check",
+        "--lose-region needs --local: on AWS a drill cannot take a region away; it fails P by scaling P's group to 0",
         ExitCode.usage,
       );
     const config = await ctx.config();
@@ -76,8 +76,8 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
     const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);
     refuseOpenIncident(await lock.read(config.deployment));
-    // the drill record tells the failover's guard that P is declared down on purpose: each path
-    // writes it just before it declares P down; it goes when the drill ends, whatever the outcome
+    // the drill record tells the failover's guard that P is failed on purpose: each path
+    // writes it just before it fails P; it goes when the drill ends, whatever the outcome
     const record = dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment);
     let report: Awaited<ReturnType<typeof runAwsDrill>>;
     try {

@@ -83,7 +83,7 @@ export function statusOutput(view: StatusView): Output {
               view.healthCheck,
               (h) =>
                 `P's endpoint ${h.healthy ? "healthy" : "unhealthy"} (checkers ${h.observedHealthy ? "see success" : "see failure"}${
-                  h.inverted ? ", inverted (drill)" : h.disabled ? ", disabled" : ""
+                  h.inverted ? ", INVERTED (not pilotlight's: set it back)" : h.disabled ? ", disabled" : ""
                 })${h.primaryHealthy === undefined ? "" : `; PRIMARY record ${h.primaryHealthy ? "healthy" : "unhealthy"}`}`,
             ),
           ],

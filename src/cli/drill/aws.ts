@@ -8,7 +8,6 @@ import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
-import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
 import { fencePrimaryGroup, restorePrimaryGroup } from "./fence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
@@ -18,13 +17,26 @@ import type { DrillReport, Expectation } from "./report.js";
 import { restoreIfNotLatched } from "./restore.js";
 import { type Resolve4, recursiveResolver, userDnsProbes } from "./user-dns.js";
 
-/** The drill on AWS: a real failover, measured as users see it. */
+/** What the AWS drill reaches the world through beyond the SDK clients; tests pass fakes. */
+export interface AwsDrillSeams {
+  /** A recursive resolver for the given servers (none: the system's). */
+  resolverFor?: (servers: readonly string[]) => Resolve4;
+  /** How often the milestones are polled. */
+  intervalMs?: number;
+}
+
+/**
+ * The drill on AWS: a real failover, measured as users see it. It writes the drill record, then
+ * fails P for real (P's group scaled to 0, so P's ALB answers /health with 503 and Route 53's
+ * checkers see P down); Route 53, the alarm and the failover function do the rest by themselves.
+ */
 export async function runAwsDrill(
   ctx: CommandContext,
   config: DeploymentConfig,
   options: DrillOptions,
   lock: LockPort,
   drillRecord: DrillRecordPort,
+  seams: AwsDrillSeams = {},
 ) {
   const started = Date.now();
   const log = progress(ctx.io, started);
@@ -32,24 +44,24 @@ export async function runAwsDrill(
   await confirmStep(
     ctx.io,
     options.yes ?? false,
-    `Drill on ${config.deployment}: write a drill record, fence P (scale ${config.primary.asg.name} to 0) and invert P's endpoint check ${config.dns.healthCheckId}; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
+    `Drill on ${config.deployment}: write a drill record, fence P (scale ${config.primary.asg.name} to 0) so that Route 53's checkers see P down; the alarm will fail over to ${config.backup.region} FOR REAL. Continue?`,
   );
-  const resolvers = userResolvers(options.resolver ?? []);
+  const resolvers = userResolvers(options.resolver ?? [], seams.resolverFor);
   // who ran it, for the record (GetCallerIdentity needs no permission)
   const identity = await ctx.clients
     .sts(config.backup.region)
     .send(new GetCallerIdentityCommand({}))
     .then((r) => r.Arn)
     .catch(() => undefined);
-  // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
+  // the drill's declaration, before P fails: the guard's only proof that this is a drill
   await drillRecord.write(drillRecordFor(config, identity ?? operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
-  // A drill is a real failover: clients that cached P's address must stop writing to the old
-  // database, as the failover's own fence would make them on the day.
+  // A drill is a real failover of a really failed P: with its group at 0 P's ALB answers 503 and
+  // Route 53's checkers see P down (nothing is inverted: an inverted check over a failing endpoint
+  // reads healthy), and clients that cached P's address stop writing to the old database.
   await fencePrimaryGroup(ctx.clients, config);
-  await invertEndpointCheck(ctx.clients, config);
   log(
-    `FAILURE injected: ${config.primary.asg.name} scaled to 0, P's endpoint check inverted; waiting for Route 53, the alarm and the failover function`,
+    `FAILURE injected: ${config.primary.asg.name} scaled to 0 (P answers 503); waiting for Route 53's checkers, the alarm and the failover function`,
   );
   const latch = latchPortFor(ctx.clients, config);
   const probes: Record<string, MilestoneProbe> = {
@@ -64,16 +76,18 @@ export async function runAwsDrill(
   };
   const times: Record<string, number | undefined> = await watchMilestones(probes, {
     deadline: t0 + deadlineMs,
-    intervalMs: 5_000,
+    intervalMs: seams.intervalMs ?? 5_000,
     onReached: (k, at) => log(`${probes[k]?.name} (+${((at - t0) / 1000).toFixed(1)}s)`),
   });
   // users see B once every resolver they use answers B: the slowest one counts
   const userDns = Object.keys(resolvers).map((label) => times[`dns:${label}`]);
   times.dns = userDns.every((t) => t !== undefined) ? Math.max(...(userDns as number[])) : undefined;
-  if (await restoreIfNotLatched(ctx.clients, config, times.latched, log)) {
-    await restorePrimaryGroup(ctx.clients, config);
-    log(`${config.primary.asg.name} restored to ${config.primary.asg.desiredCapacity}: P serves again`);
-  }
+  await restoreIfNotLatched(
+    times.latched,
+    () => restorePrimaryGroup(ctx.clients, config),
+    `${config.primary.asg.name} restored to ${config.primary.asg.desiredCapacity} so that P serves again`,
+    log,
+  );
   const record = await lock.read(config.deployment);
   // a drill fails P alone: the model's scenario with both triggers
   const model = rtoModel(rtoInputsFromConfig(config)).scenarios["primary-lost"];
@@ -95,7 +109,7 @@ export async function runAwsDrill(
   const report: DrillReport = {
     ...drillEvidence(
       config,
-      "P declared down: P fenced (its group at 0) and its Route 53 endpoint check inverted; the alarm, the failover function, RDS, Auto Scaling and Route 53 ran on AWS",
+      "P failed for real: its group scaled to 0, so its ALB answers 503 and Route 53's checkers see it down; the alarm, the failover function, RDS, Auto Scaling and Route 53 ran on AWS",
       identity,
     ),
     mode: "aws",
@@ -103,7 +117,7 @@ export async function runAwsDrill(
     finishedAt: new Date().toISOString(),
     failureInjectedAt: new Date(t0).toISOString(),
     method: [
-      `P fenced at the start (${config.primary.asg.name} scaled to 0) and its Route 53 endpoint check inverted; everything else ran on AWS by itself`,
+      `P failed for real at the start: ${config.primary.asg.name} scaled to 0 (P's ALB answers 503, Route 53's checkers see P down, clients that cached P stop writing to its database); a drill record in B's lock table marked the failover a drill; nothing else was touched, everything else ran on AWS by itself`,
       `DNS measured as users see it: ${Object.keys(resolvers).join(", ")} (recursive resolvers, caching included); recovery ends when the last of them answers B and B's database is promoted`,
     ],
     milestones: Object.entries(probes)
@@ -129,7 +143,10 @@ export async function runAwsDrill(
 }
 
 /** The resolvers the drill asks, by label: the system's, or the addresses given with --resolver. */
-function userResolvers(addresses: readonly string[]): Record<string, Resolve4> {
-  if (!addresses.length) return { "the system resolver": recursiveResolver() };
-  return Object.fromEntries(addresses.map((a) => [a, recursiveResolver([a])]));
+function userResolvers(
+  addresses: readonly string[],
+  resolverFor: (servers: readonly string[]) => Resolve4 = recursiveResolver,
+): Record<string, Resolve4> {
+  if (!addresses.length) return { "the system resolver": resolverFor([]) };
+  return Object.fromEntries(addresses.map((a) => [a, resolverFor([a])]));
 }

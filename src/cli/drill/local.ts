@@ -7,7 +7,7 @@ import { createReadinessClients, createReadinessPorts } from "../../functions/re
 import { runReadiness } from "../../functions/readiness/run.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
 import { assertEmulator } from "../../local/emulator.js";
-import { setCheckerReport } from "../../local/emulator-control.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../../local/emulator-control.js";
 import {
   alarmSnsEvent,
   ensureAlarm,
@@ -23,12 +23,11 @@ import {
   startHealthSignalServers,
 } from "../../local/harness.js";
 import { loadStats, type RequestRecord, startLoad, verifyLedger } from "../../local/load.js";
-import { appHealthy, type LocalStack, startStack, stopApp } from "../../local/stack.js";
+import { appHealthy, type LocalStack, startApp, startStack, stopApp } from "../../local/stack.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { progress } from "../io.js";
 import { comparison, restoredAt } from "./compare.js";
-import { invertEndpointCheck } from "./endpoint-check.js";
 import { drillEvidence } from "./evidence.js";
 import { apiProbes, type MilestoneProbe, watchMilestones } from "./milestones.js";
 import { type DrillOptions, drillTimeoutSeconds } from "./options.js";
@@ -99,7 +98,7 @@ async function localDrill(
     options.yes ?? false,
     loss
       ? `Local drill on ${config.deployment}: start the local stack, stop P's app instance, lose ${loss.regions.join(" and ")} (the fault proxy refuses every request to them), and fail over to ${config.backup.region}?`
-      : `Local drill on ${config.deployment}: start the local stack, mark P unhealthy (invert P's endpoint check ${config.dns.healthCheckId}), stop P's app instance, and fail over to ${config.backup.region}?`,
+      : `Local drill on ${config.deployment}: start the local stack, stop P's app instance (Route 53's checkers, played, see P down), and fail over to ${config.backup.region}?`,
   );
   log(`starting the local stack in ${options.stateDir}`);
   const stack: LocalStack = await startStack(config, options.stateDir, options.app, log);
@@ -155,7 +154,7 @@ async function localDrill(
   );
   await sleep(Number(options.baseline) * 1000);
 
-  // the drill's declaration, before P is declared down: the guard's only proof that this is a drill
+  // the drill's declaration, before P fails: the guard's only proof that this is a drill
   await drillRecord.write(drillRecordFor(config, operatorName(), drillTimeoutSeconds(options)));
   const t0 = Date.now();
   const endpoint = assertEmulator();
@@ -170,10 +169,12 @@ async function localDrill(
       `FAILURE injected: P's app instance stopped, ${loss.regions.join(" and ")} lost (every request of the programs refused); Route 53's checkers report P failing (played)`,
     );
   } else {
-    await invertEndpointCheck(clients, config);
     await stopApp(stack, "primary");
+    // moto's checkers always report success: the harness plays what Route 53's would see of a stopped P
+    await setCheckerReport(endpoint, config.dns.healthCheckId, DOWN_ENDPOINT_REPORT);
+    cleanup.push(() => setCheckerReport(endpoint, config.dns.healthCheckId, null));
     log(
-      "FAILURE injected: P's endpoint check inverted (the drill's safe way), P's app instance stopped (users see P down)",
+      "FAILURE injected: P's app instance stopped (users see P down); Route 53's checkers report P failing (played)",
     );
   }
 
@@ -276,7 +277,12 @@ async function localDrill(
   times.promotionStarted = promotion?.seenAt;
   times.promotionFinished = promotion?.promotedAt;
 
-  await restoreIfNotLatched(clients, config, times.latched, log);
+  await restoreIfNotLatched(
+    times.latched,
+    () => startApp(stack, "primary"),
+    "P's app instance started again so that P serves again",
+    log,
+  );
   await sleep(Number(options.after) * 1000);
   await load.stop();
   const firstBWrite = load.records.find((r) => r.at >= t0 && r.side === "backup" && r.op === "write" && r.ok);
@@ -384,7 +390,7 @@ async function localDrill(
       t0,
       loss
         ? `harness: P's app stopped, ${loss.regions.join(" and ")} refused by the fault proxy`
-        : "harness: P's endpoint check inverted, P's app stopped",
+        : "harness: P's app stopped, Route 53's checkers report P failing (played)",
     ),
     milestone(
       "alarm in ALARM",
@@ -417,7 +423,7 @@ async function localDrill(
       config,
       loss
         ? `${loss.scenario}: ${loss.regions.join(" and ")} lost (the fault proxy refused every request of the programs to them) and P's app stopped; the failover ran end to end against the local emulator`
-        : "P lost: P's app stopped and P's Route 53 endpoint check inverted; the failover ran end to end against the local emulator",
+        : "P lost: P's app stopped, so Route 53's checkers (played) see P down; the failover ran end to end against the local emulator",
     ),
     mode: "local",
     startedAt: new Date(started).toISOString(),
@@ -431,7 +437,7 @@ async function localDrill(
             "played by the harness, which no region loss takes away: Route 53's checkers' verdict on P (P's endpoint check reporting failure: moto's checkers always report Success), the health-signal name servers, the probe's schedule and its alarm's evaluation, the SNS deliveries, the re-evaluation schedule",
           ]
         : [
-            "P marked unhealthy the drill's way: its Route 53 endpoint check inverted; P's app instance stopped so users see P down",
+            "P failed for real: its app instance stopped, so users see P down; played by the harness: Route 53's checkers' verdict on P (P's endpoint check reporting failure: moto's checkers always report Success); a drill record in B's lock table marked the failover a drill",
           ]),
       "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)",
       "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",

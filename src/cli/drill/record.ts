@@ -9,8 +9,8 @@ import type { DrillRecord, DrillRecordPort } from "../../functions/shared/ports.
 export const DRILL_RECORD_SLACK_MS = 10 * 60_000;
 
 /**
- * The record a drill writes in B just before it declares P down: the failover's guard takes an
- * inverted endpoint check for a drill only while it is live (issue 12). If the CLI dies, the
+ * The record a drill writes in B just before it fails P: while it is live the failover's guard
+ * takes P's failure for a drill and marks the incident one (issue 12). If the CLI dies, the
  * record stops counting at `expiresAt` by itself.
  *
  * @example await port.write(drillRecordFor(config, "alice", 1200))

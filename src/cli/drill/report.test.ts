@@ -23,7 +23,7 @@ function report(overrides: Partial<DrillReport> = {}): DrillReport {
     startedAt: "2026-11-26T01:00:00.000Z",
     finishedAt: "2026-11-26T01:00:20.000Z",
     failureInjectedAt: "2026-11-26T01:00:10.000Z",
-    method: ["P's health check inverted"],
+    method: ["P's app stopped"],
     milestones: [
       { name: "failure injected", at: "2026-11-26T01:00:10.000Z", sinceFailureMs: 0, source: "harness" },
       { name: "DNS answering B", source: "resolver" },

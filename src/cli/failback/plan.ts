@@ -103,7 +103,6 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       title: "unlatch DNS",
       actions: [
         `delete the latch object s3://${config.dns.latch.bucket}/${config.dns.latch.key} in ${B.region} (DeleteObject); wait until GetObject reads it absent`,
-        `P's endpoint check ${config.dns.healthCheckId}: Inverted = false, if a drill left it inverted`,
         `wait until ${config.dns.recordName} answers P because P is healthy, and the alarm ${config.dns.alarm.name} is OK again`,
       ],
       destructive: true,

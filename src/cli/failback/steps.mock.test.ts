@@ -11,7 +11,7 @@ import {
   PromoteReadReplicaCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
-import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -426,38 +426,23 @@ describe("failback steps (AWS path)", () => {
       });
       return latch;
     }
-    const endpointCheck = (inverted: boolean) => ({
-      HealthCheck: {
-        Id: config.dns.healthCheckId,
-        CallerReference: "ref",
-        HealthCheckVersion: 2,
-        HealthCheckConfig: { Type: "HTTPS" as const, Inverted: inverted, Disabled: false },
-      },
-    });
-
-    it("deletes the latch object, waits until GetObject reads it absent, and undoes a drill's inversion of P's endpoint check", async () => {
+    it("deletes the latch object and waits until GetObject reads it absent", async () => {
       // Prepare
       const latch = modelLatch(true);
-      r53.on(GetHealthCheckCommand).resolves(endpointCheck(true));
-      r53.on(UpdateHealthCheckCommand).resolves({});
       cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ StateValue: "OK" }] });
       // Act
       const result = await failbackSteps.unlatch(env(fakeSql().ops));
       // Assess
       expect(latch.present).toBe(false);
       expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
-      expect(r53.commandCalls(UpdateHealthCheckCommand).map((c) => c.args[0].input)).toEqual([
-        { HealthCheckId: config.dns.healthCheckId, Inverted: false },
-      ]);
       expect(result.detail).toContain("removed (reads absent)");
     });
 
-    it("is safe to re-run: no latch object and no inversion is no change", async () => {
+    it("is safe to re-run: no latch object is no change", async () => {
       modelLatch(false);
-      r53.on(GetHealthCheckCommand).resolves(endpointCheck(false));
       cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ StateValue: "OK" }] });
-      await failbackSteps.unlatch(env(fakeSql().ops));
-      expect(r53.commandCalls(UpdateHealthCheckCommand)).toHaveLength(0);
+      const result = await failbackSteps.unlatch(env(fakeSql().ops));
+      expect(result.outcome).toBe("done");
     });
 
     it("stops at once when B's S3 denies the read-back (AccessDenied will not clear by waiting)", async () => {
@@ -477,7 +462,6 @@ describe("failback steps (AWS path)", () => {
 
     it("does not take PRIMARY for an answer when Route 53 gives it because no record is healthy", async () => {
       modelLatch(false);
-      r53.on(GetHealthCheckCommand).resolves(endpointCheck(false));
       const e = env(fakeSql().ops, {
         // Route 53: "if no record in a group is healthy, it answers as if all were": PRIMARY first
         dns: async () => ({

@@ -13,14 +13,12 @@ import {
   ModifyDBInstanceCommand,
   PromoteReadReplicaCommand,
 } from "@aws-sdk/client-rds";
-import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { databasePortFor, dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
 import { closeIncident } from "../../functions/shared/incident.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
-import { invertEndpointCheck } from "../drill/endpoint-check.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { failbackNames, type PlanStep, type StepId } from "./plan.js";
@@ -402,12 +400,6 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     await latch.remove();
     // S3 is strongly consistent after a DELETE ("Amazon S3 data consistency model"): the read-back is the effect
     await wait(`the latch object ${where} to read absent`, async () => (await latch.read()) === undefined);
-    // the drill's fault injection, not the latch: a drill inverted P's endpoint check to make P look down
-    const hc = await clients
-      .route53()
-      .send(new GetHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId }));
-    const inverted = hc.HealthCheck?.HealthCheckConfig?.Inverted === true;
-    if (inverted) await invertEndpointCheck(clients, config, false);
     // PRIMARY because it is healthy, not because no record is (Route 53 then answers PRIMARY too)
     const answer = await wait(`${config.dns.recordName} answering P because P is healthy`, async () => {
       const a = await env.dns();
@@ -424,7 +416,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     });
     return {
       outcome: "done",
-      detail: `latch object ${where} removed (reads absent); P's endpoint check ${inverted ? "no longer inverted (a drill had inverted it)" : "not inverted"}; DNS answers ${answer.target}; alarm ${alarm}`,
+      detail: `latch object ${where} removed (reads absent); DNS answers ${answer.target}; alarm ${alarm}`,
     };
   },
   "scale-backup-down": async (env) => {

@@ -58,7 +58,7 @@ export interface RegionView {
 export interface HealthCheckView {
   id: string;
   disabled: boolean;
-  /** Inverted: the drill's fault injection (P looks down), never the latch. */
+  /** Inverted by hand (pilotlight never inverts it): Route 53's verdict flipped, never the latch. */
   inverted: boolean;
   /** What the checkers observe, before inversion. */
   observedHealthy: boolean;

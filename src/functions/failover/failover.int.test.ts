@@ -1,9 +1,10 @@
 // The real API path against the moto server: the handler runs in-process (moto runs no Lambda
 // code and fires no alarms), with the exact SNS event AWS delivers, the config from SSM, and SDK
-// clients aimed at the emulator through AWS_ENDPOINT_URL. P is marked unhealthy the way a drill
-// does (moto's checkers always report "Success"): a drill record in the lock table, then P's
-// endpoint check inverted by the operator. The failover itself writes to Route 53 nothing: its latch
-// is the object in B's bucket (the fixture creates the bucket, empty).
+// clients aimed at the emulator through AWS_ENDPOINT_URL. A drill: a drill record in the lock
+// table, then P down as Route 53's checkers report it (moto's checkers always report "Success":
+// the emulator's checker-report control plays their failure, as the local drill does). The
+// failover itself writes to Route 53 nothing: its latch is the object in B's bucket (the fixture
+// creates the bucket, empty).
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/client-rds";
-import { GetHealthCheckCommand, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
@@ -23,6 +24,7 @@ import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
 import { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { startEmulator, stopEmulator } from "../../local/emulator.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../../local/emulator-control.js";
 import { createFailoverClients, createFailoverPorts, type FailoverClients } from "../shared/aws-ports.js";
 import { configFromEnvironment } from "../shared/config-env.js";
 import { IncidentBusyError } from "../shared/errors.js";
@@ -65,7 +67,7 @@ async function harness(deployment: string) {
   return { fixture, config, clients, counts, handler };
 }
 
-/** What the CLI's drill does to declare P down: its drill record in B, then P's endpoint check inverted. */
+/** A drill: its record in B, then P failing as Route 53's checkers report it (played). */
 async function startDrill(clients: FailoverClients, config: DeploymentConfig) {
   await createFailoverPorts(config, clients).signals.drill.write({
     deployment: config.deployment,
@@ -73,14 +75,19 @@ async function startDrill(clients: FailoverClients, config: DeploymentConfig) {
     by: "test",
     expiresAt: new Date(Date.now() + 600_000).toISOString(),
   });
-  await invertHealthCheck(config);
+  await failPrimary(config);
 }
 
-/** The drill's fault injection, made by the operator (the CLI's clients): not the latch. */
+/** P failing as Route 53's checkers report it, played through the emulator's control endpoint. */
+async function failPrimary(config: DeploymentConfig) {
+  await setCheckerReport(process.env.AWS_ENDPOINT_URL ?? "", config.dns.healthCheckId, DOWN_ENDPOINT_REPORT);
+}
+
+/** P's endpoint check inverted by hand (a plain client, none of pilotlight's programs): never pilotlight's doing. */
 async function invertHealthCheck(config: DeploymentConfig) {
-  await new Clients()
-    .route53()
-    .send(new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }));
+  await new Route53Client({ region: "us-east-1" }).send(
+    new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
+  );
 }
 
 /** The latch object in B as GetObject returns it (the fixture's bucket; NoSuchKey fails the test). */
@@ -99,7 +106,7 @@ async function receiveAll(fixture: Deployment, region: string) {
 }
 
 describe("failover (moto)", () => {
-  describe("drill: alarm delivered after the drill record was written and P's health check inverted", () => {
+  describe("drill: alarm delivered after the drill record was written and P failed", () => {
     let h: Awaited<ReturnType<typeof harness>>;
     let results: Awaited<ReturnType<typeof h.handler>>;
     let busy: unknown[];
@@ -162,12 +169,12 @@ describe("failover (moto)", () => {
       });
     });
 
-    it("leaves P's endpoint check as the drill set it: no Route 53 write in the failover path", async () => {
+    it("leaves P's endpoint check as it was, not inverted: no Route 53 write in the failover path", async () => {
       expect(h.counts.get(UpdateHealthCheckCommand.name)).toBeUndefined();
       const out = await new Clients()
         .route53()
         .send(new GetHealthCheckCommand({ HealthCheckId: h.config.dns.healthCheckId }));
-      expect(out.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: false, Inverted: true });
+      expect(out.HealthCheck?.HealthCheckConfig).toMatchObject({ Disabled: false, Inverted: false });
     });
 
     it("leaves a completed lock record with the timeline, marked as a drill", async () => {
@@ -197,7 +204,7 @@ describe("failover (moto)", () => {
   });
 
   describe("guard against moto's always-healthy checkers", () => {
-    it("refuses to fail over when the health check is not inverted (Route 53 sees P healthy)", async () => {
+    it("refuses to fail over when Route 53's checkers see P healthy", async () => {
       const h = await harness("fo-int-guard");
       await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
       h.counts.clear();
@@ -207,7 +214,7 @@ describe("failover (moto)", () => {
       expect(h.counts.get(PutObjectCommand.name)).toBeUndefined();
     });
 
-    it("refuses an inverted endpoint check without a drill record (inverted-without-drill)", async () => {
+    it("refuses an endpoint check inverted by hand without a drill record (inverted-without-drill)", async () => {
       const h = await harness("fo-int-nodrill");
       await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
       await invertHealthCheck(h.config);
@@ -219,7 +226,7 @@ describe("failover (moto)", () => {
 
     it("ignores the alarm of a deployment that was never armed", async () => {
       const h = await harness("fo-int-unarmed");
-      await invertHealthCheck(h.config);
+      await failPrimary(h.config);
       const [result] = await h.handler(alarmEvent(h.config));
       expect(result).toMatchObject({ outcome: "ignored", code: "not-armed" });
     });

@@ -794,9 +794,9 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
     });
 
-    it("lets a drill (live drill record, inverted check, healthy raw observations) fail over, marked as a drill", async () => {
+    it("lets a drill (live drill record, P failed: its checkers see it down) fail over, marked as a drill", async () => {
       const { config, handler, record, signals } = setup({
-        model: { hc: { disabled: false, inverted: true, healthyCheckers: 8 } },
+        model: { hc: { disabled: false, inverted: false, healthyCheckers: 0 } },
       });
       await signals.drill.write({
         deployment: config.deployment,
@@ -810,7 +810,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record().guardSignals?.find((s) => s.signal === "drill")?.reading).toBe("live");
     });
 
-    it("refuses an inverted endpoint check without a drill record: inversion alone is not a drill", async () => {
+    it("refuses an endpoint check inverted by hand without a drill record: its verdict says nothing of P", async () => {
       const { config, handler, record } = setup({
         model: { hc: { disabled: false, inverted: true, healthyCheckers: 8 } },
       });

@@ -46,11 +46,11 @@ describe("guard", () => {
     });
 
     it("proceeds as a drill on a live drill record and Route 53 unhealthy, whatever B's probe and P's API say", () => {
-      // in a drill P is healthy: its probe answers and its API reports nothing
+      // the drill record decides: B's probe and P's API are not weighed
       const v = guardVerdict(
         signals({
           drill: liveDrill,
-          route53: { verdict: "unhealthy", via: "api", inverted: true, source: "api", detail: "inverted" },
+          route53: { verdict: "unhealthy", via: "api", inverted: false, source: "api", detail: "0 of 8" },
           probe: { healthy: true, source: "probe", detail: "HTTP 200" },
           primaryRegion: { recovering: true, source: "rds", detail: "status rebooting" },
         }),

@@ -106,10 +106,12 @@ export function guardVerdict(signals: GuardSignals, settings: GuardSettings, now
       `a drill by ${drill.record?.by} is live and Route 53 sees P unhealthy (${route53.detail}): P is declared down`,
       true,
     );
+  // pilotlight never inverts P's check (a drill fails P for real): inverted by hand, Route 53's
+  // verdict is flipped and says nothing of P
   if (route53.inverted && !live)
     return refuse(
       "inverted-without-drill",
-      `P's endpoint check is inverted but no live drill record exists (${drill.detail}): an inverted check alone is not a drill`,
+      `P's endpoint check is inverted and no live drill record exists (${drill.detail}): an inverted check reads P healthy when it fails, so its verdict says nothing of P; pilotlight never inverts it`,
     );
   if (route53.verdict === undefined)
     return refuse(

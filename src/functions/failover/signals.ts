@@ -77,7 +77,7 @@ async function readDrill(ports: Pick<FailoverPorts, "signals">, config: Deployme
         }
       : { source, detail: "none" };
   } catch (error) {
-    // unreadable counts as no drill: an inverted check is then refused and asked again next minute
+    // unreadable counts as no drill: the failover is then an incident's, or refused and asked again next minute
     return { source, detail: `unreadable (${why(error)})` };
   }
 }

@@ -70,7 +70,9 @@ describe("readiness checks", () => {
         observations: [],
       };
       expect(check.healthCheck(hc, config).verdict).toBe("pass");
-      expect(check.healthCheck({ ...hc, inverted: true }, config).detail).toContain("drill");
+      expect(check.healthCheck({ ...hc, inverted: true }, config).detail).toContain(
+        "pilotlight never inverts it",
+      );
       expect(check.healthCheck({ ...hc, disabled: true }, config).detail).toContain("disabled");
     });
     it("passes an absent latch object and fails a set one, whoever wrote it", () => {

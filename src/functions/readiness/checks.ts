@@ -251,15 +251,15 @@ export function latch(record: LatchRecord | undefined, config: DeploymentConfig)
   );
 }
 
-/** P's endpoint check is in its normal state: enabled, not inverted (no drill left behind), right path. */
+/** P's endpoint check is in its normal state: enabled, not inverted (pilotlight never inverts it), right path. */
 export function healthCheck(check: HealthCheckState | undefined, config: DeploymentConfig): CheckResult {
   const id = config.dns.healthCheckId;
   if (!check) return fail("health-check", `health check ${id} does not exist`, "run terraform apply");
   if (check.inverted) {
     return fail(
       "health-check",
-      `health check ${id} is inverted: a drill is running or was left behind`,
-      "end the drill (set Inverted=false)",
+      `health check ${id} is inverted: Route 53 reads P healthy when it fails and the failover refuses to act on it; pilotlight never inverts it (a drill fails P for real)`,
+      "set it back (Inverted=false: terraform apply, or UpdateHealthCheck by whoever inverted it)",
     );
   }
   if (check.disabled) {

@@ -88,9 +88,9 @@ describe("readiness (moto)", () => {
     expect(item.Item?.state?.S).toBe("armed");
   });
 
-  it("fails the health-check check while a drill inverts it, and does not arm", async () => {
+  it("fails the health-check check while P's endpoint check is inverted by hand, and does not arm", async () => {
     const { config } = fixture;
-    // the drill's inversion is the test's doing (a plain client), not a call of the readiness function
+    // the inversion is the test's doing (a plain client), as an operator's by hand would be
     const route53 = new Route53Client({ region: "us-east-1" });
     await route53.send(
       new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
@@ -101,7 +101,7 @@ describe("readiness (moto)", () => {
     );
     expect(during.checks.find((c) => c.name === "health-check")).toMatchObject({
       verdict: "fail",
-      fix: expect.stringContaining("drill"),
+      fix: expect.stringContaining("Inverted=false"),
     });
     expect(during.ready).toBe(false);
   });

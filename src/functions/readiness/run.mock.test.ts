@@ -113,7 +113,7 @@ describe("readiness runner", () => {
       expect(lock.items.get(config.deployment)?.state).toBe("armed");
     });
 
-    it("does not arm while P's health check is inverted (a drill)", async () => {
+    it("does not arm while P's health check is inverted (by hand: pilotlight never inverts it)", async () => {
       const { ports, lock } = fakePorts({ hc: { inverted: true } });
       const report = await runReadiness(ports, config);
       expect(lock.items.get(config.deployment)).toBeUndefined();

@@ -122,8 +122,9 @@ export interface LockPort {
 }
 
 /**
- * A drill in progress, written by the CLI's `drill` before it declares P down and removed when the
- * drill ends. Only a live record (before `expiresAt`) makes an inverted endpoint check a drill.
+ * A drill in progress, written by the CLI's `drill` before it fails P and removed when the
+ * drill ends. While it is live (before `expiresAt`) the guard takes P down for a drill and the
+ * incident is marked one.
  */
 export interface DrillRecord {
   deployment: string;

@@ -30,13 +30,11 @@ resource "aws_route53_health_check" "primary" {
   search_string     = var.health_check.search_string
   request_interval  = var.health_check.interval_seconds
   failure_threshold = var.health_check.failure_threshold
-  tags              = merge(var.tags, { Name = "${var.name}-primary" })
-
-  lifecycle {
-    # A drill on AWS inverts this check to declare P down (with its drill record); failback undoes
-    # it. The latch is not here: it is the latch object, read by the latch check below.
-    ignore_changes = [invert_healthcheck]
-  }
+  # Never inverted, and an apply sets back an inversion by hand (it would flip Route 53's verdict
+  # on P): a drill fails P for real. The latch is not here: it is the latch object, read by the
+  # latch check below.
+  invert_healthcheck = false
+  tags               = merge(var.tags, { Name = "${var.name}-primary" })
 }
 
 # The latch check: HTTPS GET of the latch object in B, inverted. An object present answers 200
