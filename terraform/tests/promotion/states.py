@@ -4,8 +4,8 @@ moto does not reflect a promotion (the replica keeps naming its source), so a pl
 PromoteReadReplica against moto proves nothing. These states are what AWS reports instead:
 
 - promoted:    the replica has no replicate_source_db (it is a standalone instance now).
-- failed-over: also what the failover function did: the backup's group at the failover capacity,
-               and P's endpoint check inverted (a drill's; the latch is an object outside the state).
+- failed-over: also what the failover function did: the backup's group at the failover capacity
+               (the latch is an object outside the state, and nothing in pilotlight inverts a check).
 
 usage: python3 states.py <applied.tfstate> <promoted.tfstate> <failed-over.tfstate>
 """
@@ -36,13 +36,10 @@ def main(src, promoted_path, failed_over_path):
     capacity = config["backup"]["asg"]["failoverCapacity"]
     asg = instance(state, "module.pilotlight.module.app_backup", "aws_autoscaling_group", "external")
     asg.update(min_size=capacity["min"], max_size=capacity["max"], desired_capacity=capacity["desired"])
-    # The failover writes the latch object (outside Terraform's state) and never touches the checks;
-    # a drill inverts P's endpoint check, which Terraform must leave alone (ignore_changes).
-    check = instance(state, "module.pilotlight.module.dns", "aws_route53_health_check", "primary")
-    check.update(invert_healthcheck=True)
+    # The failover writes the latch object (outside Terraform's state) and never touches the checks.
     with open(failed_over_path, "w") as f:
         json.dump(state, f)
-    print(f"states.py: promoted replica {replica['identifier']}; backup group at {capacity}; endpoint check inverted (a drill's)")
+    print(f"states.py: promoted replica {replica['identifier']}; backup group at {capacity})")
 
 
 if __name__ == "__main__":
