@@ -214,13 +214,13 @@ describe("failover (moto)", () => {
       expect(h.counts.get(PutObjectCommand.name)).toBeUndefined();
     });
 
-    it("refuses an endpoint check inverted by hand without a drill record (inverted-without-drill)", async () => {
+    it("refuses an endpoint check inverted by hand (inverted)", async () => {
       const h = await harness("fo-int-nodrill");
       await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
       await invertHealthCheck(h.config);
       h.counts.clear();
       const [result] = await h.handler(alarmEvent(h.config));
-      expect(result).toMatchObject({ outcome: "ignored", code: "inverted-without-drill" });
+      expect(result).toMatchObject({ outcome: "ignored", code: "inverted" });
       expect(h.counts.get(PromoteReadReplicaCommand.name)).toBeUndefined();
     });
 

@@ -815,7 +815,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
         model: { hc: { disabled: false, inverted: true, healthyCheckers: 8 } },
       });
       const [result] = await handler(alarmEvent(config));
-      expect(result).toMatchObject({ outcome: "ignored", code: "inverted-without-drill" });
+      expect(result).toMatchObject({ outcome: "ignored", code: "inverted" });
       expect(record().state).toBe("armed");
     });
 

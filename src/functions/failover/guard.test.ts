@@ -72,7 +72,19 @@ describe("guard", () => {
       expect(v).toMatchObject({ proceed: true, code: "drill" });
     });
 
-    it("refuses inverted-without-drill: an inverted endpoint check and no drill record", () => {
+    it("refuses inverted even while a drill is live: an inverted check's verdict says nothing of P (drills never invert)", () => {
+      const v = guardVerdict(
+        signals({
+          drill: liveDrill,
+          route53: { verdict: "unhealthy", via: "api", inverted: true, source: "api", detail: "x" },
+        }),
+        settings,
+        NOW,
+      );
+      expect(v).toMatchObject({ proceed: false, code: "inverted" });
+    });
+
+    it("refuses inverted: an inverted endpoint check and no drill record", () => {
       const v = guardVerdict(
         signals({
           route53: { verdict: "unhealthy", via: "api", inverted: true, source: "api", detail: "x" },
@@ -80,10 +92,10 @@ describe("guard", () => {
         settings,
         NOW,
       );
-      expect(v).toMatchObject({ proceed: false, code: "inverted-without-drill" });
+      expect(v).toMatchObject({ proceed: false, code: "inverted" });
     });
 
-    it("refuses inverted-without-drill when the drill record expired", () => {
+    it("refuses inverted when the drill record expired", () => {
       const expired = { ...liveDrill, record: { ...liveDrill.record, expiresAt: "2026-12-03T12:09:59Z" } };
       const v = guardVerdict(
         signals({
@@ -93,7 +105,7 @@ describe("guard", () => {
         settings,
         NOW,
       );
-      expect(v).toMatchObject({ proceed: false, code: "inverted-without-drill" });
+      expect(v).toMatchObject({ proceed: false, code: "inverted" });
       expect(v.signals.find((s) => s.signal === "drill")?.reading).toBe("expired");
     });
 

@@ -46,7 +46,7 @@ export type ProceedCode = "drill" | "unhealthy" | "hold-expired" | "forced";
 export type RefuseCode =
   | "latched"
   | "latch-unknown"
-  | "inverted-without-drill"
+  | "inverted"
   | "no-route53-verdict"
   | "healthy"
   | "probe-sees-healthy"
@@ -67,8 +67,8 @@ export function drillLive(record: DrillRecord | undefined, now: number): boolean
  *
  * | signals                                                         | verdict                     |
  * | latch object unreadable / present                               | refuse latch-unknown / latched |
+ * | endpoint check inverted (API), drill or not                     | refuse inverted             |
  * | live drill record, Route 53 unhealthy                           | proceed as drill            |
- * | endpoint check inverted (API), no live drill record             | refuse inverted-without-drill |
  * | Route 53 unknown (API and DNS unanswered)                       | refuse no-route53-verdict   |
  * | Route 53 healthy                                                | refuse healthy              |
  * | Route 53 unhealthy, B's probe sees P healthy                    | refuse probe-sees-healthy   |
@@ -99,19 +99,19 @@ export function guardVerdict(signals: GuardSignals, settings: GuardSettings, now
     return refuse("latch-unknown", `cannot read the latch in B (${latch.detail}): retried next minute`);
   if (latch.latched)
     return refuse("latched", `the latch is set (${latch.detail}): a failover is done or under way`);
+  // pilotlight never inverts P's check (a drill fails P for real): inverted by hand, Route 53's
+  // verdict is flipped and says nothing of P, drill or not
+  if (route53.inverted)
+    return refuse(
+      "inverted",
+      `P's endpoint check is inverted: an inverted check reads P healthy when it fails, so its verdict says nothing of P; pilotlight never inverts it (set Inverted=false: terraform apply)`,
+    );
   const live = drillLive(drill.record, now);
   if (live && route53.verdict === "unhealthy")
     return proceed(
       "drill",
       `a drill by ${drill.record?.by} is live and Route 53 sees P unhealthy (${route53.detail}): P is declared down`,
       true,
-    );
-  // pilotlight never inverts P's check (a drill fails P for real): inverted by hand, Route 53's
-  // verdict is flipped and says nothing of P
-  if (route53.inverted && !live)
-    return refuse(
-      "inverted-without-drill",
-      `P's endpoint check is inverted and no live drill record exists (${drill.detail}): an inverted check reads P healthy when it fails, so its verdict says nothing of P; pilotlight never inverts it`,
     );
   if (route53.verdict === undefined)
     return refuse(
