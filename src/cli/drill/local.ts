@@ -349,6 +349,15 @@ async function localDrill(
     `${config.backup.asg.failoverCapacity.desired} InService in ${config.backup.asg.name}`,
   );
   expect("DNS answers B", times.dns !== undefined, `${dnsNow.role} ${dnsNow.target} (${dnsNow.reason})`);
+  // B's alias evaluates target health (API_AliasTarget, EvaluateTargetHealth): with P unhealthy and
+  // B's group at 0 both records are unhealthy and Route 53 answers P, so B can be answered only
+  // after the failover scaled B up. Earlier means B held targets at rest (a failback left them).
+  const since = (ms: number | undefined) => (ms === undefined ? "-" : `+${((ms - t0) / 1000).toFixed(1)} s`);
+  expect(
+    "DNS answers B only after the failover ran (B at rest has no healthy target)",
+    times.dns !== undefined && times.invoked !== undefined && times.dns >= times.invoked,
+    `DNS answering B ${since(times.dns)}, failover invoked ${since(times.invoked)}`,
+  );
   expect(
     "recovery within the model's worst case",
     recovery !== undefined && recovery <= model.cases.worst.total,
