@@ -15,11 +15,11 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { awsError } from "../../../test/fixtures/aws-error.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
-import { Clients } from "../../aws/clients.js";
+import { failbackTestEnv, TEST_STAMP } from "../../../test/fixtures/failback-env.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
-import type { Io } from "../io.js";
-import { failbackNames, failbackPlan } from "./plan.js";
+import { failbackNames } from "./plan.js";
 import { type FailbackEnv, failbackSteps } from "./steps.js";
 
 // The failback steps that act on groups, snapshots and the lock table, on the AWS path: each is done
@@ -33,37 +33,13 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const config = exampleConfig();
 const P = config.primary;
 const B = config.backup;
-const stamp = "20261203t070000";
+const stamp = TEST_STAMP;
 const snapshotId = failbackNames(config, stamp).snapshot;
 
-function env(over: Partial<FailbackEnv> = {}): FailbackEnv {
-  const io = { err: () => undefined, out: () => undefined, confirm: async () => true } as unknown as Io;
-  const noSql = async () => {
-    throw new Error("these steps use no SQL");
-  };
-  return {
-    io,
-    log: () => undefined,
-    clients: new Clients(),
-    config,
-    plan: failbackPlan(config, stamp),
-    stamp,
-    yes: true,
-    timeoutMs: 200,
-    intervalMs: 1,
-    sql: { primary: noSql, backup: noSql },
-    sqlOps: { fenceWrites: noSql, liftFence: noSql, replayBehind: noSql, acceptsWrites: noSql },
-    dns: async () => ({ role: "PRIMARY", target: P.alb.dnsName, reason: "primary healthy" }),
-    ...over,
-  };
-}
-
-/** An error as the SDK raises an AWS answer: a client fault carrying the API's error code. */
-const clientFault = (name: string, message: string, httpStatusCode = 400) =>
-  Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode } });
+const env = (over: Partial<FailbackEnv> = {}) => failbackTestEnv(config, over);
 
 const accessDenied = (action: string) =>
-  clientFault("AccessDenied", `User is not authorized to perform: ${action}`, 403);
+  awsError("AccessDenied", `User is not authorized to perform: ${action}`, { httpStatusCode: 403 });
 
 /** AutoScalingInstanceDetails: LifecycleState Pending → InService → Terminating → gone; HealthStatus Healthy/Unhealthy. */
 const instance = (n: number, LifecycleState: string, HealthStatus = "Healthy"): Instance =>
@@ -248,7 +224,9 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
       });
       rds.on(DescribeDBSnapshotsCommand).callsFake(() => {
         if (!created)
-          throw clientFault("DBSnapshotNotFoundFault", `DBSnapshot ${snapshotId} not found.`, 404);
+          throw awsError("DBSnapshotNotFoundFault", `DBSnapshot ${snapshotId} not found.`, {
+            httpStatusCode: 404,
+          });
         const Status = statuses.length > 1 ? statuses.shift() : statuses[0];
         return { DBSnapshots: [{ DBSnapshotIdentifier: snapshotId, Status }] };
       });
@@ -309,9 +287,7 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
       modelSnapshot(["creating"]);
       rds
         .on(CreateDBSnapshotCommand)
-        .rejects(
-          clientFault("InvalidDBInstanceStateFault", "Instance demo-primary is not in available state."),
-        );
+        .rejects(awsError("InvalidDBInstanceStateFault", "Instance demo-primary is not in available state."));
       await expect(failbackSteps.snapshot(env({ timeoutMs: 60_000 }))).rejects.toThrow(
         /not in available state/,
       );
@@ -323,7 +299,7 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
       rds
         .on(DescribeDBSnapshotsCommand)
         .callsFakeOnce(() => {
-          throw clientFault("DBSnapshotNotFoundFault", "not found", 404);
+          throw awsError("DBSnapshotNotFoundFault", "not found", { httpStatusCode: 404 });
         })
         .rejects(accessDenied("rds:DescribeDBSnapshots"));
       const started = Date.now();
@@ -359,7 +335,7 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
         .callsFake((input: { Item: LockRecord; ExpressionAttributeValues?: Record<string, unknown> }) => {
           const v = input.ExpressionAttributeValues ?? {};
           if (table.item?.state !== v[":state"] || table.item?.attempts !== v[":attempts"])
-            throw clientFault("ConditionalCheckFailedException", "The conditional request failed");
+            throw awsError("ConditionalCheckFailedException", "The conditional request failed");
           table.item = input.Item;
           return {};
         });
@@ -383,7 +359,7 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
       const table = modelLock(completed);
       ddb.on(PutCommand).callsFakeOnce(() => {
         table.item = { ...completed, attempts: 2 };
-        throw clientFault("ConditionalCheckFailedException", "The conditional request failed");
+        throw awsError("ConditionalCheckFailedException", "The conditional request failed");
       });
       await expect(failbackSteps["close-incident"](env())).rejects.toThrow(/changed while closing it; retry/);
     });
@@ -391,7 +367,7 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
     it("fails at once when DynamoDB denies the read (AccessDenied)", async () => {
       ddb
         .on(GetCommand)
-        .rejects(clientFault("AccessDeniedException", "not authorized to perform: dynamodb:GetItem"));
+        .rejects(awsError("AccessDeniedException", "not authorized to perform: dynamodb:GetItem"));
       await expect(failbackSteps["close-incident"](env({ timeoutMs: 60_000 }))).rejects.toThrow(
         /AccessDeniedException/,
       );

@@ -21,11 +21,11 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { awsError } from "../../../test/fixtures/aws-error.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
+import { failbackTestEnv } from "../../../test/fixtures/failback-env.js";
 import { Clients } from "../../aws/clients.js";
 import { databasePortFor } from "../../functions/shared/aws-ports.js";
-import type { Io } from "../io.js";
-import { failbackPlan } from "./plan.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";
 import { type FailbackEnv, failbackSteps, replicating, type SwitchoverSql } from "./steps.js";
 
@@ -51,10 +51,6 @@ const replicatingInfo = {
   StatusInfos: [{ StatusType: "read replication", Status: "replicating", Normal: true }],
 };
 
-/** An RDS error as the SDK raises it: a client fault carrying the API's error code. */
-const rdsError = (name: string, message: string) =>
-  Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: 400 } });
-
 /**
  * The instances of one region as the RDS API reference describes them: DescribeDBInstances answers
  * DBInstanceNotFound for an unknown identifier; ModifyDBInstance with NewDBInstanceIdentifier
@@ -66,7 +62,7 @@ function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
   rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
     const id = input.DBInstanceIdentifier;
     const found = instances[id];
-    if (!found) throw rdsError("DBInstanceNotFoundFault", `DBInstance ${id} not found.`);
+    if (!found) throw awsError("DBInstanceNotFoundFault", `DBInstance ${id} not found.`);
     const n = reads.get(id);
     if (n !== undefined) {
       reads.set(id, n + 1);
@@ -80,7 +76,7 @@ function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
     .callsFake((input: { DBInstanceIdentifier: string; NewDBInstanceIdentifier?: string }) => {
       const found = instances[input.DBInstanceIdentifier];
       if (!found)
-        throw rdsError("DBInstanceNotFoundFault", `DBInstance ${input.DBInstanceIdentifier} not found.`);
+        throw awsError("DBInstanceNotFoundFault", `DBInstance ${input.DBInstanceIdentifier} not found.`);
       if (input.NewDBInstanceIdentifier) {
         delete instances[input.DBInstanceIdentifier];
         instances[input.NewDBInstanceIdentifier] = {
@@ -94,7 +90,7 @@ function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
     .on(CreateDBInstanceReadReplicaCommand)
     .callsFake((input: { DBInstanceIdentifier: string; SourceDBInstanceIdentifier: string }) => {
       if (instances[input.DBInstanceIdentifier])
-        throw rdsError(
+        throw awsError(
           "DBInstanceAlreadyExistsFault",
           `DBInstance ${input.DBInstanceIdentifier} already exists.`,
         );
@@ -152,22 +148,11 @@ function env(sqlOps: SwitchoverSql, over: Partial<FailbackEnv> = {}): FailbackEn
     database: "d",
     ssl: false,
   });
-  const io = { err: () => undefined, out: () => undefined, confirm: async () => true } as unknown as Io;
-  return {
-    io,
-    log: () => undefined,
-    clients: new Clients(),
-    config,
-    plan: failbackPlan(config, "20261203t070000"),
-    stamp: "20261203t070000",
-    yes: true,
-    timeoutMs: 200,
-    intervalMs: 1,
+  return failbackTestEnv(config, {
     sql: { primary: async () => at("p-db"), backup: async () => at("b-db") },
     sqlOps,
-    dns: async () => ({ role: "PRIMARY", target: P.alb.dnsName, reason: "primary healthy" }),
     ...over,
-  };
+  });
 }
 
 describe("failback steps (AWS path)", () => {
@@ -300,7 +285,7 @@ describe("failback steps (AWS path)", () => {
       // ModifyDBInstance: InvalidDBInstanceState, "the DB instance isn't in the available state" (RDS API reference)
       rds
         .on(ModifyDBInstanceCommand)
-        .rejects(rdsError("InvalidDBInstanceStateFault", "Database instance is not in available state."));
+        .rejects(awsError("InvalidDBInstanceStateFault", "Database instance is not in available state."));
 
       await expect(
         failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, { timeoutMs: 60_000 })),
@@ -314,7 +299,7 @@ describe("failback steps (AWS path)", () => {
         .on(DescribeDBInstancesCommand, { DBInstanceIdentifier: B.db.instanceId })
         .callsFakeOnce(() => ({ DBInstances: [standalone(B.db.instanceId, B.region)] }))
         .callsFakeOnce(() => ({ DBInstances: [standalone(B.db.instanceId, B.region)] }))
-        .rejects(rdsError("AccessDenied", "User is not authorized to perform: rds:DescribeDBInstances"));
+        .rejects(awsError("AccessDenied", "User is not authorized to perform: rds:DescribeDBInstances"));
 
       const started = Date.now();
       await expect(

@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { awsError as sdkError } from "../../../test/fixtures/aws-error.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { isPermanent, waitFor } from "./waits.js";
 
-/** An error as the AWS SDK v3 throws it: the service's error code as name, and who is at fault. */
-function awsError(name: string, fault: "client" | "server", status = fault === "client" ? 400 : 500): Error {
-  return Object.assign(new Error(`${name} from AWS`), {
-    name,
-    $fault: fault,
-    $metadata: { httpStatusCode: status },
-  });
-}
+const awsError = (name: string, fault: "client" | "server", httpStatusCode?: number) =>
+  sdkError(name, `${name} from AWS`, { fault, ...(httpStatusCode ? { httpStatusCode } : {}) });
 
 describe("failback waits", () => {
   describe("isPermanent", () => {

@@ -6,6 +6,7 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import { S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { awsError } from "../../../test/fixtures/aws-error.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { Clients } from "../../aws/clients.js";
 import { collectStatus } from "./collect.js";
@@ -26,8 +27,7 @@ const config = exampleConfig();
 const P = config.primary;
 const B = config.backup;
 
-const fault = (name: string, httpStatusCode: number) =>
-  Object.assign(new Error(`${name} answer`), { name, $fault: "client", $metadata: { httpStatusCode } });
+const fault = (name: string, httpStatusCode: number) => awsError(name, `${name} answer`, { httpStatusCode });
 
 describe("status: the databases through the database port", () => {
   beforeEach(() => {
