@@ -448,7 +448,7 @@ async function localDrill(
         : [
             "P failed for real: its app instance stopped, so users see P down; played by the harness: Route 53's checkers' verdict on P (P's endpoint check reporting failure: moto's checkers always report Success); a drill record in B's lock table marked the failover a drill",
           ]),
-      "played by the harness: the alarm state (SetAlarmState), the SNS delivery, the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)",
+      `played by the harness: ${loss?.regions.includes(config.dns.alarm.region) ? "" : `the ${config.dns.alarm.region} alarm's state (SetAlarmState) and its SNS delivery, `}the data side of the promotion (local PostgreSQL pg_promote once PromoteReadReplica reached the emulator), the ALB health check (the local app's /healthz)`,
       "the reference app ran twice on loopback (P's and B's instances) against a real PostgreSQL 15 primary and its streaming replica",
       `a load loop wrote and read through "the DNS name", resolved like Route 53 from the emulator's state, every 100 ms`,
     ],

@@ -67,6 +67,8 @@ describe("pilotlight drill --local --lose-region P us-east-1", () => {
     expect(report.expectations.filter((e: { ok: boolean }) => !e.ok)).toEqual([]);
     expect(run.code).toBe(ExitCode.ok);
     expect(report.model.scenario).toBe("primary-and-us-east-1-lost");
+    // the report says what was played: no us-east-1 alarm, since us-east-1 was lost
+    expect(report.method.join(" ")).not.toContain("SetAlarmState");
     expect(report.expectations.map((e: { name: string }) => e.name)).toEqual(
       expect.arrayContaining([
         `no request of the programs to the lost ${config.primary.region} got through`,
