@@ -15,7 +15,12 @@ import {
 } from "@aws-sdk/client-rds";
 import type { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { databasePortFor, dynamoDbLockPort, latchPortFor } from "../../functions/shared/aws-ports.js";
+import {
+  DB_INSTANCE_NOT_FOUND,
+  databasePortFor,
+  dynamoDbLockPort,
+  latchPortFor,
+} from "../../functions/shared/aws-ports.js";
 import { closeIncident } from "../../functions/shared/incident.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
@@ -87,8 +92,6 @@ export interface FailbackEnv {
   local?: LocalPlays;
 }
 
-const NOT_FOUND = new Set(["DBInstanceNotFoundFault", "DBInstanceNotFound"]);
-
 /**
  * The whole instance (its endpoint to connect to, its settings to copy into a new replica), or
  * undefined when RDS says there is none. Its role, status and replication are read through the
@@ -103,7 +106,7 @@ export async function describeInstance(
     const out = await clients.rds(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
     return out.DBInstances?.[0];
   } catch (err) {
-    if (NOT_FOUND.has((err as { name?: string }).name ?? "")) return undefined;
+    if (DB_INSTANCE_NOT_FOUND.includes((err as { name?: string }).name ?? "")) return undefined;
     throw err;
   }
 }

@@ -112,6 +112,9 @@ export async function awsCall<T>(operation: string, call: () => Promise<T>): Pro
   }
 }
 
+/** DescribeDBInstances' answer for an unknown identifier (the API reference's code, and the SDK's name). */
+export const DB_INSTANCE_NOT_FOUND = ["DBInstanceNotFound", "DBInstanceNotFoundFault"];
+
 /** Resolves to undefined when the call fails with one of `codes` (the resource does not exist). */
 async function orMissing<T>(
   operation: string,
@@ -134,10 +137,8 @@ export function rdsDatabasePort(
 ): DatabasePort {
   return {
     async describe(id) {
-      const out = await orMissing(
-        "rds:DescribeDBInstances",
-        ["DBInstanceNotFound", "DBInstanceNotFoundFault"],
-        () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      const out = await orMissing("rds:DescribeDBInstances", DB_INSTANCE_NOT_FOUND, () =>
+        rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
       );
       const db = out?.DBInstances?.[0];
       if (!db) return undefined;
@@ -411,10 +412,8 @@ export function dynamoDbDrillRecordPort(
 export function rdsPrimaryDatabasePort(rds: RDSClient): PrimaryDatabasePort {
   return {
     async describe(id) {
-      const out = await orMissing(
-        "rds:DescribeDBInstances",
-        ["DBInstanceNotFound", "DBInstanceNotFoundFault"],
-        () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
+      const out = await orMissing("rds:DescribeDBInstances", DB_INSTANCE_NOT_FOUND, () =>
+        rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })),
       );
       const db = out?.DBInstances?.[0];
       return db ? { id, status: db.DBInstanceStatus ?? "unknown" } : undefined;
