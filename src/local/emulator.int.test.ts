@@ -8,6 +8,12 @@ import {
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  SetAlarmStateCommand,
+} from "@aws-sdk/client-cloudwatch";
+import {
   CreateLaunchTemplateCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
@@ -41,6 +47,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { CLOUDWATCH_PROTOCOL } from "../aws/clients.js";
 import { isRunning, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
 import { setCheckerReport, setDbInstanceStatus, setPromotionSeconds } from "./emulator-control.js";
 import { readFaults } from "./fault-proxy-control.js";
@@ -407,5 +414,48 @@ describe("moto Auto Scaling patch (src/local/moto_server.py)", () => {
     // Assert
     expect(afterOne).toHaveLength(1);
     expect(await targets()).toEqual([]);
+  });
+});
+
+// CloudWatch API Reference, MetricAlarm: StateTransitionedTimestamp is "the date and time that the
+// alarm's StateValue most recently changed"; StateUpdatedTimestamp moves on every update of
+// StateValue or EvaluationState. The failover's hold is counted from the transition.
+describe("moto CloudWatch patch (src/local/moto_server.py)", () => {
+  it("keeps StateTransitionedTimestamp at the last change of StateValue while StateUpdatedTimestamp moves", async () => {
+    // Prepare
+    const cloudwatch = new CloudWatchClient({ region: "eu-west-2", protocol: CLOUDWATCH_PROTOCOL });
+    const name = `transition-${Date.now()}`;
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: name,
+        Namespace: "Pilotlight/Test",
+        MetricName: "Up",
+        Statistic: "Minimum",
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: "LessThanThreshold",
+      }),
+    );
+    const read = async () =>
+      (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms?.[0];
+    const set = (StateValue: "ALARM" | "OK") =>
+      cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue, StateReason: "test" }));
+
+    // Act
+    await set("ALARM");
+    const entered = await read();
+    await new Promise((r) => setTimeout(r, 1100));
+    await set("ALARM");
+    const updated = await read();
+
+    // Assert
+    expect(entered?.StateTransitionedTimestamp).toBeInstanceOf(Date);
+    expect(updated?.StateTransitionedTimestamp?.getTime()).toBe(
+      entered?.StateTransitionedTimestamp?.getTime(),
+    );
+    expect(updated?.StateUpdatedTimestamp?.getTime()).toBeGreaterThan(
+      entered?.StateTransitionedTimestamp?.getTime() as number,
+    );
   });
 });

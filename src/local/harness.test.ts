@@ -10,7 +10,7 @@ describe("harness", () => {
       AlarmName: config.dns.alarm.name,
       AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${config.dns.alarm.name}`,
       StateReason: "drill",
-      StateUpdatedTimestamp: new Date("2026-11-26T00:53:38.123Z"),
+      StateTransitionedTimestamp: new Date("2026-11-26T00:53:38.123Z"),
       MetricName: "HealthCheckStatus",
       Namespace: "AWS/Route53",
       Statistic: "Minimum" as const,

@@ -35,6 +35,12 @@ ones it terminates: a group scaled to 0 keeps "healthy" targets. On AWS an insta
 is deregistered from the group's target groups before it terminates (Auto Scaling User Guide,
 "Amazon EC2 Auto Scaling instance lifecycle", scale in). Patched: terminated instances leave.
 
+moto's CloudWatch alarms have no StateTransitionedTimestamp, "the date and time that the alarm's
+StateValue most recently changed" (CloudWatch API Reference, MetricAlarm), and reset
+StateUpdatedTimestamp on every state update, the value unchanged included ("the last update to
+the value of either the StateValue or EvaluationState"). Patched: an alarm records when its
+StateValue last changed, and DescribeAlarms answers it.
+
 A control endpoint sets what moto cannot produce by itself (src/local/emulator-control.ts):
   PUT /__pilotlight/rds/promotion        {"seconds": 30}
   PUT /__pilotlight/rds/instance-status  {"region": "...", "dbInstanceIdentifier": "...",
@@ -51,6 +57,7 @@ import sys
 import threading
 
 from moto.autoscaling.models import AutoScalingBackend
+from moto.cloudwatch.models import Alarm
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -182,6 +189,24 @@ def update_attached_target_groups(self, group_name):
             target_group.deregister(gone)
 
 
+_alarm_init = Alarm.__init__
+_alarm_update_state = Alarm.update_state
+
+
+def alarm_init(self, *args, **kwargs):
+    _alarm_init(self, *args, **kwargs)
+    self.state_transitioned_timestamp = self.state_updated_timestamp
+
+
+def alarm_update_state(self, reason, reason_data, state_value):
+    changed = state_value != self.state_value
+    _alarm_update_state(self, reason, reason_data, state_value)
+    if changed:
+        self.state_transitioned_timestamp = self.state_updated_timestamp
+
+
+Alarm.__init__ = alarm_init
+Alarm.update_state = alarm_update_state
 AutoScalingBackend.update_attached_target_groups = update_attached_target_groups
 IAMPolicyStatement.is_action_permitted = statement_permits
 RDSBackend.promote_read_replica = promote_read_replica

@@ -175,7 +175,7 @@ function drillWorld(over: Partial<World> = {}) {
         {
           AlarmName: config.dns.alarm.name,
           StateValue: failedOver() ? "ALARM" : "OK",
-          StateUpdatedTimestamp: new Date(world.failedOverAt ?? Date.now()),
+          StateTransitionedTimestamp: new Date(world.failedOverAt ?? Date.now()),
         },
       ],
     }));

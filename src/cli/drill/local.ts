@@ -208,7 +208,7 @@ async function localDrill(
   };
   if (loss?.scenario !== "primary-and-us-east-1-lost") {
     const alarm = await setAlarm(harness, config, `pilotlight drill by ${operatorName()}: P fails`);
-    times.alarm = alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
+    times.alarm = alarm.StateTransitionedTimestamp?.getTime() ?? Date.now();
     log(
       `alarm ${alarm.AlarmName}: ALARM (set by the harness, as CloudWatch would after ${config.dns.alarm.evaluationPeriods} period(s))`,
     );
@@ -223,7 +223,7 @@ async function localDrill(
     while (loss && Date.now() < t0 + deadlineMs) {
       const minute = await playProbeMinute(harness, config, bundles);
       if (minute.alarm?.StateValue === "ALARM") {
-        times.alarm ??= minute.alarm.StateUpdatedTimestamp?.getTime() ?? Date.now();
+        times.alarm ??= minute.alarm.StateTransitionedTimestamp?.getTime() ?? Date.now();
         log(
           `probe alarm ${minute.alarm.AlarmName}: ALARM (evaluated by the harness on the probe's datapoints)`,
         );
@@ -404,7 +404,7 @@ async function localDrill(
     milestone(
       "alarm in ALARM",
       times.alarm,
-      "harness: SetAlarmState (StateUpdatedTimestamp), the first trigger",
+      "harness: SetAlarmState (StateTransitionedTimestamp), the first trigger",
     ),
     milestone("failover function invoked", times.invoked, "harness: the first delivery, in-process"),
     milestone(

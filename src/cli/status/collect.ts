@@ -218,7 +218,7 @@ export async function collectStatus(
       return {
         name: config.dns.alarm.name,
         state: a.StateValue ?? "unknown",
-        ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp.toISOString() } : {}),
+        ...(a.StateTransitionedTimestamp ? { since: a.StateTransitionedTimestamp.toISOString() } : {}),
       };
     }),
     part(readLastFailover),

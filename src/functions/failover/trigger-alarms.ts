@@ -8,7 +8,11 @@ export interface AlarmState {
   name: string;
   /** OK, ALARM or INSUFFICIENT_DATA. */
   state: string;
-  /** StateUpdatedTimestamp (ISO 8601): when the alarm entered `state`. */
+  /**
+   * StateTransitionedTimestamp (ISO 8601): when the alarm entered `state`. Not StateUpdatedTimestamp,
+   * which moves on every evaluation-state update while the alarm stays in ALARM (CloudWatch API
+   * Reference, MetricAlarm), so a hold counted from it would never run out.
+   */
   since: string;
 }
 
@@ -25,8 +29,8 @@ async function describe(client: CloudWatchClient, name: string): Promise<AlarmSt
     client.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ["MetricAlarm"] })),
   );
   const alarm = out.MetricAlarms?.find((a) => a.AlarmName === name);
-  if (!alarm?.StateValue || !alarm.StateUpdatedTimestamp) return undefined;
-  return { name, state: alarm.StateValue, since: alarm.StateUpdatedTimestamp.toISOString() };
+  if (!alarm?.StateValue || !alarm.StateTransitionedTimestamp) return undefined;
+  return { name, state: alarm.StateValue, since: alarm.StateTransitionedTimestamp.toISOString() };
 }
 
 /**
