@@ -38,7 +38,9 @@ export function apiProbes(
           .cloudWatch(config.dns.alarm.region)
           .send(new DescribeAlarmsCommand({ AlarmNames: [config.dns.alarm.name] }));
         const a = out.MetricAlarms?.[0];
-        return a?.StateValue === "ALARM" ? (a.StateTransitionedTimestamp?.getTime() ?? Date.now()) : undefined;
+        return a?.StateValue === "ALARM"
+          ? (a.StateTransitionedTimestamp?.getTime() ?? Date.now())
+          : undefined;
       },
     },
     invoked: {
