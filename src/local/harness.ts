@@ -522,11 +522,17 @@ export async function startHealthSignalServers(
   stack?: LocalStack,
 ): Promise<LocalNameServer[]> {
   const signalName = normaliseDnsName(config.dns.healthSignal.name);
+  // Route 53's name servers answer from the check's current status, not by checking per query:
+  // queries that arrive together share one reading of the played checkers
+  let reading: Promise<boolean> | undefined;
+  const status = () => {
+    reading ??= endpointCheckHealthy(clients, config, stack).finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
   const zone = {
-    txt: async (name: string) =>
-      name === signalName
-        ? [healthSignalAnswer(await endpointCheckHealthy(clients, config, stack))]
-        : undefined,
+    txt: async (name: string) => (name === signalName ? [healthSignalAnswer(await status())] : undefined),
   };
   const servers: LocalNameServer[] = [];
   for (const server of config.dns.healthSignal.nameServers) {

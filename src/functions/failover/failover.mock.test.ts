@@ -45,6 +45,7 @@ import { exampleConfig } from "../../../test/fixtures/config.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
 import { fakeSignalPorts } from "../../../test/fixtures/signal-ports.js";
 import type { DeploymentConfig } from "../../core/config.js";
+import { checkersSeeHealthy, healthCheckStatus, healthSignalAnswer } from "../../core/route53.js";
 import { createFailoverPorts } from "../shared/aws-ports.js";
 import { FailoverStepError, IncidentBusyError } from "../shared/errors.js";
 import { closeIncident } from "../shared/incident.js";
@@ -89,6 +90,11 @@ interface Model {
    */
   slow?: boolean;
   hc: { disabled: boolean; inverted: boolean; healthyCheckers: number };
+  /**
+   * The status Route 53 routes on, as the health-signal TXT pair answers it: the failure threshold
+   * applied over time, Disabled and Inverted. Default: the status of `hc` once the threshold is met.
+   */
+  routedHealthy?: boolean;
   lag?: number;
   /** The latch object in B: its body while it exists. */
   latch?: string;
@@ -311,6 +317,17 @@ function setup(
   const signals = fakeSignalPorts({
     endpointCheck: real.signals.endpointCheck,
     primaryDatabase: real.signals.primaryDatabase,
+    healthSignal: async () => {
+      const { disabled, inverted, healthyCheckers } = model.hc;
+      const healthy =
+        model.routedHealthy ??
+        healthCheckStatus(checkersSeeHealthy(Array.from({ length: 8 }, (_, i) => i < healthyCheckers)), {
+          disabled,
+          inverted,
+        });
+      const answer = healthSignalAnswer(healthy);
+      return { verdict: healthy ? "healthy" : "unhealthy", server: "ns-1", detail: `ns-1 answers ${answer}` };
+    },
     ...options.signals,
   });
   const ports: FailoverPorts = { ...real, lock, signals };
@@ -831,7 +848,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record().guardSignals?.map((s) => [s.signal, s.reading])).toEqual([
         ["latch", "absent"],
         ["drill", "none"],
-        ["route53", "unhealthy via api"],
+        ["route53", "unhealthy via dns"],
         ["probe", "unhealthy"],
         ["primaryRegion", "no recovery"],
       ]);
@@ -864,7 +881,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(route53Signal?.detail).toContain("no answer within 500 ms");
     });
 
-    it("falls back to the health-signal TXT pair when the API refuses, asking the zone's name servers", async () => {
+    it("asks the zone's name servers for the verdict whatever the API answers, the API refusing", async () => {
       const asked: unknown[] = [];
       const { config, handler, record } = setup({
         signals: {
@@ -883,6 +900,28 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record().guardSignals?.find((s) => s.signal === "route53")?.detail).toContain(
         "ServiceUnavailable",
       );
+    });
+
+    // Route 53 Developer Guide, "How Route 53 determines whether a health check is healthy": a check
+    // changes status only after `FailureThreshold` consecutive results; GetHealthCheckStatus lists
+    // each checker's last observation (a diagnostic), not the status Route 53 routes on
+    it("takes Route 53's verdict from the routed status (DNS), not the checkers' last observations", async () => {
+      const { config, handler, record } = setup({
+        model: { hc: { disabled: false, inverted: false, healthyCheckers: 0 }, routedHealthy: true },
+      });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "healthy" });
+      expect(record().state).toBe("armed");
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+    });
+
+    it("has no verdict when no name server answers, though the API answers", async () => {
+      const { config, handler, record } = setup({
+        signals: { healthSignal: async () => ({ detail: "no name server answered: ETIMEOUT" }) },
+      });
+      const [result] = await handler(alarmEvent(config));
+      expect(result).toMatchObject({ outcome: "ignored", code: "no-route53-verdict" });
+      expect(record().state).toBe("armed");
     });
 
     it("refuses no-route53-verdict when neither the API nor any name server answers", async () => {

@@ -1,5 +1,4 @@
 import type { DeploymentConfig } from "../../core/config.js";
-import { checkersSeeHealthy, type HealthSignal, healthCheckStatus } from "../../core/route53.js";
 import { errorCode } from "../shared/errors.js";
 import type { FailoverPorts } from "../shared/ports.js";
 import type { GuardSignals } from "./guard.js";
@@ -82,59 +81,42 @@ async function readDrill(ports: Pick<FailoverPorts, "signals">, config: Deployme
   }
 }
 
-/** Route 53's verdict: through the API when it answers in time, else through its data plane. */
+/**
+ * Route 53's verdict from its data plane: the health-signal TXT pair, whose PRIMARY carries P's
+ * endpoint check, as the zone's name servers answer it. Route 53 answers by the check's status,
+ * which applies the failure threshold and the checkers' 18% rule over time; GetHealthCheckStatus
+ * lists each checker's last observation only and is documented as a diagnostic, so it gives no
+ * verdict. The API is asked at the same time for what DNS cannot show: whether the check is
+ * Inverted (its status, and with it the answer, is flipped) or Disabled (always healthy).
+ */
 async function readRoute53(ports: Pick<FailoverPorts, "signals">, config: DeploymentConfig) {
   const timeoutMs = config.failover.bestEffortTimeoutMs;
   const id = config.dns.healthCheckId;
-  const api = `Route 53 API GetHealthCheck/GetHealthCheckStatus ${id} (us-east-1)`;
-  let apiFailure: string;
-  try {
-    const check = await within(ports.signals.endpointCheck.describe(id), timeoutMs, "Route 53 API");
-    if (check === undefined) apiFailure = `health check ${id} does not exist`;
-    else if (check.observations.length === 0) apiFailure = `health check ${id} has no checker observations`;
-    else {
-      const healthy = check.observations.filter((o) => o.healthy).length;
-      const verdict: HealthSignal = healthCheckStatus(
-        checkersSeeHealthy(check.observations.map((o) => o.healthy)),
-        check,
-      )
-        ? "healthy"
-        : "unhealthy";
-      const flags = [check.disabled ? "disabled" : "", check.inverted ? "inverted" : ""].filter(Boolean);
-      return {
-        verdict,
-        via: "api" as const,
-        inverted: check.inverted,
-        source: api,
-        detail: `${healthy} of ${check.observations.length} checkers see P healthy${flags.length ? `, check ${flags.join(" and ")}` : ""}: ${verdict}`,
-      };
-    }
-  } catch (error) {
-    apiFailure = why(error);
-  }
   const { name, nameServers } = config.dns.healthSignal;
+  const api = `Route 53 API GetHealthCheck ${id} (us-east-1), for Inverted and Disabled`;
   const dns = `health-signal TXT ${name} at the zone's name servers (Route 53 data plane)`;
-  try {
-    const reading = await ports.signals.healthSignal(name, nameServers, timeoutMs);
-    if (reading.verdict)
-      return {
-        verdict: reading.verdict,
-        via: "dns" as const,
-        source: dns,
-        detail: `${reading.detail} (API: ${apiFailure})`,
-      };
-    return {
-      via: "none" as const,
-      source: `${api}; ${dns}`,
-      detail: `API: ${apiFailure}; DNS: ${reading.detail}`,
-    };
-  } catch (error) {
-    return {
-      via: "none" as const,
-      source: `${api}; ${dns}`,
-      detail: `API: ${apiFailure}; DNS: ${why(error)}`,
-    };
-  }
+  const [check, signal] = await Promise.allSettled([
+    within(ports.signals.endpointCheck.describe(id), timeoutMs, "Route 53 API"),
+    ports.signals.healthSignal(name, nameServers, timeoutMs),
+  ]);
+  const flags =
+    check.status === "rejected"
+      ? { apiDetail: `API: ${why(check.reason)}` }
+      : check.value === undefined
+        ? { apiDetail: `API: health check ${id} does not exist` }
+        : {
+            inverted: check.value.inverted,
+            apiDetail: `API: check ${check.value.disabled ? "disabled" : "enabled"}, ${check.value.inverted ? "inverted" : "not inverted"}; ${check.value.observations.filter((o) => o.healthy).length} of ${check.value.observations.length} checkers' last observations pass (diagnostic only)`,
+          };
+  const verdict = signal.status === "fulfilled" ? signal.value.verdict : undefined;
+  const dnsDetail = signal.status === "fulfilled" ? signal.value.detail : why(signal.reason);
+  return {
+    ...(verdict ? { verdict } : {}),
+    via: verdict ? ("dns" as const) : ("none" as const),
+    ...(flags.inverted !== undefined ? { inverted: flags.inverted } : {}),
+    source: `${dns}; ${api}`,
+    detail: `DNS: ${dnsDetail}; ${flags.apiDetail}`,
+  };
 }
 
 async function readProbe(ports: Pick<FailoverPorts, "signals">, config: DeploymentConfig) {
