@@ -897,3 +897,58 @@ run "observability_rejects_name" {
   }
   expect_failures = [var.name]
 }
+
+# A guard that keeps refusing for a reason that may hide a real outage pages (GuardBlocked, one
+# datapoint a minute from the re-evaluation): docs/functions.md "The guard: independent signals".
+run "observability_pages_a_blocked_guard" {
+  command = plan
+  module {
+    source = "./modules/observability"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                    = "test"
+    failover_function_name  = "test-failover"
+    readiness_function_name = "test-readiness"
+    failure_queue_name      = "test-failover-failures"
+    replica_db_instance_id  = "test-replica"
+    backup_asg_name         = "test-backup-app"
+    replica_lag_seconds_max = 300
+    ops_topic_arn           = "arn:aws:sns:eu-central-1:123456789012:test-ops"
+  }
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["guard-blocked"].metric_name == "GuardBlocked" &&
+      aws_cloudwatch_metric_alarm.this["guard-blocked"].namespace == "Pilotlight" &&
+      aws_cloudwatch_metric_alarm.this["guard-blocked"].dimensions == tomap({ service = "pilotlight-failover" }) &&
+      aws_cloudwatch_metric_alarm.this["guard-blocked"].evaluation_periods == 3 &&
+      aws_cloudwatch_metric_alarm.this["guard-blocked"].treat_missing_data == "notBreaching" &&
+      aws_cloudwatch_metric_alarm.this["guard-blocked"].alarm_actions == toset(["arn:aws:sns:eu-central-1:123456789012:test-ops"])
+    )
+    error_message = "the guard-blocked alarm must page the ops topic after 3 minutes of GuardBlocked from the failover function"
+  }
+}
+
+run "observability_rejects_guard_blocked_minutes" {
+  command = plan
+  module {
+    source = "./modules/observability"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name                    = "test"
+    failover_function_name  = "test-failover"
+    readiness_function_name = "test-readiness"
+    failure_queue_name      = "test-failover-failures"
+    replica_db_instance_id  = "test-replica"
+    backup_asg_name         = "test-backup-app"
+    replica_lag_seconds_max = 300
+    ops_topic_arn           = "arn:aws:sns:eu-central-1:123456789012:test-ops"
+    guard_blocked_minutes   = 0
+  }
+  expect_failures = [var.guard_blocked_minutes]
+}

@@ -801,14 +801,15 @@ describe("failover (SDK mocks modelling AWS)", () => {
   });
 
   describe("guard", () => {
-    it("refuses when Route 53 sees P healthy (a false positive): no lock, no action", async () => {
-      const { config, handler, record } = setup({
+    it("refuses when Route 53 sees P healthy (a false positive): no lock, no action, no page", async () => {
+      const { config, handler, record, metrics } = setup({
         model: { hc: { disabled: false, inverted: false, healthyCheckers: 8 } },
       });
       const [result] = await handler(alarmEvent(config));
       expect(result).toMatchObject({ outcome: "ignored", code: "healthy" });
       expect(record().state).toBe("armed");
       expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+      expect(metrics.map(([name]) => name)).not.toContain("GuardBlocked");
     });
 
     it("lets a drill (live drill record, P failed: its checkers see it down) fail over, marked as a drill", async () => {
@@ -936,8 +937,8 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(record().state).toBe("armed");
     });
 
-    it("refuses probe-sees-healthy when B's probe gets P's /health", async () => {
-      const { config, handler } = setup({
+    it("refuses probe-sees-healthy when B's probe gets P's /health, and publishes GuardBlocked (it pages)", async () => {
+      const { config, handler, metrics } = setup({
         signals: {
           probe: async () => ({
             healthy: true,
@@ -949,6 +950,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       });
       const [result] = await handler(alarmEvent(config));
       expect(result).toMatchObject({ outcome: "ignored", code: "probe-sees-healthy" });
+      expect(metrics).toContainEqual(["GuardBlocked", 1]);
     });
 
     // "Viewing instance status" (RDS User Guide): rebooting, "an RDS process that requires the

@@ -53,6 +53,20 @@ export type RefuseCode =
   | "hold";
 export type GuardCode = ProceedCode | RefuseCode;
 
+/**
+ * The refusals that may be standing in the way of a real failover and have no bound of their own:
+ * the function publishes `GuardBlocked` on each, and the `guard-blocked` alarm in B
+ * (terraform/modules/observability) pages the ops topic once they last a few minutes. `latched`
+ * is a failover already done, `healthy` a false positive that clears with its alarm, and `hold`
+ * runs out by itself after holdMaxSeconds.
+ */
+export const PAGING_REFUSALS: ReadonlySet<RefuseCode> = new Set<RefuseCode>([
+  "latch-unknown",
+  "inverted",
+  "no-route53-verdict",
+  "probe-sees-healthy",
+]);
+
 export type GuardVerdict =
   | { proceed: true; code: ProceedCode; drill: boolean; reason: string; signals: SignalSummary[] }
   | { proceed: false; code: RefuseCode; reason: string; signals: SignalSummary[] };

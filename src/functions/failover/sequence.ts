@@ -24,7 +24,7 @@ import {
 import { type LoggerLike, type MetricsLike, noMetrics, silentLogger } from "../shared/observability.js";
 import type { FailoverPorts } from "../shared/ports.js";
 import { DEFAULT_RETRY, withThrottlingRetry } from "../shared/retry.js";
-import { type GuardVerdict, guardVerdict } from "./guard.js";
+import { type GuardVerdict, guardVerdict, PAGING_REFUSALS } from "./guard.js";
 import { formatNotification } from "./notification.js";
 import {
   planCapacity,
@@ -111,6 +111,7 @@ export async function runFailover(
         signals: verdict.signals,
       });
       metrics.addMetric(verdict.code === "hold" ? "GuardHeld" : "GuardRefused", "Count", 1);
+      if (PAGING_REFUSALS.has(verdict.code)) metrics.addMetric("GuardBlocked", "Count", 1);
       return { outcome: "ignored", code: verdict.code, reason: verdict.reason };
     }
     log.info("guard confirmed P down", {

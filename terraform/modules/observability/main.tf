@@ -48,6 +48,21 @@ locals {
       comparison  = "LessThanThreshold"
       missing     = "breaching"
     }
+    # The guard refuses while something it cannot rule out may hide a real outage (the latch
+    # unreadable, P's check inverted by hand, no Route 53 verdict, B's probe disagreeing with
+    # Route 53): the failover function publishes GuardBlocked on each such refusal, once a minute
+    # while a trigger alarm stays in ALARM (the re-evaluation), and a human decides.
+    guard-blocked = {
+      description = "The failover guard keeps refusing for a reason that may hide a real outage (see the failover function's log: code latch-unknown, inverted, no-route53-verdict or probe-sees-healthy). Decide: pilotlight status, then fix the signal or pilotlight approve."
+      namespace   = "Pilotlight"
+      metric      = "GuardBlocked"
+      dimensions  = { service = "pilotlight-failover" }
+      statistic   = "Sum"
+      threshold   = 0
+      periods     = var.guard_blocked_minutes
+      comparison  = "GreaterThanThreshold"
+      missing     = "notBreaching"
+    }
     readiness-errors = {
       description = "The readiness function itself fails."
       namespace   = "AWS/Lambda"

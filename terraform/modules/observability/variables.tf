@@ -63,3 +63,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "guard_blocked_minutes" {
+  description = "Minutes in a row the failover guard must refuse for a reason that may hide a real outage (GuardBlocked) before the guard-blocked alarm pages the ops topic."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.guard_blocked_minutes >= 1 && var.guard_blocked_minutes <= 60 && floor(var.guard_blocked_minutes) == var.guard_blocked_minutes
+    error_message = "guard_blocked_minutes must be a whole number of minutes from 1 to 60 (the re-evaluation publishes once a minute)."
+  }
+}
