@@ -89,6 +89,10 @@ function modelRds(
   rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
     const id = input.DBInstanceIdentifier;
     for (const [from, r] of renames) {
+      if (r.left === 0 && r.gone === 0) {
+        renames.delete(from);
+        continue;
+      }
       if (id === from && r.left > 0) {
         r.left -= 1;
         return {
@@ -355,16 +359,18 @@ describe("failback steps (AWS path)", () => {
       );
     });
 
-    it("fails at once when RDS refuses the rename (InvalidDBInstanceState), creating nothing", async () => {
+    it("keeps waiting while RDS refuses the rename (InvalidDBInstanceState), gives up naming it, and creates nothing", async () => {
       modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) });
-      // ModifyDBInstance: InvalidDBInstanceState, "the DB instance isn't in the available state" (RDS API reference)
+      // ModifyDBInstance: InvalidDBInstanceState, "the DB instance isn't in the available state" (RDS API
+      // reference): it clears once the instance is available, so it is waited on, bounded by --timeout
       rds
         .on(ModifyDBInstanceCommand)
         .rejects(awsError("InvalidDBInstanceStateFault", "Database instance is not in available state."));
 
-      await expect(
-        failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, { timeoutMs: 60_000 })),
-      ).rejects.toThrow(/not in available state/);
+      await expect(failbackSteps["rebuild-backup-replica"](env(fakeSql().ops))).rejects.toThrow(
+        /gave up waiting for demo-replica available to rename it/,
+      );
+      expect(rds.commandCalls(ModifyDBInstanceCommand).length).toBeGreaterThan(1);
       expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
     });
 
@@ -392,7 +398,7 @@ describe("failback steps (AWS path)", () => {
     const at = "2026-12-03T07:00:00.000Z";
     const done = (...ids: string[]) =>
       Object.fromEntries(
-        ids.map((id) => [id, { startedAt: at, finishedAt: at, outcome: "done", detail: "" }]),
+        ids.map((id) => [id, { startedAt: at, finishedAt: at, outcome: "done" as const, detail: "" }]),
       );
     const started = (id: string) => ({ [id]: { startedAt: at } });
     /** The old P as Terraform created it (terraform/modules/database): the settings the new P must have. */
@@ -600,6 +606,7 @@ describe("failback steps (AWS path)", () => {
       rds
         .on(DescribeDBInstancesCommand)
         .resolvesOnce(db(replicaOfB))
+        .resolvesOnce(db(replicaOfB))
         .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: undefined }));
       rds.on(PromoteReadReplicaCommand).resolves({});
       rds.on(ModifyDBInstanceCommand).resolves({});
@@ -628,10 +635,8 @@ describe("failback steps (AWS path)", () => {
         BackupRetentionPeriod: config.backup.db.backupRetentionDays,
         ...(config.backup.db.backupWindow ? { PreferredBackupWindow: config.backup.db.backupWindow } : {}),
       });
-      expect(rds.commandCalls(ModifyDBInstanceCommand)[0]?.args[0].input).toMatchObject({
-        MultiAZ: true,
-        ApplyImmediately: true,
-      });
+      // P was created Multi-AZ (reverse-replication): no modification races the next step
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
     });
 
     it("never promotes when the fence did not take: it lifts it and says what to look for", async () => {
