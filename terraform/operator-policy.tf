@@ -22,6 +22,7 @@ locals {
     # failback's own names (src/cli/failback/plan.ts): the fenced old primary, the retired replica, the snapshot
     primary_dbs        = [module.database.db_instance_arn, "${module.database.db_instance_arn}-fenced-*"]
     replica_dbs        = [module.database_replica.db_instance_arn, "${module.database_replica.db_instance_arn}-retired-*"]
+    failback_new_dbs   = [module.database.db_instance_arn, module.database_replica.db_instance_arn]
     failback_snapshots = ["arn:${local.operator_partition}:rds:${var.regions.primary}:${local.operator_account}:snapshot:${module.database.db_instance_id}-failback-*"]
     asgs               = [module.app_primary.autoscaling_group_arn, module.app_backup.autoscaling_group_arn]
     db_secrets         = [module.database.secret_arn, module.database.secret_replica_arn]

@@ -1,5 +1,6 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
 import { GetParametersByPathCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { CallingProgram, RecordedCall } from "../../src/aws/call-recorder.js";
 import { type DeploymentConfig, parseDeploymentConfig } from "../../src/core/config.js";
@@ -91,14 +92,29 @@ async function groupArn(region: string, name: string): Promise<string | undefine
   return out.AutoScalingGroups?.[0]?.AutoScalingGroupARN;
 }
 
+/** A database's storage key, as Terraform's `kms_key_arn` outputs name it (operator-policy.tf db_kms_keys). */
+async function dbKey(region: string, id: string): Promise<string | undefined> {
+  const out = await new RDSClient({ region })
+    .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))
+    .catch(() => undefined);
+  return out?.DBInstances?.[0]?.KmsKeyId;
+}
+
 async function lookups(config: DeploymentConfig): Promise<ResourceLookups> {
   const fn = await new LambdaClient({ region: config.backup.region })
     .send(new GetFunctionConfigurationCommand({ FunctionName: config.failover.functionName }))
     .catch(() => undefined);
+  const dbKmsKeyArns = (
+    await Promise.all([
+      dbKey(config.primary.region, config.primary.db.instanceId),
+      dbKey(config.backup.region, config.backup.db.instanceId),
+    ])
+  ).flatMap((k) => (k ? [k] : []));
   return {
     primaryAsgArn: await groupArn(config.primary.region, config.primary.asg.name),
     backupAsgArn: await groupArn(config.backup.region, config.backup.asg.name),
     failoverRoleArn: fn?.Role,
+    dbKmsKeyArns,
   };
 }
 

@@ -111,7 +111,18 @@ describe("pilotlight drill --local and failback --local", () => {
     expect(run.stderr).toContain('Step "fence the old primary"');
   });
 
-  it("fails back with --yes: P serves again, B replicates again, no acknowledged write lost", async () => {
+  it("failback stopped at the switchover's question keeps its progress: nothing of P is promoted yet", async () => {
+    // yes to the fence and to the reverse replication, no to the switchover
+    const run = await runCapture([...base(), "failback", "--local", "--state-dir", stateDir], {
+      answers: [true, true, false],
+    });
+    expect(run.code).toBe(ExitCode.aborted);
+    expect(run.stderr).toContain('Step "planned switchover with zero data loss"');
+    const status = JSON.parse((await runCapture([...base(), "-o", "json", "status"])).stdout);
+    expect(status.primary.database.value.role).toBe("replica");
+  });
+
+  it("fails back with --yes: resumes after the recorded steps; P serves again, B replicates again, no acknowledged write lost", async () => {
     const run = await runCapture([
       ...base(),
       "-o",
@@ -125,6 +136,12 @@ describe("pilotlight drill --local and failback --local", () => {
     const out = JSON.parse(run.stdout);
     expect(out.expectations.filter((e: { ok: boolean }) => !e.ok)).toEqual([]);
     expect(run.code).toBe(ExitCode.ok);
+    // the earlier run's four steps are not repeated, and its stamp names what it kept
+    const steps = out.steps as { id: string; outcome: string; detail: string }[];
+    for (const s of steps.slice(0, 4))
+      expect(s.detail).toMatch(/^recorded (done|skipped) .* by an earlier run/);
+    for (const s of steps.slice(4)) expect(s.detail).not.toMatch(/^recorded/);
+    expect(steps[1]?.detail).toContain(out.kept.snapshot.id);
     expect(out.load.missing).toEqual([]);
     const status = JSON.parse((await runCapture([...base(), "-o", "json", "status"])).stdout);
     expect(status.dns.value.role).toBe("PRIMARY");

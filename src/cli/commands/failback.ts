@@ -1,7 +1,9 @@
 import type { Command } from "commander";
+import { beginOperation, isStepFinal } from "../../functions/shared/operation-record.js";
 import { assertEmulator } from "../../local/emulator.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
 import type { CommandDefinition } from "../command.js";
+import { operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { awsFailbackEnv } from "../failback/aws.js";
@@ -9,6 +11,7 @@ import { failbackExpectations } from "../failback/expectations.js";
 import { localFailbackEnv, startLocalUsers, verifyLocalWrites } from "../failback/local.js";
 import { failbackNames, failbackPlan, type PlanStep, stampOf } from "../failback/plan.js";
 import { preflight } from "../failback/preflight.js";
+import { FAILBACK_OPERATION, FailbackProgress, failbackRecordPort } from "../failback/record.js";
 import * as sqlOps from "../failback/sql.js";
 import { type FailbackEnv, runFailbackSteps } from "../failback/steps.js";
 import { progress } from "../io.js";
@@ -76,10 +79,20 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
     const clients = ctx.clients;
     const started = Date.now();
     const log = progress(ctx.io, started);
-    const stamp = stampOf(new Date());
+    const { checks, incident, stored } = await preflight(clients, config);
+    // a resume keeps the interrupted run's stamp, so its snapshot and kept instances are found again
+    const { record, resumed } = beginOperation(
+      stored,
+      config.deployment,
+      FAILBACK_OPERATION,
+      incident,
+      operatorName(),
+      stampOf(new Date()),
+      Date.now(),
+    );
+    const stamp = record.stamp;
     const names = failbackNames(config, stamp);
     const plan = failbackPlan(config, stamp);
-    const checks = await preflight(clients, config);
     let stack: LocalStack | undefined;
     if (options.local) {
       stack = loadStack(options.stateDir);
@@ -99,6 +112,12 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
         .join("\n"),
     );
     for (const c of checks) log(`check: ${c}`);
+    if (resumed) {
+      const done = plan.filter((s) => isStepFinal(record, s.id)).length;
+      log(
+        `resuming the failback of ${record.startedAt} (stamp ${stamp}): ${done} of ${plan.length} steps recorded done; continuing after them`,
+      );
+    }
 
     const P = config.primary;
     const B = config.backup;
@@ -108,7 +127,7 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
       clients,
       config,
       plan,
-      stamp,
+      progress: new FailbackProgress(failbackRecordPort(clients, config), record),
       yes: options.yes ?? false,
       timeoutMs: timeout * 1000,
       intervalMs: stack ? 200 : 10_000,

@@ -27,7 +27,7 @@ export interface PlanStep {
   local?: string;
 }
 
-/** Names of what failback creates, derived from a timestamp so reruns and records line up. */
+/** Names of what failback creates, from the stamp the failback record keeps, so a re-run finds them. */
 export function failbackNames(config: DeploymentConfig, stamp: string) {
   return {
     snapshot: `${config.primary.db.instanceId}-failback-${stamp}`,
@@ -70,8 +70,8 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       id: "reverse-replication",
       title: "rebuild replication in the reverse direction",
       actions: [
-        `rename ${P.db.instanceId} to ${n.fencedPrimary} (kept until reconciled; delete it yourself after)`,
-        `CreateDBInstanceReadReplica ${P.db.instanceId} in ${P.region} from ${B.db.arn}, encrypted with P's key`,
+        `once ${P.db.instanceId} is available, rename it to ${n.fencedPrimary} (kept until reconciled; delete it yourself after)`,
+        `CreateDBInstanceReadReplica ${P.db.instanceId} in ${P.region} from ${B.db.arn} with ${n.fencedPrimary}'s settings: P's KMS key, subnets, parameter group, security groups, Multi-AZ, minor upgrades off, deletion protection, tags, log exports`,
         `wait until ${P.db.instanceId} is available and replicating (StatusInfos "read replication")`,
       ],
       destructive: true,
@@ -92,7 +92,7 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       actions: [
         `fence B's writes: ${B.db.instanceId}'s database read-only for new sessions (ALTER DATABASE ... SET default_transaction_read_only), every other session ended, checked in a new session; B's instances keep serving reads`,
         `wait until ${P.db.instanceId} has replayed B's WAL position taken after the fence (SQL: pg_current_wal_lsn on B, pg_last_wal_replay_lsn on P); if it does not, lift the fence and stop`,
-        `PromoteReadReplica ${P.db.instanceId}; wait until standalone and available; lift the fence the WAL carried to P and see it take writes; restore Multi-AZ; wait for healthy targets in P`,
+        `once ${P.db.instanceId} is available, PromoteReadReplica; wait until standalone and available; lift the fence the WAL carried to P and see it take writes; wait for healthy targets in P`,
       ],
       destructive: true,
       local:
@@ -120,8 +120,8 @@ export function failbackPlan(config: DeploymentConfig, stamp: string): PlanStep[
       id: "rebuild-backup-replica",
       title: "restore the pilot light: B's replica",
       actions: [
-        `rename ${B.db.instanceId} to ${n.retiredBackup} (stale since the switchover; delete it yourself after)`,
-        `CreateDBInstanceReadReplica ${B.db.instanceId} in ${B.region} from ${P.db.arn}, encrypted with B's key`,
+        `once ${B.db.instanceId} is available, rename it to ${n.retiredBackup} (stale since the switchover; delete it yourself after)`,
+        `CreateDBInstanceReadReplica ${B.db.instanceId} in ${B.region} from ${P.db.arn} with ${n.retiredBackup}'s settings (B's KMS key, subnets, parameter group, security groups, ...)`,
         `wait until ${B.db.instanceId} is available and replicating (StatusInfos "read replication")`,
       ],
       destructive: true,

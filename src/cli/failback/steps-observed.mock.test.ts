@@ -17,7 +17,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awsError } from "../../../test/fixtures/aws-error.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
-import { failbackTestEnv, TEST_STAMP } from "../../../test/fixtures/failback-env.js";
+import { failbackTestEnv, TEST_STAMP, testIncident } from "../../../test/fixtures/failback-env.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
 import { failbackNames } from "./plan.js";
 import { type FailbackEnv, failbackSteps } from "./steps.js";
@@ -351,8 +351,29 @@ describe("failback steps on groups, snapshots and the lock table (AWS path)", ()
       expect(table.item).toMatchObject({ state: "unarmed", incidentId: completed.incidentId });
       expect(table.item?.closedAt).toBeDefined();
       expect(out.detail).toContain(`reads unarmed, closed at ${table.item?.closedAt}`);
-      // read before, read back after
-      expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+      // read (is it closed already?), read before the conditional close, read back after
+      expect(ddb.commandCalls(GetCommand)).toHaveLength(3);
+    });
+
+    it("is skipped, never closing twice, when an interrupted run closed this incident and died before recording it", async () => {
+      const closedAt = "2026-12-03T08:00:00.000Z";
+      modelLock({
+        ...completed,
+        incidentId: testIncident(config).incidentId,
+        state: "unarmed",
+        attempts: 0,
+        closedAt,
+      });
+      const e = env();
+
+      const out = await failbackSteps["close-incident"](e);
+
+      expect(out).toMatchObject({
+        outcome: "skipped",
+        detail: expect.stringContaining(`already closed at ${closedAt}`),
+      });
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(e.progress.current.closedAt).toBeDefined();
     });
 
     it("fails when another writer changed the record first (ConditionalCheckFailedException)", async () => {

@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   CreateDBInstanceReadReplicaCommand,
+  type CreateDBInstanceReadReplicaCommandInput,
   type DBInstance,
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
@@ -23,9 +24,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awsError } from "../../../test/fixtures/aws-error.js";
 import { exampleConfig } from "../../../test/fixtures/config.js";
-import { failbackTestEnv } from "../../../test/fixtures/failback-env.js";
+import { failbackRecordFor, failbackTestEnv } from "../../../test/fixtures/failback-env.js";
 import { Clients } from "../../aws/clients.js";
 import { databasePortFor } from "../../functions/shared/aws-ports.js";
+import type { OperationRecord } from "../../functions/shared/operation-record.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";
 import { type FailbackEnv, failbackSteps, replicating, type SwitchoverSql } from "./steps.js";
 
@@ -51,18 +53,64 @@ const replicatingInfo = {
   StatusInfos: [{ StatusType: "read replication", Status: "replicating", Normal: true }],
 };
 
+/** The region an instance of this deployment lives in (a cross-region replica names its source by ARN). */
+const regionOf = (id: string) => (id.startsWith(B.db.instanceId) ? B.region : P.region);
+
 /**
- * The instances of one region as the RDS API reference describes them: DescribeDBInstances answers
- * DBInstanceNotFound for an unknown identifier; ModifyDBInstance with NewDBInstanceIdentifier
- * renames (ApplyImmediately); CreateDBInstanceReadReplica starts a replica "creating", which turns
- * "available" before its StatusInfos report "read replication": "replicating" (DBInstanceStatusInfo).
+ * The instances of both regions as the RDS API reference describes them: DescribeDBInstances answers
+ * DBInstanceNotFound for an unknown identifier; ModifyDBInstance answers InvalidDBInstanceState
+ * unless the instance is available, and with NewDBInstanceIdentifier renames (ApplyImmediately):
+ * the old name reads "renaming" for `renameReads` reads, then neither name is found for as many,
+ * then the new one reads available; CreateDBInstanceReadReplica starts a replica "creating", which
+ * turns "available" before its StatusInfos report "read replication": "replicating"
+ * (DBInstanceStatusInfo), and refuses an encrypted source in another region without KmsKeyId ("you
+ * must specify a KMS key identifier for the destination AWS Region"; the error code is the common
+ * InvalidParameterCombination); PromoteReadReplica answers InvalidDBInstanceState unless available,
+ * then drops the source link and reads "modifying" once before available.
  */
-function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
+function modelRds(
+  instances: Record<string, DBInstance>,
+  replicatesAfter = 2,
+  {
+    renameReads = 0,
+    modifyingReads = {} as Record<string, number>,
+    renamingAtStart = undefined as [string, string] | undefined,
+  } = {},
+) {
   const reads = new Map<string, number>();
+  const modifying = new Map(Object.entries(modifyingReads));
+  const renames = new Map<string, { to: string; left: number; gone: number }>();
+  // an interrupted run's rename still under way: RDS holds the instance under its new name already
+  if (renamingAtStart)
+    renames.set(renamingAtStart[0], { to: renamingAtStart[1], left: renameReads, gone: renameReads });
+  const notFound = (id: string) => awsError("DBInstanceNotFoundFault", `DBInstance ${id} not found.`);
+  const notAvailable = (id: string) =>
+    awsError("InvalidDBInstanceStateFault", `Database instance ${id} is not in available state.`);
   rds.on(DescribeDBInstancesCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
     const id = input.DBInstanceIdentifier;
+    for (const [from, r] of renames) {
+      if (r.left === 0 && r.gone === 0) {
+        renames.delete(from);
+        continue;
+      }
+      if (id === from && r.left > 0) {
+        r.left -= 1;
+        return {
+          DBInstances: [{ ...instances[r.to], DBInstanceIdentifier: from, DBInstanceStatus: "renaming" }],
+        };
+      }
+      if (id === r.to && (r.left > 0 || r.gone > 0)) {
+        if (r.left === 0) r.gone -= 1;
+        throw notFound(id);
+      }
+    }
     const found = instances[id];
-    if (!found) throw awsError("DBInstanceNotFoundFault", `DBInstance ${id} not found.`);
+    if (!found || renames.has(id)) throw notFound(id);
+    const m = modifying.get(id);
+    if (m !== undefined && m > 0) {
+      modifying.set(id, m - 1);
+      return { DBInstances: [{ ...found, DBInstanceStatus: "modifying" }] };
+    }
     const n = reads.get(id);
     if (n !== undefined) {
       reads.set(id, n + 1);
@@ -71,37 +119,63 @@ function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
     }
     return { DBInstances: [{ ...found }] };
   });
+  const status = (id: string) => {
+    const m = modifying.get(id);
+    return m !== undefined && m > 0 ? "modifying" : instances[id]?.DBInstanceStatus;
+  };
   rds
     .on(ModifyDBInstanceCommand)
-    .callsFake((input: { DBInstanceIdentifier: string; NewDBInstanceIdentifier?: string }) => {
-      const found = instances[input.DBInstanceIdentifier];
-      if (!found)
-        throw awsError("DBInstanceNotFoundFault", `DBInstance ${input.DBInstanceIdentifier} not found.`);
-      if (input.NewDBInstanceIdentifier) {
-        delete instances[input.DBInstanceIdentifier];
-        instances[input.NewDBInstanceIdentifier] = {
-          ...found,
-          DBInstanceIdentifier: input.NewDBInstanceIdentifier,
-        };
-      }
-      return { DBInstance: found };
-    });
-  rds
-    .on(CreateDBInstanceReadReplicaCommand)
-    .callsFake((input: { DBInstanceIdentifier: string; SourceDBInstanceIdentifier: string }) => {
-      if (instances[input.DBInstanceIdentifier])
-        throw awsError(
-          "DBInstanceAlreadyExistsFault",
-          `DBInstance ${input.DBInstanceIdentifier} already exists.`,
-        );
-      instances[input.DBInstanceIdentifier] = {
-        DBInstanceIdentifier: input.DBInstanceIdentifier,
-        DBInstanceStatus: "creating",
-        ReadReplicaSourceDBInstanceIdentifier: input.SourceDBInstanceIdentifier,
-      };
-      reads.set(input.DBInstanceIdentifier, 0);
-      return { DBInstance: instances[input.DBInstanceIdentifier] };
-    });
+    .callsFake(
+      (input: { DBInstanceIdentifier: string; NewDBInstanceIdentifier?: string; MultiAZ?: boolean }) => {
+        const id = input.DBInstanceIdentifier;
+        const found = instances[id];
+        if (!found || renames.has(id)) throw notFound(id);
+        if (status(id) !== "available") throw notAvailable(id);
+        if (input.NewDBInstanceIdentifier) {
+          delete instances[id];
+          instances[input.NewDBInstanceIdentifier] = {
+            ...found,
+            DBInstanceIdentifier: input.NewDBInstanceIdentifier,
+          };
+          if (renameReads > 0)
+            renames.set(id, { to: input.NewDBInstanceIdentifier, left: renameReads, gone: renameReads });
+        }
+        if (input.MultiAZ !== undefined) found.MultiAZ = input.MultiAZ;
+        return { DBInstance: found };
+      },
+    );
+  rds.on(CreateDBInstanceReadReplicaCommand).callsFake((input: CreateDBInstanceReadReplicaCommandInput) => {
+    const id = input.DBInstanceIdentifier as string;
+    if (instances[id] || renames.has(id))
+      throw awsError("DBInstanceAlreadyExistsFault", `DBInstance ${id} already exists.`);
+    const source = input.SourceDBInstanceIdentifier as string;
+    if (source.split(":")[3] !== regionOf(id) && !input.KmsKeyId)
+      throw awsError(
+        "InvalidParameterCombination",
+        "Cross-region encrypted read replica needs a KMS key of the destination region: specify KmsKeyId",
+      );
+    instances[id] = {
+      DBInstanceIdentifier: id,
+      DBInstanceStatus: "creating",
+      ReadReplicaSourceDBInstanceIdentifier: source,
+      MultiAZ: input.MultiAZ ?? false,
+      AutoMinorVersionUpgrade: input.AutoMinorVersionUpgrade ?? true,
+      DeletionProtection: input.DeletionProtection ?? false,
+      InstanceCreateTime: new Date(),
+    };
+    reads.set(id, 0);
+    return { DBInstance: instances[id] };
+  });
+  rds.on(PromoteReadReplicaCommand).callsFake((input: { DBInstanceIdentifier: string }) => {
+    const id = input.DBInstanceIdentifier;
+    const found = instances[id];
+    if (!found) throw notFound(id);
+    if (status(id) !== "available" || !found.ReadReplicaSourceDBInstanceIdentifier) throw notAvailable(id);
+    delete found.ReadReplicaSourceDBInstanceIdentifier;
+    found.StatusInfos = [];
+    modifying.set(id, 1);
+    return { DBInstance: found };
+  });
   return instances;
 }
 
@@ -109,6 +183,7 @@ function modelRds(instances: Record<string, DBInstance>, replicatesAfter = 2) {
 const standalone = (id: string, region: string): DBInstance => ({
   DBInstanceIdentifier: id,
   DBInstanceStatus: "available",
+  InstanceCreateTime: new Date("2026-01-01T00:00:00.000Z"),
   DBInstanceClass: "db.t4g.micro",
   DBParameterGroups: [{ DBParameterGroupName: `${id}-pg`, ParameterApplyStatus: "in-sync" }],
   KmsKeyId: `arn:aws:kms:${region}:123456789012:key/abcd`,
@@ -139,7 +214,7 @@ function fakeSql(fence: Partial<FenceCheck> = {}, behind: number[] = [0]) {
   return { ops, calls };
 }
 
-function env(sqlOps: SwitchoverSql, over: Partial<FailbackEnv> = {}): FailbackEnv {
+function env(sqlOps: SwitchoverSql, over: Partial<FailbackEnv> = {}, record?: OperationRecord): FailbackEnv {
   const at = (host: string): SqlEndpoint => ({
     host,
     port: 5432,
@@ -148,11 +223,15 @@ function env(sqlOps: SwitchoverSql, over: Partial<FailbackEnv> = {}): FailbackEn
     database: "d",
     ssl: false,
   });
-  return failbackTestEnv(config, {
-    sql: { primary: async () => at("p-db"), backup: async () => at("b-db") },
-    sqlOps,
-    ...over,
-  });
+  return failbackTestEnv(
+    config,
+    {
+      sql: { primary: async () => at("p-db"), backup: async () => at("b-db") },
+      sqlOps,
+      ...over,
+    },
+    record,
+  );
 }
 
 describe("failback steps (AWS path)", () => {
@@ -280,16 +359,18 @@ describe("failback steps (AWS path)", () => {
       );
     });
 
-    it("fails at once when RDS refuses the rename (InvalidDBInstanceState), creating nothing", async () => {
+    it("keeps waiting while RDS refuses the rename (InvalidDBInstanceState), gives up naming it, and creates nothing", async () => {
       modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) });
-      // ModifyDBInstance: InvalidDBInstanceState, "the DB instance isn't in the available state" (RDS API reference)
+      // ModifyDBInstance: InvalidDBInstanceState, "the DB instance isn't in the available state" (RDS API
+      // reference): it clears once the instance is available, so it is waited on, bounded by --timeout
       rds
         .on(ModifyDBInstanceCommand)
         .rejects(awsError("InvalidDBInstanceStateFault", "Database instance is not in available state."));
 
-      await expect(
-        failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, { timeoutMs: 60_000 })),
-      ).rejects.toThrow(/not in available state/);
+      await expect(failbackSteps["rebuild-backup-replica"](env(fakeSql().ops))).rejects.toThrow(
+        /gave up waiting for demo-replica available to rename it/,
+      );
+      expect(rds.commandCalls(ModifyDBInstanceCommand).length).toBeGreaterThan(1);
       expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
     });
 
@@ -309,10 +390,222 @@ describe("failback steps (AWS path)", () => {
     });
   });
 
+  describe("resume from the failback record, and the deployment's settings (issue 19)", () => {
+    // an interrupted run's stamp: a re-run would draw another one from the clock
+    const earlier = "20261201t000000";
+    const fencedEarlier = `${P.db.instanceId}-fenced-${earlier}`;
+    const retiredEarlier = `${B.db.instanceId}-retired-${earlier}`;
+    const at = "2026-12-03T07:00:00.000Z";
+    const done = (...ids: string[]) =>
+      Object.fromEntries(
+        ids.map((id) => [id, { startedAt: at, finishedAt: at, outcome: "done" as const, detail: "" }]),
+      );
+    const started = (id: string) => ({ [id]: { startedAt: at } });
+    /** The old P as Terraform created it (terraform/modules/database): the settings the new P must have. */
+    const oldPrimary = (id: string): DBInstance => ({
+      ...standalone(id, P.region),
+      MultiAZ: true,
+      AutoMinorVersionUpgrade: false,
+      DeletionProtection: true,
+      EnabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      TagList: [
+        { Key: "project", Value: "demo" },
+        // "aws:" is reserved: AddTagsToResource refuses keys with that prefix (RDS API reference, Tag)
+        { Key: "aws:cloudformation:stack-name", Value: "x" },
+      ],
+    });
+    const keySettings = (id: string, region: string) => ({
+      KmsKeyId: `arn:aws:kms:${region}:123456789012:key/abcd`,
+      DBSubnetGroupName: `${id}-subnets`,
+      DBParameterGroupName: `${id}-pg`,
+      VpcSecurityGroupIds: ["sg-0123"],
+    });
+    const createInput = () => rds.commandCalls(CreateDBInstanceReadReplicaCommand)[0]?.args[0].input;
+    const renamedP = (over: Partial<OperationRecord> = {}) =>
+      failbackRecordFor(config, {
+        stamp: earlier,
+        steps: { ...done("fence", "snapshot"), ...started("reverse-replication") },
+        acts: { "rename-primary": { id: P.db.instanceId, to: fencedEarlier, at } },
+        ...over,
+      });
+
+    it("defect 2: a resume after P's rename finds the renamed instance by the record's name and creates the replica with its KMS key, subnets, parameter group and security groups", async () => {
+      const instances = modelRds({ [fencedEarlier]: oldPrimary(fencedEarlier) });
+
+      const out = await failbackSteps["reverse-replication"](env(fakeSql().ops, {}, renamedP()));
+
+      expect(out.outcome).toBe("done");
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+      expect(createInput()).toMatchObject(keySettings(fencedEarlier, P.region));
+      expect(instances[P.db.instanceId]?.ReadReplicaSourceDBInstanceIdentifier).toBe(B.db.arn);
+    });
+
+    it("resumes through a rename still under way (old name 'renaming', then neither name found): no second rename", async () => {
+      modelRds({ [fencedEarlier]: oldPrimary(fencedEarlier) }, 2, {
+        renameReads: 2,
+        renamingAtStart: [P.db.instanceId, fencedEarlier],
+      });
+
+      const out = await failbackSteps["reverse-replication"](env(fakeSql().ops, {}, renamedP()));
+
+      expect(out.outcome).toBe("done");
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(1);
+      expect(createInput()).toMatchObject(keySettings(fencedEarlier, P.region));
+    });
+
+    it("records the rename before the call, and creates the replica only once the kept name reads available", async () => {
+      modelRds({ [P.db.instanceId]: oldPrimary(P.db.instanceId) }, 2, { renameReads: 2 });
+      const e = env(fakeSql().ops);
+
+      await failbackSteps["reverse-replication"](e);
+
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(1);
+      expect(e.progress.act("rename-primary")).toMatchObject({
+        id: P.db.instanceId,
+        to: `${P.db.instanceId}-fenced-${e.progress.current.stamp}`,
+      });
+      expect(e.progress.act("create-primary-replica")).toMatchObject({ id: P.db.instanceId, to: B.db.arn });
+      expect(createInput()).toMatchObject({ KmsKeyId: `arn:aws:kms:${P.region}:123456789012:key/abcd` });
+    });
+
+    it("defect 8: creates the new P with the old P's settings: Multi-AZ at creation, no auto minor upgrade, deletion protection, parameter group, tags, log exports", async () => {
+      modelRds({ [P.db.instanceId]: oldPrimary(P.db.instanceId) });
+
+      await failbackSteps["reverse-replication"](env(fakeSql().ops));
+
+      expect(createInput()).toMatchObject({
+        ...keySettings(P.db.instanceId, P.region),
+        MultiAZ: true,
+        AutoMinorVersionUpgrade: false,
+        DeletionProtection: true,
+        EnableCloudwatchLogsExports: ["postgresql", "upgrade"],
+        Tags: [{ Key: "project", Value: "demo" }],
+      });
+    });
+
+    it("defect 1: never renames a standalone P created after the incident completed (a failback's promoted P)", async () => {
+      modelRds({
+        [P.db.instanceId]: {
+          ...oldPrimary(P.db.instanceId),
+          InstanceCreateTime: new Date("2026-12-03T06:30:00Z"),
+        },
+      });
+
+      await expect(failbackSteps["reverse-replication"](env(fakeSql().ops))).rejects.toThrow(
+        /created .* after incident .* completed/,
+      );
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
+    });
+
+    it("defect 3: step 8 resumes after B's rename from the record: no second rename, the replica made with the kept B's settings", async () => {
+      modelRds({ [retiredEarlier]: standalone(retiredEarlier, B.region) });
+      const record = failbackRecordFor(config, {
+        stamp: earlier,
+        steps: {
+          ...done(
+            "fence",
+            "snapshot",
+            "reverse-replication",
+            "restore-primary-capacity",
+            "switchover",
+            "unlatch",
+            "scale-backup-down",
+          ),
+          ...started("rebuild-backup-replica"),
+        },
+        acts: { "rename-backup": { id: B.db.instanceId, to: retiredEarlier, at } },
+      });
+
+      const out = await failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, {}, record));
+
+      expect(out.outcome).toBe("done");
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+      expect(createInput()).toMatchObject({
+        SourceDBInstanceIdentifier: P.db.arn,
+        ...keySettings(retiredEarlier, B.region),
+      });
+    });
+
+    it("waits out InvalidDBInstanceState while B is modifying, then renames it once", async () => {
+      const instances = modelRds({ [B.db.instanceId]: standalone(B.db.instanceId, B.region) }, 2, {
+        modifyingReads: { [B.db.instanceId]: 3 },
+      });
+
+      const out = await failbackSteps["rebuild-backup-replica"](env(fakeSql().ops, { timeoutMs: 5_000 }));
+
+      expect(out.outcome).toBe("done");
+      expect(instances[`${B.db.instanceId}-retired-20261203t070000`]).toBeDefined();
+      expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(1);
+    });
+
+    it("defect 8: promotes only once P is available (InvalidDBInstanceState while P is modifying), and changes no Multi-AZ after: P was created Multi-AZ", async () => {
+      modelRds(
+        {
+          [P.db.instanceId]: {
+            ...oldPrimary(P.db.instanceId),
+            ...replicaOfB,
+            ...replicatingInfo,
+            InstanceCreateTime: new Date("2026-12-03T07:10:00Z"),
+          },
+        },
+        2,
+        { modifyingReads: { [P.db.instanceId]: 2 } },
+      );
+      elb.on(DescribeTargetHealthCommand).resolves({
+        TargetHealthDescriptions: [
+          { TargetHealth: { State: "healthy" } },
+          { TargetHealth: { State: "healthy" } },
+        ],
+      });
+      const sql = fakeSql();
+
+      const out = await failbackSteps.switchover(env(sql.ops, { timeoutMs: 5_000 }));
+
+      expect(out.outcome).toBe("done");
+      expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(1);
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+    });
+
+    it("a re-run after the promotion was recorded neither fences B again nor promotes twice: it finishes the switchover", async () => {
+      modelRds({
+        [P.db.instanceId]: {
+          ...oldPrimary(P.db.instanceId),
+          InstanceCreateTime: new Date("2026-12-03T07:10:00Z"),
+        },
+      });
+      elb.on(DescribeTargetHealthCommand).resolves({
+        TargetHealthDescriptions: [
+          { TargetHealth: { State: "healthy" } },
+          { TargetHealth: { State: "healthy" } },
+        ],
+      });
+      const sql = fakeSql();
+      const record = failbackRecordFor(config, {
+        steps: {
+          ...done("fence", "snapshot", "reverse-replication", "restore-primary-capacity"),
+          ...started("switchover"),
+        },
+        acts: {
+          "fence-backup-writes": { id: B.db.instanceId, at },
+          "promote-primary": { id: P.db.instanceId, at },
+        },
+      });
+
+      const out = await failbackSteps.switchover(env(sql.ops, {}, record));
+
+      expect(out.outcome).toBe("done");
+      expect(sql.calls).toEqual(["lift p-db", "writes p-db"]);
+      expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
+    });
+  });
+
   describe("switchover", () => {
     it("fences B, waits for P to replay B's fenced WAL position, then promotes with the deployment's backup settings", async () => {
       rds
         .on(DescribeDBInstancesCommand)
+        .resolvesOnce(db(replicaOfB))
         .resolvesOnce(db(replicaOfB))
         .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: undefined }));
       rds.on(PromoteReadReplicaCommand).resolves({});
@@ -342,10 +635,8 @@ describe("failback steps (AWS path)", () => {
         BackupRetentionPeriod: config.backup.db.backupRetentionDays,
         ...(config.backup.db.backupWindow ? { PreferredBackupWindow: config.backup.db.backupWindow } : {}),
       });
-      expect(rds.commandCalls(ModifyDBInstanceCommand)[0]?.args[0].input).toMatchObject({
-        MultiAZ: true,
-        ApplyImmediately: true,
-      });
+      // P was created Multi-AZ (reverse-replication): no modification races the next step
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
     });
 
     it("never promotes when the fence did not take: it lifts it and says what to look for", async () => {

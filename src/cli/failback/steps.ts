@@ -6,6 +6,7 @@ import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   CreateDBInstanceReadReplicaCommand,
+  type CreateDBInstanceReadReplicaCommandInput,
   CreateDBSnapshotCommand,
   type DBInstance,
   DescribeDBInstancesCommand,
@@ -22,18 +23,31 @@ import {
   latchPortFor,
 } from "../../functions/shared/aws-ports.js";
 import { closeIncident } from "../../functions/shared/incident.js";
+import { createdAfterIncident, isStepFinal, nextStep } from "../../functions/shared/operation-record.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
 import { confirmStep, operatorName } from "../confirm.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { failbackNames, type PlanStep, type StepId } from "./plan.js";
+import {
+  CREATE_BACKUP_REPLICA,
+  CREATE_PRIMARY_REPLICA,
+  type FailbackProgress,
+  FENCE_BACKUP_WRITES,
+  PROMOTE_PRIMARY,
+  RENAME_BACKUP,
+  RENAME_PRIMARY,
+  SNAPSHOT,
+} from "./record.js";
 import type { FenceCheck, SqlEndpoint } from "./sql.js";
 import { waitFor } from "./waits.js";
 
 /**
  * The failback steps (docs/cli.md, `failback`), on the AWS API, the same in both modes. Each
- * step is done when its effect is observed, and skips what an earlier run already did, so a
- * failback that stopped can be re-run. Local mode adds what the emulator cannot do (the data side,
+ * step is done when its effect is observed. Its progress is the failback record in B's lock table
+ * (./record.ts): a re-run continues after the last step recorded done, and inside a step the acts
+ * recorded before each call (the stamp's names, a rename, a creation, the promotion) say what an
+ * interrupted run already did, so nothing is renamed twice and P is never fenced after the switchover. Local mode adds what the emulator cannot do (the data side,
  * the app processes, the alarm) through `LocalPlays`; it never replaces an AWS call.
  */
 
@@ -80,7 +94,8 @@ export interface FailbackEnv {
   clients: Clients;
   config: DeploymentConfig;
   plan: PlanStep[];
-  stamp: string;
+  /** The failback record: its stamp names what failback creates; its steps and acts drive a resume. */
+  progress: FailbackProgress;
   yes: boolean;
   timeoutMs: number;
   intervalMs: number;
@@ -180,9 +195,94 @@ async function snapshotStatus(env: FailbackEnv, region: string, id: string): Pro
   }
 }
 
+const isInvalidState = (err: unknown) =>
+  ["InvalidDBInstanceState", "InvalidDBInstanceStateFault"].includes((err as { name?: string }).name ?? "");
+
+/**
+ * Makes `call` on `id` once RDS lets it: RDS refuses a rename or a promotion with
+ * InvalidDBInstanceState unless the instance is available (ModifyDBInstance, PromoteReadReplica),
+ * so a `modifying` instance is waited for, never failed on. `done` says the effect is already there.
+ */
+async function whenAvailable(
+  env: FailbackEnv,
+  region: string,
+  id: string,
+  what: string,
+  done: (db: DatabaseState | undefined) => boolean,
+  call: () => Promise<unknown>,
+) {
+  const database = databasePortFor(env.clients, region);
+  await waitIn(env)(what, async () => {
+    const db = await database.describe(id);
+    if (done(db)) return true;
+    if (db?.status !== "available") return false;
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      if (isInvalidState(err)) return false;
+      throw err;
+    }
+  });
+}
+
+/**
+ * What a cross-region replica that replaces `kept` is created with: the instance it replaces,
+ * as Terraform made it in this region. A cross-region encrypted replica must name a KMS key of its
+ * own region (CreateDBInstanceReadReplica, KmsKeyId), and takes that region's subnet group,
+ * parameter group and security groups; the rest keeps what the deployment set (Multi-AZ at
+ * creation, minor upgrades off for P, deletion protection, tags, log exports, IAM authentication,
+ * Performance Insights with this region's key, storage, port). Read from the instance rather than
+ * the config document: it is what Terraform applied in this region, and the config carries ids only. Tags with the
+ * reserved `aws:` prefix cannot be set by a caller (RDS API reference, Tag).
+ */
+export function replicaSettings(kept: DBInstance): Partial<CreateDBInstanceReadReplicaCommandInput> {
+  const tags = (kept.TagList ?? []).filter((t) => t.Key && !t.Key.startsWith("aws:"));
+  const logs = kept.EnabledCloudwatchLogsExports ?? [];
+  return {
+    DBInstanceClass: kept.DBInstanceClass,
+    ...(kept.DBParameterGroups?.[0]?.DBParameterGroupName
+      ? { DBParameterGroupName: kept.DBParameterGroups[0].DBParameterGroupName }
+      : {}),
+    ...(kept.KmsKeyId ? { KmsKeyId: kept.KmsKeyId } : {}),
+    ...(kept.DBSubnetGroup?.DBSubnetGroupName
+      ? { DBSubnetGroupName: kept.DBSubnetGroup.DBSubnetGroupName }
+      : {}),
+    VpcSecurityGroupIds: (kept.VpcSecurityGroups ?? []).flatMap((g) =>
+      g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [],
+    ),
+    ...(kept.MultiAZ !== undefined ? { MultiAZ: kept.MultiAZ } : {}),
+    ...(kept.AutoMinorVersionUpgrade !== undefined
+      ? { AutoMinorVersionUpgrade: kept.AutoMinorVersionUpgrade }
+      : {}),
+    ...(kept.DeletionProtection !== undefined ? { DeletionProtection: kept.DeletionProtection } : {}),
+    ...(kept.CopyTagsToSnapshot !== undefined ? { CopyTagsToSnapshot: kept.CopyTagsToSnapshot } : {}),
+    ...(kept.IAMDatabaseAuthenticationEnabled !== undefined
+      ? { EnableIAMDatabaseAuthentication: kept.IAMDatabaseAuthenticationEnabled }
+      : {}),
+    ...(kept.PerformanceInsightsEnabled
+      ? {
+          EnablePerformanceInsights: true,
+          ...(kept.PerformanceInsightsKMSKeyId
+            ? { PerformanceInsightsKMSKeyId: kept.PerformanceInsightsKMSKeyId }
+            : {}),
+        }
+      : {}),
+    ...(kept.StorageType ? { StorageType: kept.StorageType } : {}),
+    ...(kept.MaxAllocatedStorage ? { MaxAllocatedStorage: kept.MaxAllocatedStorage } : {}),
+    ...(kept.Endpoint?.Port ? { Port: kept.Endpoint.Port } : {}),
+    ...(kept.PubliclyAccessible !== undefined ? { PubliclyAccessible: kept.PubliclyAccessible } : {}),
+    ...(logs.length ? { EnableCloudwatchLogsExports: logs } : {}),
+    ...(tags.length ? { Tags: tags } : {}),
+  };
+}
+
 /**
  * Replaces `id` in `region` by a cross-region read replica of `sourceArn`, keeping the instance
- * it replaces as `keepAs` for reconciliation; done when the new replica is replicating.
+ * it replaces as `keepAs` for reconciliation; done when the new replica is replicating. The rename
+ * and the creation are recorded before their calls (`acts`): a re-run that finds the old name gone
+ * (renamed, or still `renaming`) waits for the kept name instead of renaming anything again, and
+ * reads the settings from the instance the record names.
  */
 async function rebuildReplica(
   env: FailbackEnv,
@@ -190,52 +290,89 @@ async function rebuildReplica(
   id: string,
   sourceArn: string,
   keepAs: string,
+  acts: { rename: string; create: string },
 ) {
-  const { clients } = env;
+  const { clients, progress } = env;
   const wait = waitIn(env);
   const rds = clients.rds(region);
   const database = databasePortFor(clients, region);
   const current = await database.describe(id);
-  let detail: string;
   if (current?.sourceId) {
-    detail = `${id} already replicates from ${current.sourceId}`;
-  } else {
-    // the settings to copy: the instance being replaced, or the one an earlier run kept
-    const kept = await describeInstance(clients, region, current ? id : keepAs);
-    if (current) {
-      await rds.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: id,
-          NewDBInstanceIdentifier: keepAs,
-          ApplyImmediately: true,
-        }),
+    await wait(`${id} available and replicating (StatusInfos "read replication": replicating)`, async () =>
+      replicating(await database.describe(id)),
+    );
+    return progress.act(acts.create)
+      ? `${id} replicates from ${current.sourceId} (created by this failback)`
+      : `${id} already replicates from ${current.sourceId}`;
+  }
+  if (!current && !progress.act(acts.rename)) {
+    throw new CliError(
+      `${id} is not in ${region} and the failback record names no rename of it: there is nothing failback may replace. Look for it (pilotlight status) before re-running.`,
+      ExitCode.failed,
+    );
+  }
+  if (current && current.status !== "renaming") {
+    // a standalone instance under the old name: the one to replace, unless it is newer than the incident
+    const full = await describeInstance(clients, region, id);
+    const completedAt = progress.current.incidentCompletedAt;
+    if (createdAfterIncident(full?.InstanceCreateTime, completedAt)) {
+      throw new CliError(
+        `${id} in ${region} is standalone and was created ${full?.InstanceCreateTime?.toISOString()}, after incident ${progress.current.incidentId} completed (${completedAt}): not the instance failback replaces. Refusing to rename it.`,
+        ExitCode.failed,
       );
-      await wait(`${id} renamed to ${keepAs}`, async () => !(await database.describe(id)));
     }
+    await progress.acting(acts.rename, { id, to: keepAs });
+    await whenAvailable(
+      env,
+      region,
+      id,
+      `${id} available to rename it to ${keepAs}`,
+      (db) => db === undefined || db.status === "renaming",
+      () =>
+        rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: id,
+            NewDBInstanceIdentifier: keepAs,
+            ApplyImmediately: true,
+          }),
+        ),
+    );
+  }
+  // the rename's effect: the old name is free and the kept one answers, available (a while, neither is found)
+  const kept = await wait(`${id} renamed to ${keepAs} (the old name gone, ${keepAs} available)`, async () => {
+    if (await database.describe(id)) return undefined;
+    const k = await describeInstance(clients, region, keepAs);
+    return k?.DBInstanceStatus === "available" ? k : undefined;
+  });
+  if (kept.StorageEncrypted && !kept.KmsKeyId) {
+    throw new CliError(
+      `${keepAs} is encrypted but RDS names no KMS key for it: a cross-region replica needs a key of ${region} (CreateDBInstanceReadReplica KmsKeyId); nothing was created`,
+      ExitCode.failed,
+    );
+  }
+  await progress.acting(acts.create, { id, to: sourceArn });
+  try {
     await rds.send(
       new CreateDBInstanceReadReplicaCommand({
         DBInstanceIdentifier: id,
         SourceDBInstanceIdentifier: sourceArn,
-        DBInstanceClass: kept?.DBInstanceClass,
-        // a cross-region replica needs a parameter group of its own region: the one it replaces
-        ...(kept?.DBParameterGroups?.[0]?.DBParameterGroupName
-          ? { DBParameterGroupName: kept.DBParameterGroups[0].DBParameterGroupName }
-          : {}),
-        ...(kept?.KmsKeyId ? { KmsKeyId: kept.KmsKeyId } : {}),
-        ...(kept?.DBSubnetGroup?.DBSubnetGroupName
-          ? { DBSubnetGroupName: kept.DBSubnetGroup.DBSubnetGroupName }
-          : {}),
-        VpcSecurityGroupIds: (kept?.VpcSecurityGroups ?? []).flatMap((g) =>
-          g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [],
-        ),
+        ...replicaSettings(kept),
       }),
     );
-    detail = `${id} created from ${sourceArn}; the instance it replaces kept as ${keepAs}`;
+  } catch (err) {
+    // an interrupted run's creation landed after this run read the old name as gone: the wait below decides
+    if ((err as { name?: string }).name !== "DBInstanceAlreadyExistsFault") throw err;
   }
-  await wait(`${id} available and replicating (StatusInfos "read replication": replicating)`, async () =>
-    replicating(await database.describe(id)),
-  );
-  return detail;
+  await wait(`${id} available and replicating (StatusInfos "read replication": replicating)`, async () => {
+    const db = await database.describe(id);
+    if (db && !db.sourceId && db.status === "available")
+      throw new CliError(
+        `${id} in ${region} exists but is no replica: not the one failback created`,
+        ExitCode.failed,
+      );
+    return replicating(db);
+  });
+  return `${id} created from ${sourceArn} with the settings of ${keepAs}; the instance it replaces kept as ${keepAs}`;
 }
 
 /** Each step's action, by id: done when its effect is observed; skips what an earlier run did. */
@@ -259,7 +396,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
   snapshot: async (env) => {
     const { clients, config, local } = env;
     const P = config.primary;
-    const names = failbackNames(config, env.stamp);
+    const names = failbackNames(config, env.progress.current.stamp);
     const wait = waitIn(env);
     const old = await databasePortFor(clients, P.region).describe(P.db.instanceId);
     if (!old || old.sourceId) {
@@ -270,6 +407,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     }
     // a re-run finds the snapshot an earlier run started: CreateDBSnapshot would answer DBSnapshotAlreadyExists
     if ((await snapshotStatus(env, P.region, names.snapshot)) === undefined) {
+      await env.progress.acting(SNAPSHOT, { id: names.snapshot });
       await clients.rds(P.region).send(
         new CreateDBSnapshotCommand({
           DBInstanceIdentifier: P.db.instanceId,
@@ -295,8 +433,11 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const { config, local } = env;
     const P = config.primary;
     const B = config.backup;
-    const names = failbackNames(config, env.stamp);
-    let detail = await rebuildReplica(env, P.region, P.db.instanceId, B.db.arn, names.fencedPrimary);
+    const names = failbackNames(config, env.progress.current.stamp);
+    let detail = await rebuildReplica(env, P.region, P.db.instanceId, B.db.arn, names.fencedPrimary, {
+      rename: RENAME_PRIMARY,
+      create: CREATE_PRIMARY_REPLICA,
+    });
     if (local && (await local.rebuildPrimaryAsReplica()))
       detail += "; local: P's PostgreSQL rebuilt as a streaming replica of B's";
     return { outcome: "done", detail };
@@ -318,49 +459,72 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     };
   },
   switchover: async (env) => {
-    const { clients, config, log, local } = env;
+    const { clients, config, log, local, progress } = env;
     const P = config.primary;
     const B = config.backup;
     const wait = waitIn(env);
     const database = databasePortFor(clients, P.region);
     const current = await database.describe(P.db.instanceId);
-    if (!current?.sourceId) {
-      return { outcome: "skipped", detail: `${P.db.instanceId} is already standalone` };
-    }
-    const backupSql = await env.sql.backup();
-    const primarySql = await env.sql.primary();
-    // The fence is the database's, not the group's: it stops every writer, the app's and any
-    // other client's, while B's instances keep serving reads until DNS answers P.
-    const fence = await env.sqlOps.fenceWrites(backupSql);
-    if (!fence.readOnly || fence.writersLeft > 0) {
-      await env.sqlOps.liftFence(backupSql);
+    const promoted = progress.act(PROMOTE_PRIMARY) !== undefined;
+    if (!current)
+      throw new CliError(`${P.db.instanceId} is not in ${P.region}: nothing to promote`, ExitCode.failed);
+    if (!current.sourceId && !promoted) {
+      // the record says this failback never promoted it: B may still take writes, so nothing here is safe
       throw new CliError(
-        `the write fence on ${B.db.instanceId} did not take (new sessions read-only: ${fence.readOnly}, sessions still holding a write transaction: ${fence.writersLeft}); it was lifted and nothing else changed. Find the writer (pg_stat_activity), then re-run failback.`,
+        `${P.db.instanceId} is standalone but this failback did not promote it (record ${progress.current.key}); B may still take writes. Check both databases (pilotlight status) before going on.`,
         ExitCode.failed,
       );
     }
-    log(
-      `writes to B fenced: new sessions read-only, no open write transaction; B's WAL position ${fence.lsn}`,
-    );
-    try {
-      await wait(`${P.db.instanceId} to replay B's WAL up to ${fence.lsn}`, async () => {
-        const r = await env.sqlOps.replayBehind(primarySql, fence.lsn);
-        if (!r.standby)
-          throw new CliError(`${P.db.instanceId} is not a standby: nothing to catch up`, ExitCode.failed);
-        return r.bytes === 0;
-      });
-    } catch (err) {
-      // nothing was promoted: lift the fence so B takes writes again
-      await env.sqlOps.liftFence(backupSql);
-      throw err;
+    const primarySql = await env.sql.primary();
+    let fenced = "";
+    if (!promoted) {
+      const backupSql = await env.sql.backup();
+      // The fence is the database's, not the group's: it stops every writer, the app's and any
+      // other client's, while B's instances keep serving reads until DNS answers P.
+      await progress.acting(FENCE_BACKUP_WRITES, { id: B.db.instanceId });
+      const fence = await env.sqlOps.fenceWrites(backupSql);
+      if (!fence.readOnly || fence.writersLeft > 0) {
+        await env.sqlOps.liftFence(backupSql);
+        throw new CliError(
+          `the write fence on ${B.db.instanceId} did not take (new sessions read-only: ${fence.readOnly}, sessions still holding a write transaction: ${fence.writersLeft}); it was lifted and nothing else changed. Find the writer (pg_stat_activity), then re-run failback.`,
+          ExitCode.failed,
+        );
+      }
+      log(
+        `writes to B fenced: new sessions read-only, no open write transaction; B's WAL position ${fence.lsn}`,
+      );
+      try {
+        await wait(`${P.db.instanceId} to replay B's WAL up to ${fence.lsn}`, async () => {
+          const r = await env.sqlOps.replayBehind(primarySql, fence.lsn);
+          if (!r.standby)
+            throw new CliError(`${P.db.instanceId} is not a standby: nothing to catch up`, ExitCode.failed);
+          return r.bytes === 0;
+        });
+      } catch (err) {
+        // nothing was promoted: lift the fence so B takes writes again
+        await env.sqlOps.liftFence(backupSql);
+        throw err;
+      }
+      fenced = `B fenced at ${fence.lsn}, P replayed it (0 bytes behind); `;
+      // from here on a re-run never fences B again nor lifts its fence: P is caught up and is promoted
+      await progress.acting(PROMOTE_PRIMARY, { id: P.db.instanceId });
     }
-    await clients.rds(P.region).send(
-      // the deployment's backup settings (db_backup_retention_days/window), not the API's 1-day default
-      new PromoteReadReplicaCommand({
-        DBInstanceIdentifier: P.db.instanceId,
-        BackupRetentionPeriod: B.db.backupRetentionDays,
-        ...(B.db.backupWindow ? { PreferredBackupWindow: B.db.backupWindow } : {}),
-      }),
+    // a promotion under way (or an interrupted run's) reads "modifying": RDS refuses another one
+    await whenAvailable(
+      env,
+      P.region,
+      P.db.instanceId,
+      `${P.db.instanceId} available to promote it`,
+      (db) => db !== undefined && !db.sourceId,
+      () =>
+        clients.rds(P.region).send(
+          // the deployment's backup settings (db_backup_retention_days/window), not the API's 1-day default
+          new PromoteReadReplicaCommand({
+            DBInstanceIdentifier: P.db.instanceId,
+            BackupRetentionPeriod: B.db.backupRetentionDays,
+            ...(B.db.backupWindow ? { PreferredBackupWindow: B.db.backupWindow } : {}),
+          }),
+        ),
     );
     if (local) await local.promotePrimary();
     await wait(`${P.db.instanceId} standalone and available`, async () => {
@@ -371,13 +535,6 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     await wait(
       `${P.db.instanceId} accepting writes (fence lifted)`,
       async () => (await env.sqlOps.liftFence(primarySql)) && env.sqlOps.acceptsWrites(primarySql),
-    );
-    await clients.rds(P.region).send(
-      new ModifyDBInstanceCommand({
-        DBInstanceIdentifier: P.db.instanceId,
-        MultiAZ: true,
-        ApplyImmediately: true,
-      }),
     );
     await wait(`healthy targets in ${P.region}'s target group`, async () => {
       const out = await clients
@@ -390,7 +547,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     });
     return {
       outcome: "done",
-      detail: `B fenced at ${fence.lsn}, P replayed it (0 bytes behind); ${P.db.instanceId} promoted and takes writes, Multi-AZ requested`,
+      detail: `${fenced}${P.db.instanceId} promoted (created Multi-AZ as the old P was) and takes writes`,
     };
   },
   unlatch: async (env) => {
@@ -437,8 +594,11 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const { config, local } = env;
     const P = config.primary;
     const B = config.backup;
-    const names = failbackNames(config, env.stamp);
-    let detail = await rebuildReplica(env, B.region, B.db.instanceId, P.db.arn, names.retiredBackup);
+    const names = failbackNames(config, env.progress.current.stamp);
+    let detail = await rebuildReplica(env, B.region, B.db.instanceId, P.db.arn, names.retiredBackup, {
+      rename: RENAME_BACKUP,
+      create: CREATE_BACKUP_REPLICA,
+    });
     if (local) {
       await local.rebuildBackupAsReplica();
       detail += "; local: B's PostgreSQL rebuilt as a streaming replica of P's";
@@ -450,13 +610,22 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const B = config.backup;
     const wait = waitIn(env);
     const lock = dynamoDbLockPort(clients.dynamoDb(B.region), config.failover.lockTableName);
-    // the command's preflight runs only on a completed incident: a closed one is never closed twice
+    const before = await lock.read(config.deployment);
+    if (before?.closedAt && before.incidentId === env.progress.current.incidentId) {
+      // an interrupted run closed it and died before recording that: never close twice
+      await env.progress.close();
+      return {
+        outcome: "skipped",
+        detail: `incident ${before.incidentId} already closed at ${before.closedAt}`,
+      };
+    }
     const closed = await closeIncident(lock, config.deployment, `pilotlight failback by ${operatorName()}`);
     // GetItem with ConsistentRead returns the last write (API_GetItem): the record as stored is the effect
     const stored = await wait(`incident ${closed.incidentId} to read closed in the lock table`, async () => {
       const now = await lock.read(config.deployment);
       return now?.closedAt === closed.closedAt ? now : undefined;
     });
+    await env.progress.close();
     return {
       outcome: "done",
       detail: `incident ${closed.incidentId} closed (reads ${stored.state}, closed at ${stored.closedAt}); unarmed until readiness sees P healthy`,
@@ -464,16 +633,42 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
   },
 };
 
-/** Runs every step in order, asking before each destructive one; a failure names its step. */
+/**
+ * Runs the steps the failback record does not show done, in order, asking before each destructive
+ * one; each step is recorded started before it acts and done once its effect is observed. A
+ * failure names its step; a re-run continues there.
+ */
 export async function runFailbackSteps(env: FailbackEnv): Promise<StepResult[]> {
   const results: StepResult[] = [];
+  try {
+    nextStep(
+      env.progress.current,
+      env.plan.map((s) => s.id),
+    );
+  } catch (err) {
+    throw new CliError((err as Error).message, ExitCode.failed, { cause: err });
+  }
   for (const step of env.plan) {
+    const recorded = env.progress.current.steps[step.id];
+    if (recorded && isStepFinal(env.progress.current, step.id)) {
+      results.push({
+        id: step.id,
+        title: step.title,
+        outcome: "skipped",
+        detail: `recorded ${recorded.outcome} at ${recorded.finishedAt} by an earlier run: ${recorded.detail}`,
+        seconds: 0,
+      });
+      env.log(`${step.title}: recorded ${recorded.outcome} by an earlier run, not repeated`);
+      continue;
+    }
     if (step.destructive) {
       await confirmStep(env.io, env.yes, `Step "${step.title}": ${step.actions.join("; ")}. Proceed?`);
     }
     const t = Date.now();
-    env.log(`${step.title}...`);
+    env.log(`${step.title}${recorded ? " (resumed: an earlier run started it)" : ""}...`);
+    await env.progress.started(step.id);
     const r = await failbackSteps[step.id](env);
+    await env.progress.finished(step.id, r.outcome, r.detail);
     results.push({ id: step.id, title: step.title, ...r, seconds: (Date.now() - t) / 1000 });
     env.log(`${step.title}: ${r.outcome}, ${r.detail} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
   }

@@ -50,6 +50,8 @@ export interface ResourceLookups {
   backupAsgArn?: string;
   primaryAsgArn?: string;
   failoverRoleArn?: string;
+  /** The two databases' storage keys (DescribeDBInstances KmsKeyId), which the config does not name. */
+  dbKmsKeyArns?: string[];
 }
 
 /**
@@ -94,6 +96,8 @@ export function deploymentResources(
     // failback's own names (src/cli/failback/plan.ts): the fenced old primary, the retired replica, the snapshot
     primary_dbs: [config.primary.db.arn, `${config.primary.db.arn}-fenced-*`],
     replica_dbs: [config.backup.db.arn, `${config.backup.db.arn}-retired-*`],
+    // the instances failback creates (tagged at creation): the deployment's own names
+    failback_new_dbs: [config.primary.db.arn, config.backup.db.arn],
     failback_snapshots: [arn("rds", P, `snapshot:${config.primary.db.instanceId}-failback-*`)],
     db_secrets: [config.primary.secretArn, config.backup.secretArn],
     // each region's app role names its own region's secret; the contract evaluates both roles as one
@@ -103,5 +107,6 @@ export function deploymentResources(
   if (lookups.primaryAsgArn) r.primary_asg = [lookups.primaryAsgArn];
   if (lookups.backupAsgArn && lookups.primaryAsgArn) r.asgs = [lookups.primaryAsgArn, lookups.backupAsgArn];
   if (lookups.failoverRoleArn) r.failover_role = [lookups.failoverRoleArn];
+  if (lookups.dbKmsKeyArns?.length) r.db_kms_keys = lookups.dbKmsKeyArns;
   return r;
 }

@@ -37,6 +37,7 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { AwsCallError, errorCode } from "./errors.js";
 import { probeEndpoint } from "./http-probe.js";
 import type { LockRecord } from "./lock-record.js";
+import { type OperationRecord, type OperationRecordPort, operationRecordKey } from "./operation-record.js";
 import {
   type CapacityPort,
   type Clock,
@@ -404,6 +405,48 @@ export function dynamoDbDrillRecordPort(
     },
     async remove() {
       await awsCall("dynamodb:DeleteItem", () => doc.send(new DeleteCommand({ TableName: tableName, Key })));
+    },
+  };
+}
+
+/**
+ * An operation's progress record (operation-record.ts): one more item of the lock table. Each write
+ * is a PutItem conditional on the version read; a lost condition answers false, not an error.
+ */
+export function dynamoDbOperationRecordPort(
+  dynamoDb: DynamoDBClient,
+  tableName: string,
+  deployment: string,
+  operation: string,
+): OperationRecordPort {
+  const doc = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+  const Key = { deployment: operationRecordKey(deployment, operation) };
+  return {
+    async read() {
+      const out = await awsCall("dynamodb:GetItem", () =>
+        doc.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true })),
+      );
+      // the item's hash key is the record's key; the record names its deployment
+      return out.Item ? ({ ...out.Item, deployment } as OperationRecord) : undefined;
+    },
+    async write(record) {
+      try {
+        await awsCall("dynamodb:PutItem", () =>
+          doc.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...record, ...Key },
+              ConditionExpression: "attribute_not_exists(deployment) OR #version = :previous",
+              ExpressionAttributeNames: { "#version": "version" },
+              ExpressionAttributeValues: { ":previous": record.version - 1 },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof AwsCallError && error.code === "ConditionalCheckFailedException") return false;
+        throw error;
+      }
     },
   };
 }
