@@ -383,6 +383,8 @@ locals {
     probe = {
       functionName    = module.probe.function_name
       scheduleSeconds = 60
+      cadenceSeconds  = var.probe_cadence_seconds
+      failureCount    = var.probe_failure_count
       target = {
         # What P's endpoint check asks (the dns module: HTTPS when P's ALB has a certificate)
         url          = coalesce(var.probe_target_url, "${module.app_primary.alb_https ? "https" : "http"}://${module.app_primary.alb_dns_name}${module.dns.health_check_resource_path}")

@@ -310,7 +310,6 @@ run "root_wires_the_probe" {
   command = apply
 
   variables {
-    # one period: a slower probe alarm is over target when P and us-east-1 are lost (terraform/rto.tf)
     probe_alarm_evaluation_periods = 1
   }
 
@@ -318,6 +317,8 @@ run "root_wires_the_probe" {
     condition = jsondecode(output.deployment_config).probe == {
       functionName    = "test-probe"
       scheduleSeconds = 60
+      cadenceSeconds  = 10
+      failureCount    = 3
       target          = { url = "https://test-primary-alb-1.eu-west-1.elb.amazonaws.com/health", searchString = "\"status\":\"ok\"" }
       timeoutMs       = 6000
       alarm = {
@@ -390,4 +391,15 @@ run "probe_alarm_evaluation_periods_in_range" {
   }
 
   expect_failures = [var.probe_alarm_evaluation_periods]
+}
+
+run "probe_cadence_divides_the_minute_and_failure_count_in_range" {
+  command = plan
+
+  variables {
+    probe_cadence_seconds = 25
+    probe_failure_count   = 0
+  }
+
+  expect_failures = [var.probe_cadence_seconds, var.probe_failure_count]
 }
