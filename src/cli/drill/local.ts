@@ -222,6 +222,11 @@ async function localDrill(
     const bundles = { probe: resolve(options.probeHandler), failover: resolve(options.handler) };
     while (loss && Date.now() < t0 + deadlineMs) {
       const minute = await playProbeMinute(harness, config, bundles);
+      // the probe's direct notification is the trigger from B, ahead of its alarm
+      for (const n of minute.notifications) {
+        times.alarm ??= n.startedAt;
+        deliver("probe notification", n);
+      }
       if (minute.alarm?.StateValue === "ALARM") {
         times.alarm ??= minute.alarm.StateTransitionedTimestamp?.getTime() ?? Date.now();
         log(
