@@ -53,11 +53,11 @@ resource "aws_iam_role" "this" {
 locals {
   permissions = jsondecode(file("${path.module}/permissions.json"))
   permission_resources = {
-    log_group        = ["${local.log_group_arn}:*"]
-    config_parameter = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}"]
+    log_group             = ["${local.log_group_arn}:*"]
+    config_parameter      = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}"]
     probe_alarm_topic     = [aws_sns_topic.alarm.arn]
     probe_alarm_topic_key = [aws_kms_key.alarm_topic.arn]
-    "*"              = ["*"]
+    "*"                   = ["*"]
   }
 }
 
