@@ -53,9 +53,6 @@ describe("harness: a minute of detection from B (moto)", () => {
           searchString: '"status":"ok"',
         },
         timeoutMs: 1_000,
-        // as examples/local: one check per played minute, which notifies at its first failure
-        cadenceSeconds: 60,
-        failureCount: 1,
         alarm: { ...fixture.config.probe.alarm, evaluationPeriods: 1 },
       },
     };
