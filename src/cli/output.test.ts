@@ -66,12 +66,12 @@ describe("output", () => {
       expect(primaryLost?.rows[9]?.slice(1, 5)).toEqual(["237s", "378s", "588s", "77s"]);
       expect(bothLost?.rows[0]?.slice(1, 4)).toEqual(["-", "-", "-"]);
       expect(bothLost?.rows[9]?.slice(1, 4)).toEqual(["237s", "381s", "591s"]);
-      expect(held?.rows[4]?.slice(1, 4)).toEqual(["60s", "90s", "120s"]);
+      expect(held?.rows[4]?.slice(1, 4)).toEqual(["90s", "120s", "150s"]);
       expect(primaryLost?.title).toBe("scenario primary-lost: worst case 588s is within the target 900s");
       expect(bothLost?.title).toBe(
         "scenario primary-and-us-east-1-lost: worst case 591s is within the target 900s",
       );
-      expect(held?.title).toBe("scenario in-region-recovery-held: worst case 845s is within the target 900s");
+      expect(held?.title).toBe("scenario in-region-recovery-held: worst case 875s is within the target 900s");
     });
   });
 

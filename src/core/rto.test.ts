@@ -94,11 +94,11 @@ describe("rtoModel", () => {
     const held = rtoModel(inputs()).scenarios["in-region-recovery-held"].cases;
     // the probe's direct notifications are held each; the hold counts from an alarm's transition
     expect(held.worst.detect).toBe(Math.min(270, 273));
-    expect(held.worst.hold).toBe(60 + 60);
-    expect(held.typical.hold).toBe(60 + 30);
+    expect(held.worst.hold).toBe(90 + 60);
+    expect(held.typical.hold).toBe(90 + 30);
     // P's API answers (it reports the recovery): no best-effort timeout
     expect(held.worst.decide).toBe(30);
-    expect(held.worst.total).toBe(270 + 120 + 30 + 425);
+    expect(held.worst.total).toBe(270 + 150 + 30 + 425);
   });
 
   it("refuses a hold the target cannot afford, naming the hold", () => {

@@ -22,7 +22,7 @@ describe("pilotlight rto", () => {
     const model = JSON.parse(run.stdout);
     expect(model.scenarios["primary-lost"].cases.worst.total).toBe(588);
     expect(model.scenarios["primary-and-us-east-1-lost"].cases.worst.total).toBe(591);
-    expect(model.scenarios["in-region-recovery-held"].cases.worst.total).toBe(845);
+    expect(model.scenarios["in-region-recovery-held"].cases.worst.total).toBe(875);
     expect(model.withinTarget).toBe(true);
   });
 
