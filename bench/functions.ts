@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, statSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rtoInputsFromConfig, rtoModel, SCENARIOS } from "../src/core/rto.js";
 import { createFailoverHandler } from "../src/functions/failover/index.js";
 import { createFailoverClients, createFailoverPorts } from "../src/functions/shared/aws-ports.js";
 import { configFromEnvironment } from "../src/functions/shared/config-env.js";
@@ -129,6 +130,21 @@ try {
   console.log("alarm to all actions issued (emulator, cold handler: config from SSM, new clients):");
   console.log(`  last action's msSinceAlarm: ${fmt(allActions)}`);
   console.log(`  handler call, incl. record and notification: ${fmt(handlerMs)}`);
+
+  // 4. the recovery-time model of the benchmarked deployment's settings (src/core/rto.ts): each
+  // scenario's worst case over the physical floor, and the measured decide beside its assumption
+  const model = rtoModel(rtoInputsFromConfig(fixture.config));
+  console.log(`recovery-time model (pilotlight rto) of this deployment's settings, floor ${model.floor.total} s:`);
+  for (const s of SCENARIOS) {
+    const { worst, typical } = model.scenarios[s].cases;
+    console.log(
+      `  ${s}: worst ${worst.total} s (${(worst.total / model.floor.total).toFixed(1)} x the floor, ${worst.total - model.floor.total} s over it), typical ${typical.total} s, target ${model.targetSeconds} s`,
+    );
+  }
+  const decide = model.scenarios["primary-lost"].cases;
+  console.log(
+    `  decide assumed ${decide.typical.decide} s typical, ${decide.worst.decide} s worst (incl. timeouts); measured p95 ${(percentile(allActions, 95) / 1000).toFixed(2)} s on the emulator`,
+  );
 } finally {
   stopEmulator(stateDir);
 }

@@ -243,6 +243,8 @@ module "probe" {
   failover_function_arn    = module.failover.function_arn
   failover_function_name   = module.failover.function_name
   alarm_evaluation_periods = var.probe_alarm_evaluation_periods
+  cadence_seconds          = var.probe_cadence_seconds
+  failure_count            = var.probe_failure_count
   alarm_enabled            = var.cloudwatch_enabled
   log_retention_days       = var.log_retention_days
   log_kms_key_arn          = module.failover.ops_kms_key_arn
@@ -383,6 +385,8 @@ locals {
     probe = {
       functionName    = module.probe.function_name
       scheduleSeconds = 60
+      cadenceSeconds  = var.probe_cadence_seconds
+      failureCount    = var.probe_failure_count
       target = {
         # What P's endpoint check asks (the dns module: HTTPS when P's ALB has a certificate)
         url          = coalesce(var.probe_target_url, "${module.app_primary.alb_https ? "https" : "http"}://${module.app_primary.alb_dns_name}${module.dns.health_check_resource_path}")

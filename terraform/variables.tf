@@ -414,15 +414,27 @@ variable "rto_target_seconds" {
 }
 
 variable "rto_assumptions" {
-  description = "Durations of the recovery-time model that no setting fixes, as best / typical / worst seconds: metric delay of Route 53 to CloudWatch, the function's decision, the RDS promotion, an instance launch (cold or from the warm pool), the app's start, and resolver caching beyond the TTL."
+  description = "Durations of the recovery-time model that no setting fixes, as best / typical / worst seconds: metric delay of Route 53 (and the probe) to CloudWatch, the function's decision, the RDS promotion, an instance launch (cold or from the warm pool), the app's start, and resolver caching beyond the TTL. Each default names its source beside it; lower one only with a measurement (a drill) or an AWS document."
   type = object({
-    metric_delay_seconds     = optional(object({ best = number, typical = number, worst = number }), { best = 10, typical = 30, worst = 60 })
-    decide_seconds           = optional(object({ best = number, typical = number, worst = number }), { best = 2, typical = 5, worst = 30 })
-    promote_seconds          = optional(object({ best = number, typical = number, worst = number }), { best = 60, typical = 180, worst = 420 })
-    instance_launch_seconds  = optional(object({ best = number, typical = number, worst = number }), { best = 45, typical = 90, worst = 180 })
+    # No AWS figure. Route 53 warns that "several minutes might elapse between the time that a health
+    # check fails and the time that you receive the associated SNS notification" (Developer Guide,
+    # "Monitoring health checks using CloudWatch"): a drill must measure it. Not on the worst path
+    # of a region loss (the probe notifies directly); it starts the held in-region recovery's hold.
+    metric_delay_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 10, typical = 30, worst = 60 })
+    # Measured: alarm to every failover action issued, p95 290 ms on the emulator (bench/functions.ts,
+    # README "Measured figures"); the worst case keeps room for a cold start and SDK retries (unmeasured).
+    decide_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 2, typical = 5, worst = 30 })
+    # No AWS figure for RDS for PostgreSQL (PromoteReadReplica gives none; Aurora's guide says "several
+    # minutes or longer, depending on the size of the read replica"). Unmeasured: a drill on AWS measures it.
+    promote_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 60, typical = 180, worst = 420 })
+    # No AWS figure for an instance launch to InService; unmeasured (a drill measures it).
+    instance_launch_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 45, typical = 90, worst = 180 })
+    # No AWS figure for a warm-pool (stopped) instance to InService; unmeasured.
     warm_pool_launch_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 15, typical = 30, worst = 60 })
-    app_start_seconds        = optional(object({ best = number, typical = number, worst = number }), { best = 5, typical = 15, worst = 45 })
-    resolver_cache_seconds   = optional(object({ best = number, typical = number, worst = number }), { best = 0, typical = 30, worst = 120 })
+    # Unmeasured on an instance: the reference app's start to its first /healthz 200.
+    app_start_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 5, typical = 15, worst = 45 })
+    # No AWS figure: resolvers that keep an answer past its TTL; unmeasured (the drill's user-dns check measures it).
+    resolver_cache_seconds = optional(object({ best = number, typical = number, worst = number }), { best = 0, typical = 30, worst = 120 })
   })
   default = {}
 
@@ -459,9 +471,11 @@ variable "tags" {
 }
 
 variable "failover_hold_max_seconds" {
-  description = "How long the failover guard holds while the primary region's own API reports an in-region recovery (a Multi-AZ failover, maintenance, an upgrade of the database), counted from the trigger's alarm time. After it, the failover proceeds. Part of the recovery-time model's decide term when P answers."
+  description = "How long the failover guard holds while the primary region's own API reports an in-region recovery (a Multi-AZ failover, maintenance, an upgrade of the database), counted from the trigger alarm's StateTransitionedTimestamp. After it, the failover proceeds. The recovery-time model's hold term (scenario in-region-recovery-held): the plan refuses a hold the target cannot afford."
   type        = number
-  default     = 600
+  # "Failover times are typically 60–120 seconds" (RDS User Guide, "Failing over a Multi-AZ DB
+  # instance"); the alarm's detection window (over 120 s) comes before the hold, so P gets both.
+  default = 120
 
   validation {
     condition     = var.failover_hold_max_seconds >= 0 && var.failover_hold_max_seconds <= 1800 && floor(var.failover_hold_max_seconds) == var.failover_hold_max_seconds
@@ -477,6 +491,28 @@ variable "probe_alarm_evaluation_periods" {
   validation {
     condition     = var.probe_alarm_evaluation_periods >= 1 && var.probe_alarm_evaluation_periods <= 10 && floor(var.probe_alarm_evaluation_periods) == var.probe_alarm_evaluation_periods
     error_message = "probe_alarm_evaluation_periods must be a whole number from 1 to 10."
+  }
+}
+
+variable "probe_cadence_seconds" {
+  description = "Seconds between two checks of P's /health by the probe in B, inside each one-minute invocation (a divisor of the minute). Each invocation runs about a minute: docs/terraform.md gives the monthly cost."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = contains([10, 15, 20, 30, 60], var.probe_cadence_seconds)
+    error_message = "probe_cadence_seconds must be 10, 15, 20, 30 or 60: a divisor of the probe's one-minute schedule, longer than a check's 6 s timeout."
+  }
+}
+
+variable "probe_failure_count" {
+  description = "Consecutive failed checks after which the probe notifies the failover function directly (through its topic in B), without waiting for its alarm; the alarm stays as the backstop. The guard still confirms on Route 53's verdict before acting."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.probe_failure_count >= 1 && var.probe_failure_count <= 10 && floor(var.probe_failure_count) == var.probe_failure_count
+    error_message = "probe_failure_count must be a whole number from 1 to 10."
   }
 }
 

@@ -44,13 +44,15 @@ describe("output", () => {
   });
 
   describe("rtoOutput", () => {
-    it("prints both scenarios, their triggers and terms for the three cases (and P lost's floor), with each verdict", () => {
+    it("prints every scenario, its triggers and terms for the three cases (and P lost's floor), with each verdict", () => {
       const output = rtoOutput(rtoModel(rtoInputsFromConfig(exampleConfig())));
-      const [primaryLost, bothLost] = output.tables;
+      const [primaryLost, bothLost, held] = output.tables;
       const names = [
         "trigger route53",
         "trigger probe",
+        "trigger probeAlarm",
         "detect",
+        "hold",
         "decide",
         "promote",
         "capacity",
@@ -60,13 +62,16 @@ describe("output", () => {
       expect(primaryLost?.rows.map((r) => r[0])).toEqual(names);
       expect(bothLost?.rows.map((r) => r[0])).toEqual(names);
       // best, typical, worst, floor (test/fixtures/config.ts; src/core/rto.test.ts derives them)
-      expect(primaryLost?.rows[7]?.slice(1, 5)).toEqual(["212s", "491s", "843s", "152s"]);
+      expect(held?.rows.map((r) => r[0])).toEqual(names);
+      expect(primaryLost?.rows[9]?.slice(1, 5)).toEqual(["237s", "378s", "588s", "77s"]);
       expect(bothLost?.rows[0]?.slice(1, 4)).toEqual(["-", "-", "-"]);
-      expect(bothLost?.rows[7]?.slice(1, 4)).toEqual(["212s", "494s", "849s"]);
-      expect(primaryLost?.title).toBe("scenario primary-lost: worst case 843s is within the target 900s");
+      expect(bothLost?.rows[9]?.slice(1, 4)).toEqual(["237s", "381s", "591s"]);
+      expect(held?.rows[4]?.slice(1, 4)).toEqual(["90s", "120s", "150s"]);
+      expect(primaryLost?.title).toBe("scenario primary-lost: worst case 588s is within the target 900s");
       expect(bothLost?.title).toBe(
-        "scenario primary-and-us-east-1-lost: worst case 849s is within the target 900s",
+        "scenario primary-and-us-east-1-lost: worst case 591s is within the target 900s",
       );
+      expect(held?.title).toBe("scenario in-region-recovery-held: worst case 875s is within the target 900s");
     });
   });
 

@@ -30,6 +30,9 @@ const backupWindow = z
     "a backup window of at least 30 minutes",
   );
 
+/** The probe cadences a one-minute invocation divides into (terraform/variables.tf `probe_cadence_seconds`). */
+export const PROBE_CADENCES = [10, 15, 20, 30, 60] as const;
+
 const albSchema = z.object({
   arn,
   dnsName: name,
@@ -151,6 +154,10 @@ export const DeploymentConfigSchema = z.object({
   probe: z.object({
     functionName: name,
     scheduleSeconds: z.literal(60),
+    /** Seconds between two checks of P inside one invocation (a divisor of its minute). */
+    cadenceSeconds: z.union(PROBE_CADENCES.map((c) => z.literal(c))),
+    /** Consecutive failed checks after which the probe notifies the failover function directly. */
+    failureCount: z.number().int().min(1).max(10),
     /**
      * What the probe (and the guard) GET from B: P's ALB and the deep /health, as P's endpoint
      * check asks it, with its search string.

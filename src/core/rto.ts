@@ -1,33 +1,65 @@
-import type { DeploymentConfig } from "./config.js";
+import { type DeploymentConfig, PROBE_CADENCES } from "./config.js";
 
 /**
- * The recovery-time model (docs/cli.md, `rto`), per scenario:
- *   RTO = detect + decide + max(promote, capacity) + dns,  detect = the earliest trigger
- * computed for the best, typical and worst case. Two triggers reach the failover function: the
- * us-east-1 alarm on Route 53's HealthCheckStatus, and the probe alarm in B. Losing P leaves both
- * (unless P is us-east-1); losing P and us-east-1 leaves only the probe, and the guard then waits
- * out its best-effort calls to us-east-1 before reading Route 53's verdict from DNS. Terraform
- * computes the same model in terraform/rto.tf to refuse a configuration over target in any
- * scenario; scripts/check-deployment.ts keeps the two equal after the local apply.
+ * The recovery-time model (docs/cli.md, `rto`), per scenario and for the best, typical and worst case:
+ *
+ *   RTO = detect + hold + decide + max(promote, capacity + dns)
+ *
+ * DNS overlaps the promotion. Once the failover runs, Route 53 already sees P's endpoint check
+ * unhealthy (the guard proceeds only then), so the PRIMARY record is unhealthy and Route 53 answers
+ * with the SECONDARY as soon as that record is healthy ("How Amazon Route 53 chooses records when
+ * health checking is configured": it chooses a healthy record of the group). The SECONDARY is an
+ * alias to B's ALB that evaluates target health ("an alias record inherits the health of the
+ * referenced resource", AliasTarget EvaluateTargetHealth): it turns healthy with B's targets, while
+ * the promotion runs. Writes wait for the promotion, reads and the app's answers do not; recovery
+ * ends when both are done, hence the max.
+ *
+ * Detection has one term per trigger, and `detect` is the earliest the scenario leaves:
+ * - route53: the us-east-1 alarm on HealthCheckStatus: Route 53's verdict (interval x failure
+ *   threshold, "How Amazon Route 53 determines whether a health check is healthy") + the alarm's
+ *   one-minute periods + the metric's delay.
+ * - probe: the probe in B checks P every cadence seconds inside each one-minute invocation and,
+ *   after failureCount consecutive failures, notifies the failover function directly (its topic);
+ *   it notifies again after every further failure, so a guard that refused because Route 53 did
+ *   not see P down yet proceeds at the first notification after Route 53's verdict.
+ * - probeAlarm: the probe's alarm in B, the backstop; the hold scenario counts from it.
+ *
+ * Scenarios: P lost (both triggers), P and us-east-1 lost (the probe alone; the guard waits out its
+ * best-effort calls to us-east-1), and an in-region recovery held: P's own API reports a Multi-AZ
+ * failover or maintenance that does not bring P back, so the guard holds holdMaxSeconds from the
+ * alarm's StateTransitionedTimestamp (the re-evaluation's alarm time: the probe's direct
+ * notifications carry their own, newer time and are held each), and the next re-evaluation tick
+ * proceeds. Terraform computes the same model in terraform/rto.tf and refuses a configuration over
+ * target in any scenario; terraform/tests/plan.tftest.hcl pins its figures to the ones
+ * src/core/rto.test.ts pins here, and scripts/check-deployment.ts compares the two after the
+ * local apply.
  */
 
 export type Case = "best" | "typical" | "worst";
 export const CASES: readonly Case[] = ["best", "typical", "worst"];
 export type Range = Record<Case, number>;
 
-/** The region losses the model covers. With P = us-east-1 the two are the same event. */
-export type Scenario = "primary-lost" | "primary-and-us-east-1-lost";
-export const SCENARIOS: readonly Scenario[] = ["primary-lost", "primary-and-us-east-1-lost"];
+/** The events the model covers. With P = us-east-1 the first two are the same event. */
+export type Scenario = "primary-lost" | "primary-and-us-east-1-lost" | "in-region-recovery-held";
+export const SCENARIOS: readonly Scenario[] = [
+  "primary-lost",
+  "primary-and-us-east-1-lost",
+  "in-region-recovery-held",
+];
 
 export interface RtoInputs {
   healthCheckIntervalSeconds: 10 | 30;
   healthCheckFailureThreshold: number;
   alarmEvaluationPeriods: number;
   alarmPeriodSeconds: number;
+  /** The probe's and the re-evaluation's schedule (one minute). */
   probeScheduleSeconds: number;
+  probeCadenceSeconds: number;
+  probeFailureCount: number;
   probeTimeoutSeconds: number;
   probeAlarmEvaluationPeriods: number;
   bestEffortTimeoutSeconds: number;
+  holdMaxSeconds: number;
   metricDelaySeconds: Range;
   decideSeconds: Range;
   promoteSeconds: Range;
@@ -43,12 +75,15 @@ export interface RtoInputs {
 }
 
 export interface RtoTerms {
-  /** Failure to each trigger's delivery; null when the scenario takes the trigger away. */
-  triggers: { route53: number | null; probe: number };
+  /** Failure to each trigger's delivery; route53 null when the scenario takes us-east-1 away. */
+  triggers: { route53: number | null; probe: number; probeAlarm: number };
   detect: number;
+  /** The in-region recovery's hold and the re-evaluation tick that ends it; 0 in the other scenarios. */
+  hold: number;
   decide: number;
   promote: number;
   capacity: number;
+  /** Route 53 sees B's record healthy, then resolvers' cached answers of P expire. */
   dns: number;
   total: number;
 }
@@ -71,40 +106,65 @@ export interface RtoModel {
   withinTarget: boolean;
 }
 
-/** An RDS Multi-AZ failover inside one region takes one to two minutes (RDS user guide, "Failover process for Amazon RDS"). */
+/**
+ * "Failover times are typically 60–120 seconds" (RDS User Guide, "Failing over a Multi-AZ DB
+ * instance for Amazon RDS"), https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Failover.html
+ */
 export const MULTI_AZ_FAILOVER_SECONDS = 120;
+
+/**
+ * How late a one-minute scheduled invocation may start: "the minimum precision for schedules is 1
+ * minute" (EventBridge User Guide, "Creating a scheduled rule"), so the gap between two probe
+ * invocations may grow by up to a minute.
+ */
+export const SCHEDULE_PRECISION_SECONDS = 60;
 
 interface Detection {
   interval: number;
   threshold: number;
   periods: number;
   probePeriods: number;
+  cadence: number;
+  count: number;
 }
 
 function terms(i: RtoInputs, scenario: Scenario, c: Case, d: Detection): RtoTerms {
-  // A failure lands anywhere in a check interval (or probe schedule): best right before a run, worst right after.
+  // A failure (or a change) lands anywhere in a check interval, a cadence or a TTL: best right
+  // before the next run, typical half way, worst right after one.
   const phase = (period: number) => (c === "best" ? 0 : c === "typical" ? period / 2 : period);
-  const route53 =
-    d.interval * d.threshold + phase(d.interval) + d.periods * i.alarmPeriodSeconds + i.metricDelaySeconds[c];
-  // A lost region mostly blackholes: the failing probe then waits out its timeout (best: refused at once).
-  const probe =
-    phase(i.probeScheduleSeconds) +
-    (c === "best" ? 0 : i.probeTimeoutSeconds) +
-    d.probePeriods * i.alarmPeriodSeconds +
-    i.metricDelaySeconds[c];
-  const triggers = { route53: scenario === "primary-lost" ? route53 : null, probe };
-  const detect = Math.min(probe, triggers.route53 ?? Number.POSITIVE_INFINITY);
-  // The guard's best-effort calls run side by side: P's RDS API (lost in both scenarios); with
-  // us-east-1 lost, the Route 53 API's timeout and then the health-signal read through DNS.
-  const waits = c === "best" ? 0 : scenario === "primary-lost" ? 1 : 2;
+  // A lost region mostly blackholes: a failing request waits out its timeout (best: refused at once).
+  const timeout = c === "best" ? 0 : i.probeTimeoutSeconds;
+  // Route 53's verdict flips after `threshold` consecutive checks, either way
+  const verdict = d.interval * d.threshold + phase(d.interval);
+  const route53 = verdict + d.periods * i.alarmPeriodSeconds + i.metricDelaySeconds[c];
+  // the next probe: within a cadence, or (worst) across two invocations EventBridge started late
+  const nextProbe = c === "worst" ? d.cadence + SCHEDULE_PRECISION_SECONDS : phase(d.cadence);
+  const probeRun = nextProbe + (d.count - 1) * d.cadence + timeout;
+  const probe = Math.max(probeRun, verdict + phase(d.cadence));
+  // the invocation publishes its samples when it ends, up to a minute after the first
+  const probeAlarm =
+    phase(i.probeScheduleSeconds) + timeout + d.probePeriods * i.alarmPeriodSeconds + i.metricDelaySeconds[c];
+  const triggers = { route53: scenario === "primary-and-us-east-1-lost" ? null : route53, probe, probeAlarm };
+  const detect =
+    scenario === "primary-lost"
+      ? Math.min(route53, probe)
+      : scenario === "primary-and-us-east-1-lost"
+        ? probe
+        : Math.min(route53, probeAlarm);
+  const hold = scenario === "in-region-recovery-held" ? i.holdMaxSeconds + phase(i.probeScheduleSeconds) : 0;
+  // The guard's best-effort calls run side by side: P's RDS API (lost when P is); with us-east-1
+  // lost, the Route 53 API's timeout and then the health-signal read through DNS.
+  const waits =
+    c === "best" ? 0 : scenario === "primary-lost" ? 1 : scenario === "primary-and-us-east-1-lost" ? 2 : 0;
   const decide = i.decideSeconds[c] + waits * i.bestEffortTimeoutSeconds;
   const launch = i.warmPoolSize > 0 ? i.warmPoolLaunchSeconds[c] : i.instanceLaunchSeconds[c];
   const capacity = launch + i.appStartSeconds[c] + i.targetHealthyThreshold * i.targetIntervalSeconds;
-  // Best case: the resolver's cached answer expired just as the record changed.
-  const dns = c === "best" ? 0 : i.dnsTtlSeconds + i.resolverCacheSeconds[c];
+  // Route 53's view of B turns healthy after `threshold` passing checks (bounding the target-health
+  // propagation AWS does not document), then the cached answer of P expires in each resolver.
+  const dns = verdict + phase(i.dnsTtlSeconds) + i.resolverCacheSeconds[c];
   const promote = i.promoteSeconds[c];
-  const total = detect + decide + Math.max(promote, capacity) + dns;
-  return { triggers, detect, decide, promote, capacity, dns, total: Math.round(total) };
+  const total = detect + hold + decide + Math.max(promote, capacity + dns);
+  return { triggers, detect, hold, decide, promote, capacity, dns, total: Math.round(total) };
 }
 
 /** Computes best, typical and worst recovery time per scenario, and the physical floor, from the settings. */
@@ -114,6 +174,8 @@ export function rtoModel(i: RtoInputs): RtoModel {
     threshold: i.healthCheckFailureThreshold,
     periods: i.alarmEvaluationPeriods,
     probePeriods: i.probeAlarmEvaluationPeriods,
+    cadence: i.probeCadenceSeconds,
+    count: i.probeFailureCount,
   };
   const scenario = (s: Scenario): ScenarioModel => {
     const cases = Object.fromEntries(CASES.map((c) => [c, terms(i, s, c, settings)])) as Record<
@@ -133,7 +195,14 @@ export function rtoModel(i: RtoInputs): RtoModel {
   >;
   return {
     scenarios,
-    floor: terms(i, "primary-lost", "best", { interval: 10, threshold: 1, periods: 1, probePeriods: 1 }),
+    floor: terms(i, "primary-lost", "best", {
+      interval: 10,
+      threshold: 1,
+      periods: 1,
+      probePeriods: 1,
+      cadence: PROBE_CADENCES[0],
+      count: 1,
+    }),
     detectionWindowSeconds:
       i.healthCheckIntervalSeconds * i.healthCheckFailureThreshold +
       i.alarmEvaluationPeriods * i.alarmPeriodSeconds,
@@ -146,19 +215,23 @@ export function rtoModel(i: RtoInputs): RtoModel {
 export function explainOverTarget(model: RtoModel): string {
   const over = SCENARIOS.filter((s) => !model.scenarios[s].withinTarget).map((s) => {
     const w = model.scenarios[s].cases.worst;
-    const triggers = [
-      w.triggers.route53 === null ? "" : `us-east-1 alarm ${w.triggers.route53}s`,
-      `probe alarm ${w.triggers.probe}s`,
-    ].filter(Boolean);
+    const triggers =
+      s === "in-region-recovery-held"
+        ? [`us-east-1 alarm ${w.triggers.route53}s`, `probe alarm ${w.triggers.probeAlarm}s`]
+        : [
+            w.triggers.route53 === null ? "" : `us-east-1 alarm ${w.triggers.route53}s`,
+            `probe ${w.triggers.probe}s`,
+          ].filter(Boolean);
     return (
       `scenario ${s}: worst-case recovery ${w.total}s exceeds the target ${model.targetSeconds}s: ` +
-      `detect ${w.detect}s (earliest of ${triggers.join(", ")}) + decide ${w.decide}s + ` +
-      `max(promote ${w.promote}s, capacity ${w.capacity}s) + dns ${w.dns}s`
+      `detect ${w.detect}s (earliest of ${triggers.join(", ")}) + ` +
+      (w.hold > 0 ? `hold ${w.hold}s (hold max + a re-evaluation tick) + ` : "") +
+      `decide ${w.decide}s + max(promote ${w.promote}s, capacity ${w.capacity}s + dns ${w.dns}s)`
     );
   });
   return (
     `${over.join("; ")}. ` +
-    "Shorten detection (interval, failure threshold, alarm periods, probe alarm periods), add a warm pool, or raise the target."
+    "Shorten detection (interval, failure threshold, alarm periods, probe cadence and failure count), shorten the hold, add a warm pool, or raise the target."
   );
 }
 
@@ -171,9 +244,12 @@ export function rtoInputsFromConfig(config: DeploymentConfig): RtoInputs {
     alarmEvaluationPeriods: dns.alarm.evaluationPeriods,
     alarmPeriodSeconds: dns.alarm.periodSeconds,
     probeScheduleSeconds: config.probe.scheduleSeconds,
+    probeCadenceSeconds: config.probe.cadenceSeconds,
+    probeFailureCount: config.probe.failureCount,
     probeTimeoutSeconds: config.probe.timeoutMs / 1000,
     probeAlarmEvaluationPeriods: config.probe.alarm.evaluationPeriods,
     bestEffortTimeoutSeconds: config.failover.bestEffortTimeoutMs / 1000,
+    holdMaxSeconds: config.failover.holdMaxSeconds,
     metricDelaySeconds: rto.metricDelaySeconds,
     decideSeconds: rto.decideSeconds,
     promoteSeconds: rto.promoteSeconds,

@@ -4,56 +4,11 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { alarmEvent } from "../../test/fixtures/alarm.js";
 import { exampleConfig } from "../../test/fixtures/config.js";
-import { memoryLockPort } from "../../test/fixtures/memory-lock.js";
-import { fakeSignalPorts } from "../../test/fixtures/signal-ports.js";
+import { fakeFailoverPorts } from "../../test/fixtures/failover-ports.js";
 import { createFailoverHandler } from "./failover/index.js";
-import { armRecord } from "./shared/lock-record.js";
 import { silentLogger } from "./shared/observability.js";
-import type { FailoverPorts, LatchRecord } from "./shared/ports.js";
 
 const config = exampleConfig();
-
-function fakePorts(): FailoverPorts {
-  let latched: LatchRecord | undefined;
-  let promoted = false;
-  let group = { min: 0, max: 0, desired: 0 };
-  let primaryGroup = { min: 2, max: 2, desired: 2 };
-  return {
-    database: {
-      describe: async (id) =>
-        promoted ? { id, status: "available" } : { id, status: "available", sourceId: config.primary.db.arn },
-      promote: async () => {
-        promoted = true;
-      },
-      replicaLagSeconds: async () => 3,
-    },
-    capacity: {
-      describe: async (name) => ({ name, ...group, inService: group.desired }),
-      scale: async (_name, capacity) => {
-        group = capacity;
-      },
-    },
-    primaryGroup: {
-      describe: async (name) => ({ name, ...primaryGroup, inService: primaryGroup.desired }),
-      scale: async (_name, capacity) => {
-        primaryGroup = capacity;
-      },
-    },
-    latch: {
-      read: async () => latched,
-      write: async (record) => {
-        latched = record;
-      },
-      remove: async () => {
-        latched = undefined;
-      },
-    },
-    lock: memoryLockPort(armRecord(undefined, config.deployment, "test", Date.now())),
-    signals: fakeSignalPorts(),
-    notifier: { publish: async () => {} },
-    clock: { now: () => Date.now(), sleep: async () => {} },
-  };
-}
 
 /** EMF documents written to stdout by Powertools. */
 function captureEmf() {
@@ -79,7 +34,7 @@ describe("handlers", () => {
       const metrics = new Metrics({ namespace: "Pilotlight", serviceName: "pilotlight-failover" });
       const handler = createFailoverHandler({
         loadConfig: async () => config,
-        ports: fakePorts,
+        ports: () => fakeFailoverPorts(config),
         logger: silentLogger,
         metrics,
       });

@@ -29,10 +29,18 @@ async function put<T>(endpoint: string, path: string, body: unknown): Promise<T>
 
 /**
  * How long a promoted replica stays "modifying" (still naming its source) before it is a
- * standalone "available" instance; 0 (the default) promotes at once.
+ * standalone "available" instance; 0 (the default) promotes at once. With an instance identifier,
+ * that replica only: the emulator's other instances keep their delay.
  */
-export function setPromotionSeconds(endpoint: string, seconds: number): Promise<{ seconds: number }> {
-  return put(endpoint, "rds/promotion", { seconds });
+export function setPromotionSeconds(
+  endpoint: string,
+  seconds: number,
+  dbInstanceIdentifier?: string,
+): Promise<{ seconds: number; dbInstanceIdentifier?: string }> {
+  return put(endpoint, "rds/promotion", {
+    seconds,
+    ...(dbInstanceIdentifier ? { dbInstanceIdentifier } : {}),
+  });
 }
 
 /**

@@ -46,7 +46,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { CLOUDWATCH_PROTOCOL } from "../aws/clients.js";
 import { isRunning, readEmulator, startEmulator, stopEmulator } from "./emulator.js";
 import { setCheckerReport, setDbInstanceStatus, setPromotionSeconds } from "./emulator-control.js";
@@ -193,6 +193,28 @@ describe("moto RDS patch (src/local/moto_server.py)", () => {
       /status must be one of backing-up, available/,
     );
     await expect(setPromotionSeconds(endpoint, -1)).rejects.toThrow(/seconds must be a number >= 0/);
+  });
+
+  it("delays the promotion of one replica only when the control request names it", async () => {
+    // Prepare: the shared emulator promotes at once; this replica takes 2 s
+    const endpoint = inject("awsEndpoint");
+    const slow = await replicaPair("slow-one");
+    const other = await replicaPair("instant-other");
+    await setPromotionSeconds(endpoint, 2, slow.replicaId);
+
+    // Act
+    await slow.promote();
+    await other.promote();
+    const during = await slow.replica();
+
+    // Assess
+    expect(during?.DBInstanceStatus).toBe("modifying");
+    expect(during?.ReadReplicaSourceDBInstanceIdentifier).toBe(slow.primaryArn);
+    expect((await other.replica())?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined();
+    await vi.waitFor(
+      async () => expect((await slow.replica())?.ReadReplicaSourceDBInstanceIdentifier).toBeUndefined(),
+      { timeout: 10_000, interval: 250 },
+    );
   });
 
   it("lets a source forget a deleted cross-region replica", async () => {

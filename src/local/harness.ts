@@ -22,6 +22,7 @@ import {
   normaliseDnsName,
 } from "../core/route53.js";
 import { PROBE_DIMENSION, PROBE_METRICS, PROBE_NAMESPACE } from "../functions/probe/metrics.js";
+import type { ProbeReport } from "../functions/probe/run.js";
 import { latchPortFor } from "../functions/shared/aws-ports.js";
 import { type LocalNameServer, startLocalNameServer } from "./dns-server.js";
 import { promoteServer } from "./pg-control.js";
@@ -546,6 +547,8 @@ export async function startHealthSignalServers(
 export interface ProbeMinute {
   /** The probe bundle's run (its report in `result`). */
   probe: Invocation;
+  /** The failover bundle's runs on the SNS deliveries of the probe's direct notifications. */
+  notifications: Invocation[];
   /** The probe alarm when this minute changed its state. */
   alarm?: MetricAlarm;
   /** The failover bundle's run on the alarm's SNS delivery, when the alarm entered ALARM. */
@@ -556,7 +559,8 @@ export interface ProbeMinute {
 
 /**
  * One minute of detection from B, as AWS plays it and the emulator does not: EventBridge runs the
- * probe (the bundled handler, in-process), CloudWatch evaluates the probe alarm on the datapoints
+ * probe (the bundled handler, in-process), SNS delivers what the probe published to its alarm's
+ * topic (its direct notifications) to the failover function, CloudWatch evaluates the probe alarm on the datapoints
  * it published, the alarm's topic delivers its SNS event to the failover function when the alarm
  * enters ALARM, and the re-evaluation rule invokes the failover function with its constant input.
  * Call it once per simulated minute; the health-signal name servers (startHealthSignalServers)
@@ -568,6 +572,22 @@ export async function playProbeMinute(
   bundles: { probe: string; failover: string },
 ): Promise<ProbeMinute> {
   const probe = await invokeHandler(config, "probe", bundles.probe, scheduledEvent(config));
+  // what the probe published to its alarm's topic, delivered as SNS delivers it (the emulator runs no Lambda)
+  const published = (probe.result as ProbeReport | undefined)?.notified.filter((n) => !n.error) ?? [];
+  const subscription = published.length
+    ? await functionSubscriptionArn(config, config.probe.alarm.name)
+    : undefined;
+  const notifications: Invocation[] = [];
+  for (const n of published) {
+    notifications.push(
+      await invokeHandler(
+        config,
+        "failover",
+        bundles.failover,
+        snsLambdaEvent(config.probe.alarm.topicArn, n.message, { subscriptionArn: subscription }),
+      ),
+    );
+  }
   const alarm = await evaluateProbeAlarm(harness, config);
   const delivery =
     alarm?.StateValue === "ALARM"
@@ -579,5 +599,11 @@ export async function playProbeMinute(
         )
       : undefined;
   const reevaluation = await invokeHandler(config, "failover", bundles.failover, reevaluationEvent(config));
-  return { probe, ...(alarm ? { alarm } : {}), ...(delivery ? { delivery } : {}), reevaluation };
+  return {
+    probe,
+    notifications,
+    ...(alarm ? { alarm } : {}),
+    ...(delivery ? { delivery } : {}),
+    reevaluation,
+  };
 }

@@ -42,7 +42,9 @@ the value of either the StateValue or EvaluationState"). Patched: an alarm recor
 StateValue last changed, and DescribeAlarms answers it.
 
 A control endpoint sets what moto cannot produce by itself (src/local/emulator-control.ts):
-  PUT /__pilotlight/rds/promotion        {"seconds": 30}
+  PUT /__pilotlight/rds/promotion        {"seconds": 30[, "dbInstanceIdentifier": "..."]}
+                                         (with an identifier: that replica only, so one test's
+                                         slow promotion leaves the emulator's others instant)
   PUT /__pilotlight/rds/instance-status  {"region": "...", "dbInstanceIdentifier": "...",
                                           "status": "backing-up" | "available"}
   PUT /__pilotlight/route53/checker-report {"healthCheckId": "...", "status": "Failure: ..." | null}
@@ -73,7 +75,10 @@ from moto.route53.models import route53_backends
 from moto.route53.responses import Route53
 from werkzeug.serving import make_server
 
-settings = {"promotion_seconds": float(os.environ.get("PILOTLIGHT_PROMOTION_SECONDS", "0"))}
+settings = {
+    "promotion_seconds": float(os.environ.get("PILOTLIGHT_PROMOTION_SECONDS", "0")),
+    "promotion_seconds_by_id": {},
+}
 HELD_STATUSES = ("backing-up", "available")
 
 
@@ -97,11 +102,12 @@ def promote_read_replica(self, db_kwargs):
             f"DB Instance {db_id} is {database.status}; a read replica can be promoted only when available.",
         )
     database.update(**db_kwargs)
-    if settings["promotion_seconds"] <= 0:
+    seconds = settings["promotion_seconds_by_id"].get(db_id, settings["promotion_seconds"])
+    if seconds <= 0:
         finish_promotion(self, database)
         return database
     database.status = "modifying"
-    timer = threading.Timer(settings["promotion_seconds"], finish_promotion, (self, database))
+    timer = threading.Timer(seconds, finish_promotion, (self, database))
     timer.daemon = True
     timer.start()
     return database
@@ -220,6 +226,10 @@ def control(path, body):
         seconds = body.get("seconds")
         if not isinstance(seconds, (int, float)) or seconds < 0:
             return 400, {"error": f"seconds must be a number >= 0; got {seconds!r}"}
+        db_id = body.get("dbInstanceIdentifier")
+        if db_id is not None:
+            settings["promotion_seconds_by_id"][db_id] = float(seconds)
+            return 200, {"seconds": float(seconds), "dbInstanceIdentifier": db_id}
         settings["promotion_seconds"] = float(seconds)
         return 200, {"seconds": settings["promotion_seconds"]}
     if path == "/__pilotlight/rds/instance-status":

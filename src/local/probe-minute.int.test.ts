@@ -102,12 +102,19 @@ describe("harness: a minute of detection from B (moto)", () => {
     });
   });
 
-  it("sets the probe alarm to ALARM and delivers its SNS event, which makes the failover", () => {
-    expect(minute.alarm?.StateValue).toBe("ALARM");
-    expect(minute.delivery?.error).toBeUndefined();
-    expect(minute.delivery?.result).toMatchObject([
+  it("notifies the failover function directly through its topic, ahead of the alarm: that delivery makes the failover", () => {
+    expect(minute.probe.result).toMatchObject({ notified: [{ message: expect.stringContaining("ALARM") }] });
+    expect(minute.notifications).toHaveLength(1);
+    expect(minute.notifications[0]?.error).toBeUndefined();
+    expect(minute.notifications[0]?.result).toMatchObject([
       { outcome: "completed", record: { trigger: { alarmName: config.probe.alarm.name } } },
     ]);
+  });
+
+  it("then sets the probe alarm to ALARM, whose delivery (the backstop) meets the one lock as a duplicate", () => {
+    expect(minute.alarm?.StateValue).toBe("ALARM");
+    expect(minute.delivery?.error).toBeUndefined();
+    expect(minute.delivery?.result).toMatchObject([{ outcome: "duplicate" }]);
   });
 
   it("then the re-evaluation finds the incident completed, and the next minute delivers nothing (the alarm fired once)", () => {

@@ -197,7 +197,12 @@ run "probe_module" {
     log_kms_key_arn          = "arn:aws:kms:eu-central-1:123456789012:key/22222222-2222-2222-2222-222222222222"
   }
 
-  # the probe every minute (config probe.scheduleSeconds = 60)
+  # the probe every minute (config probe.scheduleSeconds = 60); an invocation checks P for its minute
+  # and goes on up to failure_count - 1 checks: 60 - 10 + 2 x 10, plus 45 s of request timeouts
+  assert {
+    condition     = aws_lambda_function.this.timeout == 115
+    error_message = "the probe's timeout must cover its minute, a run of failures across its end and the requests' timeouts: ${aws_lambda_function.this.timeout}"
+  }
   assert {
     condition     = aws_cloudwatch_event_rule.probe.schedule_expression == "rate(1 minute)" && aws_cloudwatch_event_target.probe.arn == aws_lambda_function.this.arn
     error_message = "the probe must run every minute"
@@ -268,12 +273,15 @@ run "probe_module" {
     error_message = "only the re-evaluation rule may invoke the failover function through EventBridge"
   }
 
-  # least privilege: logs of its own group, its config parameter, PutMetricData in Pilotlight only, tracing
+  # least privilege: logs of its own group, its config parameter, PutMetricData in Pilotlight only,
+  # Publish to its own alarm topic only (the direct notification) with that topic's key, tracing
   assert {
     condition = jsondecode(aws_iam_role_policy.this.policy).Statement == [
       { Sid = "Logs", Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = ["arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/test-probe:*"] },
       { Sid = "ReadConfig", Effect = "Allow", Action = ["ssm:GetParameter"], Resource = ["arn:aws:ssm:eu-central-1:123456789012:parameter/pilotlight/test/config"] },
       { Sid = "PublishProbeMetrics", Effect = "Allow", Action = ["cloudwatch:PutMetricData"], Resource = ["*"], Condition = { StringEquals = { "cloudwatch:namespace" = "Pilotlight" } } },
+      { Sid = "NotifyFailover", Effect = "Allow", Action = ["sns:Publish"], Resource = [aws_sns_topic.alarm.arn] },
+      { Sid = "EncryptNotification", Effect = "Allow", Action = ["kms:GenerateDataKey", "kms:Decrypt"], Resource = [aws_kms_key.alarm_topic.arn] },
       { Sid = "Tracing", Effect = "Allow", Action = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource = ["*"] },
     ]
     error_message = "the probe role must hold exactly its permissions.json, scoped"
@@ -310,7 +318,6 @@ run "root_wires_the_probe" {
   command = apply
 
   variables {
-    # one period: a slower probe alarm is over target when P and us-east-1 are lost (terraform/rto.tf)
     probe_alarm_evaluation_periods = 1
   }
 
@@ -318,6 +325,8 @@ run "root_wires_the_probe" {
     condition = jsondecode(output.deployment_config).probe == {
       functionName    = "test-probe"
       scheduleSeconds = 60
+      cadenceSeconds  = 10
+      failureCount    = 3
       target          = { url = "https://test-primary-alb-1.eu-west-1.elb.amazonaws.com/health", searchString = "\"status\":\"ok\"" }
       timeoutMs       = 6000
       alarm = {
@@ -390,4 +399,15 @@ run "probe_alarm_evaluation_periods_in_range" {
   }
 
   expect_failures = [var.probe_alarm_evaluation_periods]
+}
+
+run "probe_cadence_divides_the_minute_and_failure_count_in_range" {
+  command = plan
+
+  variables {
+    probe_cadence_seconds = 25
+    probe_failure_count   = 0
+  }
+
+  expect_failures = [var.probe_cadence_seconds, var.probe_failure_count]
 }

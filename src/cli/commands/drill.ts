@@ -60,6 +60,10 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
       .option("--baseline <seconds>", "local: load before the failure", "3")
       .option("--after <seconds>", "local: load after DNS answers B", "3")
       .option(
+        "--promotion-seconds <seconds>",
+        "local: the emulator takes this long to promote B's replica (as RDS takes minutes), to see DNS answer B while the promotion runs",
+      )
+      .option(
         "--resolver <address...>",
         "AWS: recursive resolvers to measure DNS through, as users see it (default: the system resolver)",
       ),
@@ -73,6 +77,15 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     const config = await ctx.config();
     // a usage error before any look at the deployment's state (an open incident is refused below)
     if (options.loseRegion?.length) regionLoss(config, options.loseRegion);
+    if (options.promotionSeconds !== undefined) {
+      if (!options.local) throw new CliError("--promotion-seconds needs --local", ExitCode.usage);
+      const s = Number(options.promotionSeconds);
+      if (!Number.isFinite(s) || s < 0)
+        throw new CliError(
+          `--promotion-seconds must be a number of seconds >= 0, got ${options.promotionSeconds}`,
+          ExitCode.usage,
+        );
+    }
     const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
     const lock = dynamoDbLockPort(dynamoDb, config.failover.lockTableName);
     refuseOpenIncident(await lock.read(config.deployment));

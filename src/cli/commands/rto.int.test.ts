@@ -20,8 +20,9 @@ describe("pilotlight rto", () => {
     const run = await runCapture(["-r", config.backup.region, "-d", config.deployment, "-o", "json", "rto"]);
     expect(run.code).toBe(ExitCode.ok);
     const model = JSON.parse(run.stdout);
-    expect(model.scenarios["primary-lost"].cases.worst.total).toBe(843);
-    expect(model.scenarios["primary-and-us-east-1-lost"].cases.worst.total).toBe(849);
+    expect(model.scenarios["primary-lost"].cases.worst.total).toBe(588);
+    expect(model.scenarios["primary-and-us-east-1-lost"].cases.worst.total).toBe(591);
+    expect(model.scenarios["in-region-recovery-held"].cases.worst.total).toBe(875);
     expect(model.withinTarget).toBe(true);
   });
 
@@ -34,16 +35,17 @@ describe("pilotlight rto", () => {
       "rto",
       "--failure-threshold",
       "10",
-      "--alarm-periods",
-      "5",
-      "--probe-periods",
-      "5",
+      "--probe-failures",
+      "10",
+      "--hold",
+      "600",
     ]);
     expect(run.code).toBe(ExitCode.failed);
     expect(run.stdout).toMatch(/total\s+/);
-    // the probe's alarm is slow too: neither trigger saves either scenario
+    // Route 53's slow verdict holds the probe back too: every scenario is over
     expect(run.stderr).toContain("scenario primary-lost: worst-case recovery");
     expect(run.stderr).toContain("scenario primary-and-us-east-1-lost: worst-case recovery");
+    expect(run.stderr).toContain("scenario in-region-recovery-held: worst-case recovery");
     expect(run.stderr).toContain("exceeds the target 900s");
     expect(run.stderr).toContain("Shorten detection");
   });
@@ -54,6 +56,14 @@ describe("pilotlight rto", () => {
     const run = await runCapture(["--config-file", file, "rto", "--interval", "20"]);
     expect(run.code).toBe(ExitCode.usage);
     expect(run.stderr).toContain("10 or 30");
+  });
+
+  it("refuses a probe cadence that does not divide its minute", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "pl-rto-")), "config.json");
+    writeFileSync(file, JSON.stringify(exampleConfig()));
+    const run = await runCapture(["--config-file", file, "rto", "--probe-cadence", "25"]);
+    expect(run.code).toBe(ExitCode.usage);
+    expect(run.stderr).toContain("10, 15, 20, 30, 60");
   });
 
   it("rejects an unknown option with the usage exit code", async () => {

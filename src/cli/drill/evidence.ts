@@ -128,15 +128,20 @@ export function timelineGantt(milestones: readonly Milestone[], model: ScenarioM
     // A zero-length bar does not render: give each milestone at least 1 ms.
     lines.push(`  ${ganttLabel(m.name)} :m${i}, 0, ${Math.max(1, Math.round(m.sinceFailureMs))}`);
   });
+  // the model's order: detect, the hold (held scenario only), decide, then the promotion beside
+  // capacity and DNS in a row (Route 53 answers B while the promotion runs)
   const detectEnd = ms(t.detect);
-  const decideEnd = detectEnd + ms(t.decide);
+  const holdEnd = detectEnd + ms(t.hold);
+  const decideEnd = holdEnd + ms(t.decide);
+  const capacityEnd = decideEnd + ms(t.capacity);
   lines.push(
     "  section model (typical)",
     `  detect :d1, 0, ${detectEnd}`,
-    `  decide :d2, ${detectEnd}, ${decideEnd}`,
+    ...(t.hold > 0 ? [`  hold :d0, ${detectEnd}, ${holdEnd}`] : []),
+    `  decide :d2, ${holdEnd}, ${decideEnd}`,
     `  promote :d3, ${decideEnd}, ${decideEnd + ms(t.promote)}`,
-    `  capacity :d4, ${decideEnd}, ${decideEnd + ms(t.capacity)}`,
-    `  dns :d5, ${decideEnd + ms(Math.max(t.promote, t.capacity))}, ${ms(t.total)}`,
+    `  capacity :d4, ${decideEnd}, ${capacityEnd}`,
+    `  dns :d5, ${capacityEnd}, ${capacityEnd + ms(t.dns)}`,
     "```",
   );
   return lines;

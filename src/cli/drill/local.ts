@@ -7,7 +7,7 @@ import { createReadinessClients, createReadinessPorts } from "../../functions/re
 import { runReadiness } from "../../functions/readiness/run.js";
 import type { DrillRecordPort, LockPort } from "../../functions/shared/ports.js";
 import { assertEmulator } from "../../local/emulator.js";
-import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../../local/emulator-control.js";
+import { DOWN_ENDPOINT_REPORT, setCheckerReport, setPromotionSeconds } from "../../local/emulator-control.js";
 import {
   alarmSnsEvent,
   ensureAlarm,
@@ -179,6 +179,13 @@ async function localDrill(
   }
 
   const times: Record<string, number | undefined> = {};
+  const promotionSeconds = Number(options.promotionSeconds ?? 0);
+  if (promotionSeconds > 0) {
+    // this deployment's replica only: the emulator's others keep promoting at once
+    await setPromotionSeconds(endpoint, promotionSeconds, config.backup.db.instanceId);
+    cleanup.push(() => setPromotionSeconds(endpoint, 0, config.backup.db.instanceId));
+    log(`the emulator promotes B's replica in ${promotionSeconds} s (as RDS takes minutes)`);
+  }
 
   let promotion: PromotionPlayed | undefined;
   let promotionError: string | undefined;
@@ -222,6 +229,11 @@ async function localDrill(
     const bundles = { probe: resolve(options.probeHandler), failover: resolve(options.handler) };
     while (loss && Date.now() < t0 + deadlineMs) {
       const minute = await playProbeMinute(harness, config, bundles);
+      // the probe's direct notification is the trigger from B, ahead of its alarm
+      for (const n of minute.notifications) {
+        times.alarm ??= n.startedAt;
+        deliver("probe notification", n);
+      }
       if (minute.alarm?.StateValue === "ALARM") {
         times.alarm ??= minute.alarm.StateTransitionedTimestamp?.getTime() ?? Date.now();
         log(
@@ -358,6 +370,15 @@ async function localDrill(
     times.dns !== undefined && times.invoked !== undefined && times.dns >= times.invoked,
     `DNS answering B ${since(times.dns)}, failover invoked ${since(times.invoked)}`,
   );
+  if (promotionSeconds > 0) {
+    // the model's max(promote, capacity + dns): Route 53 answers B once B's targets are healthy,
+    // while the promotion still runs (src/core/rto.ts)
+    expect(
+      "DNS answers B before a slow promotion completes (the model overlaps them)",
+      times.dns !== undefined && times.promotionFinished !== undefined && times.dns < times.promotionFinished,
+      `DNS answering B ${since(times.dns)}, promotion finished ${since(times.promotionFinished)}`,
+    );
+  }
   expect(
     "recovery within the model's worst case",
     recovery !== undefined && recovery <= model.cases.worst.total,

@@ -13,6 +13,8 @@ export interface DrillOptions {
   app: string;
   baseline: string;
   after: string;
+  /** Local: how long the emulator's promotion of B's replica takes (its patch; default instant). */
+  promotionSeconds?: string;
   /** AWS: recursive resolvers to measure DNS through (default: the system resolver). */
   resolver?: string[];
 }

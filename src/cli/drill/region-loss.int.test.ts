@@ -60,6 +60,8 @@ describe("pilotlight drill --local --lose-region P us-east-1", () => {
       ...["--region", config.backup.region, "--deployment", deployment, "-o", "json"],
       ...["drill", "--local", "--yes", "--state-dir", stateDir, "--report-dir", join(dir, "report")],
       ...["--lose-region", config.primary.region, "us-east-1"],
+      // a promotion that takes time, as RDS's does: DNS must answer B before it completes
+      ...["--promotion-seconds", "6"],
     ]);
 
     // Assess
@@ -74,6 +76,7 @@ describe("pilotlight drill --local --lose-region P us-east-1", () => {
         `no request of the programs to the lost ${config.primary.region} got through`,
         "no request of the programs to the lost us-east-1 got through",
         "every trigger's deliveries made one incident",
+        "DNS answers B before a slow promotion completes (the model overlaps them)",
       ]),
     );
     // the guard proceeded on Route 53's data plane and B's probe: the API was refused

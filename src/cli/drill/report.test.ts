@@ -47,7 +47,7 @@ describe("drill report", () => {
     it("gives the recovery against the model, the timeline and each expectation with its verdict", () => {
       const md = renderMarkdown(report());
       expect(md).toContain(
-        "**recovery (failure to B serving: DNS answering B, database promoted): 2.5 s**; model: typical 491 s, worst 843 s, target 900 s",
+        "**recovery (failure to B serving: DNS answering B, database promoted): 2.5 s**; model: typical 378 s, worst 588 s, target 900 s",
       );
       expect(md).toContain("| failure injected | 2026-11-26T01:00:10.000Z | 0.0s | harness |");
       expect(md).toContain("| DNS answering B | not reached | - | resolver |");
@@ -146,7 +146,11 @@ describe("drill report", () => {
       expect(chart).toContain("  DNS answering B   1 :m1, 0, 2500");
       expect(chart.join("\n")).not.toContain("never");
       expect(chart).toContain(`  detect :d1, 0, ${t.detect * 1000}`);
+      // DNS after capacity, beside the promotion: max(promote, capacity + dns)
       expect(chart).toContain(`  dns :d5, ${(t.total - t.dns) * 1000}, ${t.total * 1000}`);
+      expect(chart).toContain(
+        `  promote :d3, ${(t.detect + t.decide) * 1000}, ${(t.detect + t.decide + t.promote) * 1000}`,
+      );
       expect(renderMarkdown(r)).toContain(chart.join("\n"));
     });
   });

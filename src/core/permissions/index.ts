@@ -78,6 +78,8 @@ export function deploymentResources(
     alarm_topic: [config.dns.alarm.topicArn],
     alarm: [arn("cloudwatch", config.dns.alarm.region, `alarm:${config.dns.alarm.name}`)],
     probe_alarm: [arn("cloudwatch", config.probe.alarm.region, `alarm:${config.probe.alarm.name}`)],
+    // the probe notifies the failover function through its alarm's topic
+    probe_alarm_topic: [config.probe.alarm.topicArn],
     // the failover's re-evaluation reads both triggers' alarms
     trigger_alarms: [
       arn("cloudwatch", config.dns.alarm.region, `alarm:${config.dns.alarm.name}`),

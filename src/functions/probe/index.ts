@@ -15,8 +15,9 @@ export interface ProbeHandlerDeps {
 }
 
 /**
- * Builds the scheduled handler (every minute, terraform/modules/probe): probes P from B, reads Route
- * 53's verdict from its name servers, publishes both to CloudWatch in B and logs what it saw.
+ * Builds the scheduled handler (every minute, terraform/modules/probe): checks P from B every
+ * cadence seconds, notifies the failover function after failureCount consecutive failures, reads
+ * Route 53's verdict from its name servers, publishes all to CloudWatch in B and logs what it saw.
  */
 export function createProbeHandler(deps: ProbeHandlerDeps) {
   const { logger } = deps;
@@ -28,13 +29,18 @@ export function createProbeHandler(deps: ProbeHandlerDeps) {
       cached = { config, ports: deps.ports(config), at: Date.now() };
     }
     const report = await runProbe(cached.ports, cached.config);
+    const failed = report.checks.filter((c) => !c.healthy);
     const line = {
-      probe: { healthy: report.probe.healthy, detail: report.probe.detail },
+      checks: report.checks.length,
+      failed: failed.length,
+      last: { healthy: report.probe.healthy, detail: report.probe.detail },
       signal: { verdict: report.signal.verdict, server: report.signal.server, detail: report.signal.detail },
-      published: report.published,
+      notified: report.notified.map(({ at, error }) => ({ at, ...(error ? { error } : {}) })),
     };
-    if (report.probe.healthy) logger.info("P answers its deep /health from B", line);
-    else logger.warn("P fails its deep /health from B", line);
+    if (report.notified.some((n) => n.error)) logger.error("could not notify the failover function", line);
+    else if (report.notified.length) logger.warn("P fails its deep /health from B: failover notified", line);
+    else if (failed.length) logger.warn("P failed some checks of its deep /health from B", line);
+    else logger.info("P answers its deep /health from B", line);
     return report;
   };
 }

@@ -1,5 +1,4 @@
 import type { HealthSignalReading } from "../../aws/health-signal.js";
-import type { ProbeResult } from "../shared/http-probe.js";
 
 /** The namespace of the probe's metrics; the probe alarm (terraform/modules/probe) watches it. */
 export const PROBE_NAMESPACE = "Pilotlight";
@@ -20,20 +19,30 @@ export type ProbeMetricName = (typeof PROBE_METRICS)[keyof typeof PROBE_METRICS]
 export interface ProbeDatum {
   name: ProbeMetricName;
   value: 0 | 1;
+  /** ISO 8601: when it was observed (the datapoint's timestamp). */
+  at: string;
 }
 
 /**
- * What one probe run publishes. The probe's own verdict is always published: a failed GET is the
- * evidence the alarm needs. Route 53's verdict is published only when a name server answered with
- * the pair: an unanswered query says nothing about P, and a 0 would be a false vote against it.
+ * What one invocation publishes: one PrimaryProbeHealthy datapoint per check of P, at its time (a
+ * failed GET is the evidence the alarm needs), and Route 53's verdict when a name server answered
+ * with the pair: an unanswered query says nothing about P, and a 0 would be a false vote against it.
  *
- * @example probeData({ healthy: false, ... }, { detail: "no name server answered" })
- *   // [{ name: "PrimaryProbeHealthy", value: 0 }]
+ * @example probeData([{ healthy: false, at }], { detail: "no name server answered" }, at)
+ *   // [{ name: "PrimaryProbeHealthy", value: 0, at }]
  */
-export function probeData(probe: Pick<ProbeResult, "healthy">, signal: HealthSignalReading): ProbeDatum[] {
-  const data: ProbeDatum[] = [{ name: PROBE_METRICS.probe, value: probe.healthy ? 1 : 0 }];
+export function probeData(
+  checks: ReadonlyArray<{ healthy: boolean; at: string }>,
+  signal: HealthSignalReading,
+  signalAt: string,
+): ProbeDatum[] {
+  const data: ProbeDatum[] = checks.map((c) => ({
+    name: PROBE_METRICS.probe,
+    value: c.healthy ? 1 : 0,
+    at: c.at,
+  }));
   if (signal.verdict !== undefined) {
-    data.push({ name: PROBE_METRICS.signal, value: signal.verdict === "healthy" ? 1 : 0 });
+    data.push({ name: PROBE_METRICS.signal, value: signal.verdict === "healthy" ? 1 : 0, at: signalAt });
   }
   return data;
 }

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
@@ -50,7 +51,20 @@ async function deploy(deployment: string, target: string, nameServers: string[],
       functionName: `${deployment}-probe`,
       target: { url: target, searchString: '"status":"ok"' },
       timeoutMs: 1_000,
-      alarm: { ...base.probe.alarm, name: `${deployment}-primary-probe-failing`, evaluationPeriods: periods },
+      // one check per invocation, notifying at its first failure (as examples/local): the emulator's
+      // minutes are not waited out
+      cadenceSeconds: 60,
+      failureCount: 1,
+      alarm: {
+        ...base.probe.alarm,
+        name: `${deployment}-primary-probe-failing`,
+        evaluationPeriods: periods,
+        topicArn: (
+          await new SNSClient({ region: base.backup.region }).send(
+            new CreateTopicCommand({ Name: `${deployment}-primary-probe` }),
+          )
+        ).TopicArn as string,
+      },
     },
   };
   await new SSMClient({ region: config.backup.region }).send(
@@ -122,6 +136,9 @@ describe("probe (moto)", () => {
     // Assess
     expect(healthy.published.map((d) => d.value)).toEqual([1, 1]);
     expect(down.published.map((d) => d.value)).toEqual([0, 0]);
+    // P down: the probe notified the failover function through its topic (SNS Publish answered)
+    expect(healthy.notified).toEqual([]);
+    expect(down.notified).toEqual([{ at: down.checks[0]?.at, message: expect.stringContaining("ALARM") }]);
     for (const metric of ["PrimaryProbeHealthy", "Route53SeesPrimaryHealthy"]) {
       const points = await datapoints(config, metric);
       expect(points.reduce((n, d) => n + (d.SampleCount ?? 0), 0)).toBe(2);
@@ -139,7 +156,8 @@ describe("probe (moto)", () => {
     p.up = true;
     const report = await handler({});
     // Assess
-    expect(report.published).toEqual([{ name: "PrimaryProbeHealthy", value: 1 }]);
+    expect(report.published).toMatchObject([{ name: "PrimaryProbeHealthy", value: 1 }]);
+    expect(report.published).toHaveLength(1);
     expect(await datapoints(config, "Route53SeesPrimaryHealthy")).toEqual([]);
     expect(await datapoints(config, "PrimaryProbeHealthy")).toHaveLength(1);
   });

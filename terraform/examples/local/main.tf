@@ -173,8 +173,11 @@ module "pilotlight" {
   # src/local/harness.ts startHealthSignalServers). ip-ranges.amazonaws.com is not reachable offline.
   health_checker_cidrs       = ["127.0.0.1/32"]
   health_signal_name_servers = ["127.0.0.1:8053"]
-  # The harness plays the probe's minutes at once: one datapoint decides, as one period would.
+  # The harness plays the probe's minutes at once: one datapoint decides, as one period would; one
+  # check per played minute (a cadence of 60 s), which notifies the failover at its first failure.
   probe_alarm_evaluation_periods = 1
+  probe_cadence_seconds          = 60
+  probe_failure_count            = 1
 
   # No certificates against the emulator: the ALBs serve plain HTTP, on purpose.
   allow_http = true

@@ -69,6 +69,8 @@ variable "document" {
     probe = object({
       functionName    = string
       scheduleSeconds = number
+      cadenceSeconds  = number
+      failureCount    = number
       target          = object({ url = string, searchString = optional(string) })
       timeoutMs       = number
       alarm = object({

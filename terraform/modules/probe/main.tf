@@ -20,6 +20,10 @@ locals {
   # The probe's metrics (src/functions/probe/metrics.ts): one name for one thing in code and here.
   namespace = "Pilotlight"
   metric    = "PrimaryProbeHealthy"
+  # An invocation checks P every cadence_seconds for its minute, then goes on while a run of failures
+  # has not reached failure_count (src/functions/probe/run.ts), so the run is never cut in two; on
+  # top: a check's 6 s timeout, the health-signal read and the publishes' SDK timeouts (3 x 5 s).
+  timeout_seconds = 60 - var.cadence_seconds + (var.failure_count - 1) * var.cadence_seconds + 45
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -31,7 +35,7 @@ resource "aws_cloudwatch_log_group" "this" {
 
 resource "aws_iam_role" "this" {
   name        = local.function_name
-  description = "pilotlight probe: reads its config, publishes the probe's metrics"
+  description = "pilotlight probe: reads its config, publishes the probe's metrics, notifies the failover through its topic"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -49,9 +53,11 @@ resource "aws_iam_role" "this" {
 locals {
   permissions = jsondecode(file("${path.module}/permissions.json"))
   permission_resources = {
-    log_group        = ["${local.log_group_arn}:*"]
-    config_parameter = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}"]
-    "*"              = ["*"]
+    log_group             = ["${local.log_group_arn}:*"]
+    config_parameter      = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.config_parameter_name}"]
+    probe_alarm_topic     = [aws_sns_topic.alarm.arn]
+    probe_alarm_topic_key = [aws_kms_key.alarm_topic.arn]
+    "*"                   = ["*"]
   }
 }
 
@@ -69,7 +75,7 @@ resource "aws_iam_role_policy" "this" {
 
 resource "aws_lambda_function" "this" {
   function_name    = local.function_name
-  description      = "pilotlight: probes the primary region's /health from the backup region every minute and publishes the result"
+  description      = "pilotlight: checks the primary region's /health from the backup region every few seconds, publishes the results, notifies the failover after consecutive failures"
   role             = aws_iam_role.this.arn
   filename         = var.package_path
   source_code_hash = filebase64sha256(var.package_path)
@@ -77,13 +83,13 @@ resource "aws_lambda_function" "this" {
   runtime          = "nodejs22.x"
   architectures    = ["arm64"]
   memory_size      = 256
-  timeout          = var.timeout_seconds
+  timeout          = local.timeout_seconds
   tags             = var.tags
   #checkov:skip=CKV_AWS_116:A scheduled probe: a missed run is superseded by the next one a minute later, a DLQ would hold nothing useful.
   #checkov:skip=CKV_AWS_117:The probe must reach P's public ALB and Route 53's name servers from outside any VPC, as Route 53's checkers do.
   #checkov:skip=CKV_AWS_173:The environment holds names only (no secrets); the default AWS-managed encryption applies.
   #checkov:skip=CKV_AWS_272:Code signing needs a signing profile; the bundle is built and hashed by this repository's build.
-  #checkov:skip=CKV_AWS_115:One scheduled invocation a minute; reserving concurrency would take from the account's unreserved minimum.
+  #checkov:skip=CKV_AWS_115:One scheduled invocation a minute (two overlap while a run of failures goes on); reserving concurrency would take from the account's unreserved minimum.
 
   environment {
     variables = {

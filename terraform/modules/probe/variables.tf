@@ -71,14 +71,25 @@ variable "log_kms_key_arn" {
   type        = string
 }
 
-variable "timeout_seconds" {
-  description = "Timeout of the probe function: above the probe's own bound (twice config probe.timeoutMs, 6 s each by default) and under its one-minute schedule."
+variable "cadence_seconds" {
+  description = "Seconds between two checks of P inside each one-minute invocation (10, 15, 20, 30 or 60)."
   type        = number
-  default     = 30
+  default     = 10
 
   validation {
-    condition     = var.timeout_seconds >= 15 && var.timeout_seconds <= 50
-    error_message = "timeout_seconds must be 15 to 50: above the probe's request timeouts, under its one-minute schedule."
+    condition     = contains([10, 15, 20, 30, 60], var.cadence_seconds)
+    error_message = "cadence_seconds must be 10, 15, 20, 30 or 60: a divisor of the one-minute schedule."
+  }
+}
+
+variable "failure_count" {
+  description = "Consecutive failed checks after which the probe notifies the failover function through the topic, ahead of its alarm (1 to 10)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.failure_count >= 1 && var.failure_count <= 10 && floor(var.failure_count) == var.failure_count
+    error_message = "failure_count must be a whole number from 1 to 10."
   }
 }
 
