@@ -13,6 +13,8 @@ import type { FailoverPorts, LatchRecord } from "./shared/ports.js";
 
 const config = exampleConfig();
 
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${i}`);
+
 function fakePorts(): FailoverPorts {
   let latched: LatchRecord | undefined;
   let promoted = false;
@@ -28,13 +30,19 @@ function fakePorts(): FailoverPorts {
       replicaLagSeconds: async () => 3,
     },
     capacity: {
-      describe: async (name) => ({ name, ...group, inService: group.desired }),
+      describe: async (name) => ({
+        name,
+        ...group,
+        inService: group.desired,
+        instanceIds: ids(group.desired),
+      }),
       scale: async (_name, capacity) => {
         group = capacity;
       },
     },
+    targets: { describe: async () => ids(group.desired).map((id) => ({ id, state: "healthy" })) },
     primaryGroup: {
-      describe: async (name) => ({ name, ...primaryGroup, inService: primaryGroup.desired }),
+      describe: async (name) => ({ name, ...primaryGroup, inService: primaryGroup.desired, instanceIds: [] }),
       scale: async (_name, capacity) => {
         primaryGroup = capacity;
       },
