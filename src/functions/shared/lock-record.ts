@@ -283,12 +283,14 @@ export function closeRecord(record: LockRecord, by: string, now: number): LockRe
 
 /**
  * True once PromoteReadReplica was accepted or the replica is standalone: the promotion is done,
- * skipped (already standalone) or pending (ours under way, or standalone and not yet available).
+ * skipped (already standalone), pending (ours under way, or standalone and not yet available), or
+ * this incident's call was answered without error (`actedAt`).
  * Only then do the latch and the fence follow: a refused promotion (retry-later, failed) latches
  * nothing and fences nothing, so users stay where Route 53 sends them and P stays as it is.
  */
 export function promotionAccepted(entry: StepRecord | undefined): boolean {
-  return isFinal(entry) || entry?.outcome === "pending";
+  // actedAt: PromoteReadReplica answered without error for this incident, whatever the replica reads since
+  return isFinal(entry) || entry?.outcome === "pending" || entry?.actedAt !== undefined;
 }
 
 /** True once the fence's effect was observed: P's group lists no instance, or P has no such group. */
