@@ -62,9 +62,10 @@ export const STEP_METRIC: Record<StepName, string> = {
 };
 
 /**
- * The failover sequence (README "How a failover runs", docs/functions.md), shared by the Lambda handler (trigger `alarm`) and the CLI's
- * `approve` (trigger `operator`): guard, lock, act concurrently, record, notify. A step is done
- * when its effect is observed; it never waits for one: an effect still under way (the promotion,
+ * The failover sequence (README "How a failover runs", docs/functions.md), shared by the Lambda
+ * handler (trigger `alarm`) and the CLI's `approve` (trigger `operator`): guard, lock, act (the
+ * promotion and B's capacity at once, then the latch and the fence once the promotion was
+ * accepted), record, notify. A step is done when its effect is observed; it never waits for one: an effect still under way (the promotion,
  * instances launching) leaves the incident in progress with its lease released ("pending"), and a
  * later run looks again. It throws FailoverStepError when a step failed or must be retried, after
  * recording it, so a retry resumes only the unfinished steps.
@@ -184,15 +185,15 @@ export async function runFailover(
     });
   record(first, firstResults as StepResult[]);
   if (promotionAccepted(timeline.promote)) {
-    const then = todo.filter((s) => s === "latch");
-    const [fence, ...thenResults] = await Promise.all([
+    const after = todo.filter((s) => s === "latch");
+    const [fence, ...afterResults] = await Promise.all([
       fenceObserved(claimed.timeline)
         ? Promise.resolve(undefined)
         : fencePrimary(ports, config, claimed.timeline?.fence, alarmAtMs, log),
-      ...then.map(run),
+      ...after.map(run),
     ]);
     if (fence) timeline.fence = fence;
-    record(then, thenResults);
+    record(after, afterResults);
   } else if (todo.includes("latch")) {
     log.warn("the promotion was not accepted: no latch, no fence; the re-evaluation tries again", {
       incidentId,
