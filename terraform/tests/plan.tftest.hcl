@@ -552,7 +552,7 @@ run "failover_module" {
   assert {
     condition = alltrue([
       for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
-      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricStatistics", "rds:DescribeEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
+      !contains(s.Resource, "*") || alltrue([for a in s.Action : contains(["autoscaling:DescribeAutoScalingGroups", "elasticloadbalancing:DescribeTargetHealth", "cloudwatch:GetMetricStatistics", "rds:DescribeEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"], a)])
     ])
     error_message = "Every failover statement must name resource ARNs, except actions AWS cannot scope."
   }

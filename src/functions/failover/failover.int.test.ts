@@ -1,6 +1,7 @@
 // The real API path against the moto server: the handler runs in-process (moto runs no Lambda
 // code and fires no alarms), with the exact SNS event AWS delivers, the config from SSM, and SDK
-// clients aimed at the emulator through AWS_ENDPOINT_URL. A drill: a drill record in the lock
+// clients aimed at the emulator through AWS_ENDPOINT_URL, by way of this file's own fault proxy
+// (src/local/fault-proxy.ts), which loses regions for this file's tests only. A drill: a drill record in the lock
 // table, then P down as Route 53's checkers report it (moto's checkers always report "Success":
 // the emulator's checker-report control plays their failure, as the local drill does). The
 // failover itself writes to Route 53 nothing: its latch is the object in B's bucket (the fixture
@@ -16,15 +17,19 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { InitializeMiddleware, MetadataBearer, MiddlewareStack } from "@smithy/types";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { alarmEvent } from "../../../test/fixtures/alarm.js";
 import { createDeployment, type Deployment } from "../../../test/fixtures/deployment.js";
 import { CALL_LOG_ENV } from "../../aws/call-recorder.js";
 import { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { startEmulator, stopEmulator } from "../../local/emulator.js";
+import { HEALTH_SIGNAL_VALUES } from "../../core/route53.js";
+import { type LocalNameServer, startLocalNameServer } from "../../local/dns-server.js";
+import { freePort, startEmulator, stopEmulator } from "../../local/emulator.js";
 import { DOWN_ENDPOINT_REPORT, setCheckerReport } from "../../local/emulator-control.js";
+import { type Counts, type FaultProxy, startFaultProxy } from "../../local/fault-proxy.js";
 import { createFailoverClients, createFailoverPorts, type FailoverClients } from "../shared/aws-ports.js";
 import { configFromEnvironment } from "../shared/config-env.js";
 import { IncidentBusyError } from "../shared/errors.js";
@@ -97,6 +102,33 @@ async function readLatch(h: { clients: FailoverClients; config: DeploymentConfig
   return JSON.parse((await out.Body?.transformToString()) ?? "null");
 }
 
+/** Route 53's health-signal pair as the zone's name servers answer it: `servers`, rewritten into the config in SSM. */
+async function useNameServers(h: Awaited<ReturnType<typeof harness>>, servers: string[]) {
+  h.config.dns = {
+    ...h.config.dns,
+    healthSignal: { name: `_signal.${h.config.deployment}.example.com`, nameServers: servers },
+  };
+  await new SSMClient({ region: h.config.backup.region }).send(
+    new PutParameterCommand({
+      Name: h.fixture.parameterName,
+      Type: "String",
+      Value: JSON.stringify(h.config),
+      Overwrite: true,
+    }),
+  );
+}
+
+/** What each delivery ended with, in words, for the assertion messages: `completed`, `ignored: no-route53-verdict`, `IncidentBusyError`, ... */
+function outcomesOf(
+  settled: PromiseSettledResult<Awaited<ReturnType<ReturnType<typeof createFailoverHandler>>>>[],
+) {
+  return settled.flatMap((r) =>
+    r.status === "rejected"
+      ? [`${(r.reason as Error).name}: ${(r.reason as Error).message}`]
+      : r.value.map((v) => ("code" in v ? `${v.outcome}: ${v.code}` : v.outcome)),
+  );
+}
+
 async function receiveAll(fixture: Deployment, region: string) {
   const sqs = new SQSClient({ region });
   const out = await sqs.send(
@@ -106,37 +138,106 @@ async function receiveAll(fixture: Deployment, region: string) {
 }
 
 describe("failover (moto)", () => {
-  describe("drill: alarm delivered after the drill record was written and P failed", () => {
+  // this file's own fault proxy in front of the run's emulator: a region it loses is lost for no other test file
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(inject("awsEndpoint"));
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+  });
+  afterAll(async () => {
+    process.env.AWS_ENDPOINT_URL = inject("awsEndpoint");
+    await proxy.close();
+  });
+
+  describe("a delivery whose Route 53 API call is reset (the fault proxy refuses us-east-1)", () => {
+    it("is ignored with no-route53-verdict when no name server answers either: the guard never acts on B's probe alone", async () => {
+      // Prepare: the outcome one of twenty deliveries reached when moto reset a connection under load
+      // (the guard's Route 53 client makes one attempt: docs/functions.md "A call reset")
+      const h = await harness("fo-int-reset");
+      await armDeployment(createFailoverPorts(h.config, h.clients).lock, h.config.deployment, "test");
+      await startDrill(h.clients, h.config);
+      await useNameServers(h, [`127.0.0.1:${await freePort()}`]);
+      proxy.setFaults({ "us-east-1": "refuse" });
+      proxy.resetCounts();
+      // Act
+      const settled = await Promise.allSettled([h.handler(alarmEvent(h.config))]);
+      const counts = proxy.counts();
+      proxy.setFaults({});
+      // Assess
+      const outcomes = outcomesOf(settled);
+      expect(outcomes, `outcomes: ${outcomes.join(" | ")}`).toEqual(["ignored: no-route53-verdict"]);
+      expect(counts["us-east-1"]?.refused).toBeGreaterThan(0);
+      expect(h.counts.get(PromoteReadReplicaCommand.name)).toBeUndefined();
+      const record = await createFailoverPorts(h.config, h.clients).lock.read(h.config.deployment);
+      expect(record?.state).toBe("armed");
+    });
+  });
+
+  describe("drill: alarm delivered after the drill record was written and P failed, while us-east-1 and P are lost", () => {
     let h: Awaited<ReturnType<typeof harness>>;
+    let outcomes: string[];
     let results: Awaited<ReturnType<typeof h.handler>>;
     let busy: unknown[];
     let retried: Awaited<ReturnType<typeof h.handler>>;
+    let counts: Counts;
+    let nameServer: LocalNameServer;
 
     beforeAll(async () => {
       h = await harness("fo-int-drill");
       const ports = createFailoverPorts(h.config, h.clients);
       await armDeployment(ports.lock, h.config.deployment, "test: P seen healthy");
       await startDrill(h.clients, h.config);
+      // Route 53's data plane answers while us-east-1 is gone: the health-signal pair says P is down
+      const signal = `_signal.${h.config.deployment}.example.com`;
+      nameServer = await startLocalNameServer({
+        txt: async (name) => (name === signal ? [HEALTH_SIGNAL_VALUES.unhealthy] : undefined),
+      });
+      await useNameServers(h, [nameServer.address]);
+      // every call to us-east-1 (the guard's Route 53 API) and to P (the guard's RDS reads, the fence)
+      // is reset, on purpose, for every delivery: no reset left to the emulator's load
+      proxy.setFaults({ "us-east-1": "refuse", [h.config.primary.region]: "refuse" });
+      proxy.resetCounts();
       h.counts.clear();
       // 20 concurrent deliveries of the same SNS message: SNS is at-least-once
       const event = alarmEvent(h.config);
       const settled = await Promise.allSettled(
         Array.from({ length: 20 }, () => h.handler(structuredClone(event))),
       );
+      outcomes = outcomesOf(settled);
       results = settled.flatMap((r) => (r.status === "fulfilled" ? r.value : []));
       busy = settled.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
       // Lambda retries each failed invocation; by then the incident has completed
       retried = (await Promise.all(busy.map(() => h.handler(structuredClone(event))))).flat();
+      counts = proxy.counts();
+      // us-east-1 back (the tests read Route 53); P stays lost until the fence test restores it
+      proxy.setFaults({ [h.config.primary.region]: "refuse" });
+    });
+    afterAll(async () => {
+      proxy.setFaults({});
+      await nameServer.close();
     });
 
     it("completes once; the other deliveries fail as busy (DynamoDB's conditional writes) or exit as duplicates, and the retries as duplicates", () => {
-      expect(results.filter((r) => r.outcome === "completed")).toHaveLength(1);
-      expect(results.length + busy.length).toBe(20);
-      expect(results.filter((r) => r.outcome !== "completed").every((r) => r.outcome === "duplicate")).toBe(
-        true,
-      );
+      const said = `outcomes: ${outcomes.join(" | ")}`;
+      expect(
+        outcomes.filter((o) => o === "completed"),
+        said,
+      ).toHaveLength(1);
+      expect(outcomes, said).toHaveLength(20);
+      expect(
+        outcomes.filter((o) => o !== "completed" && o !== "duplicate" && !o.startsWith("IncidentBusyError")),
+        said,
+      ).toEqual([]);
       for (const reason of busy) expect(reason).toBeInstanceOf(IncidentBusyError);
-      expect(retried.every((r) => r.outcome === "duplicate")).toBe(true);
+      expect(retried.map((r) => r.outcome)).toEqual(busy.map(() => "duplicate"));
+      expect(results).toHaveLength(20 - busy.length);
+    });
+
+    it("reached neither lost region: every request of the deliveries to us-east-1 and to P was reset", () => {
+      expect(counts["us-east-1"]).toMatchObject({ passed: 0, refused: expect.any(Number) });
+      expect(counts["us-east-1"]?.refused).toBeGreaterThan(0);
+      expect(counts[h.config.primary.region]).toMatchObject({ passed: 0 });
+      expect(counts[h.config.primary.region]?.refused).toBeGreaterThan(0);
     });
 
     it("calls PromoteReadReplica exactly once, and the replica loses its source link", async () => {
@@ -201,6 +302,37 @@ describe("failover (moto)", () => {
       expect(messages[0]?.Message).toContain("promote: done");
       expect(messages[0]?.Message).toContain("latch: done");
     });
+    it("fences P on the first re-evaluation once P answers again: P's group at 0 with no instance, the attempts in the timeline", async () => {
+      // Prepare: the failover completed with P lost, so its fence failed
+      const ports = createFailoverPorts(h.config, h.clients);
+      const before = await ports.lock.read(h.config.deployment);
+      proxy.setFaults({});
+      // Act: the re-evaluation schedule's next run (rule <deployment>-reevaluate, every minute)
+      const [run] = await h.handler({ pilotlight: "reevaluate", deployment: h.config.deployment });
+      // Assess
+      expect(before?.timeline?.fence).toMatchObject({ outcome: "failed", attempts: 1 });
+      expect(run).toMatchObject({ outcome: "fence" });
+      const out = await h.clients.primaryAutoScaling.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [h.config.primary.asg.name] }),
+      );
+      expect(out.AutoScalingGroups?.[0]).toMatchObject({
+        MinSize: 0,
+        MaxSize: 0,
+        DesiredCapacity: 0,
+        Instances: [],
+      });
+      const after = await ports.lock.read(h.config.deployment);
+      expect(after).toMatchObject({
+        state: "completed",
+        timeline: { fence: { outcome: "done", attempts: 2, startedAt: before?.timeline?.fence?.startedAt } },
+      });
+      // and the run after that has nothing left to do
+      expect(
+        (await h.handler({ pilotlight: "reevaluate", deployment: h.config.deployment }))[0],
+      ).toMatchObject({
+        outcome: "nothing",
+      });
+    });
   });
 
   describe("guard against moto's always-healthy checkers", () => {
@@ -236,11 +368,12 @@ describe("failover (moto)", () => {
     // "When you promote a read replica, RDS reboots the DB instance before making it available"
     // (RDS User Guide): the emulator patch keeps the replica modifying, naming its source, meanwhile.
     const stateDir = mkdtempSync(join(tmpdir(), "pilotlight-fo-slow-"));
-    const saved = process.env.AWS_ENDPOINT_URL;
+    let saved: string | undefined;
     // not recorded for the IAM contract: this emulator and its deployment are gone when the contract
     // project evaluates (the shared emulator's failover tests make the same calls)
     const savedCallLog = process.env[CALL_LOG_ENV];
     beforeAll(async () => {
+      saved = process.env.AWS_ENDPOINT_URL;
       const emulator = await startEmulator(stateDir, { motoEnv: { PILOTLIGHT_PROMOTION_SECONDS: "3" } });
       process.env.AWS_ENDPOINT_URL = emulator.endpoint;
       delete process.env[CALL_LOG_ENV];

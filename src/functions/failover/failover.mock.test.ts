@@ -15,6 +15,10 @@ import {
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
   DBInstanceNotFoundFault,
   DescribeDBInstancesCommand,
   DescribeEventsCommand,
@@ -62,6 +66,7 @@ const route53 = mockClient(Route53Client);
 const sns = mockClient(SNSClient);
 const cloudWatch = mockClient(CloudWatchClient);
 const s3 = mockClient(S3Client);
+const elb = mockClient(ElasticLoadBalancingV2Client);
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const awsError = (
@@ -79,10 +84,16 @@ interface Model {
   db?: { status: string; source?: string };
   /** P's database as P's regional RDS API answers (DescribeDBInstances, DescribeEvents). */
   primaryDb: { status: string; events: Array<{ Date: Date; Message: string; EventCategories: string[] }> };
-  group?: { min: number; max: number; desired: number; inService?: number };
-  /** P's group as P's own Auto Scaling API answers; `unreachable`: P's region does not answer (the fence). */
-  primaryGroup?: { min: number; max: number; desired: number };
+  /** B's group; `healthy`: how many of its instances are healthy targets (default: the InService ones). */
+  group?: { min: number; max: number; desired: number; inService?: number; healthy?: number };
+  /**
+   * P's group as P's own Auto Scaling API answers; `terminating`: instances it still lists,
+   * Terminating, after a scale-in. `unreachable`: P's region does not answer (the fence).
+   */
+  primaryGroup?: { min: number; max: number; desired: number; terminating?: number };
   primaryUnreachable?: boolean;
+  /** As AWS: a scale-in lists the instances, Terminating, until they are gone (off: gone at once, as moto). */
+  slowScaleIn?: boolean;
   /**
    * As AWS: PromoteReadReplica answers with the replica "modifying", source link still there, for
    * minutes; new instances start Pending. Off (the default), both effects are there by the next
@@ -147,7 +158,7 @@ function modelAws(config: DeploymentConfig, model: Model) {
             DesiredCapacity: model.group.desired,
             LaunchTemplate: { LaunchTemplateId: config.backup.launchTemplateId, Version: "$Latest" },
             Instances: Array.from({ length: model.group.desired }, (_, i) => ({
-              InstanceId: `i-${i}`,
+              InstanceId: `i-b${i}`,
               LifecycleState: i < (model.group?.inService ?? 0) ? "InService" : "Pending",
               HealthStatus: "Healthy",
               AvailabilityZone: `${config.backup.region}a`,
@@ -170,6 +181,17 @@ function modelAws(config: DeploymentConfig, model: Model) {
     return {};
   };
   asg.on(UpdateAutoScalingGroupCommand).callsFake(scale);
+  // B's target group: a registered instance is "initial" until it passed the health check's
+  // HealthyThresholdCount, then "healthy" (Elastic Load Balancing, "Health checks for your target groups")
+  elb.on(DescribeTargetHealthCommand, { TargetGroupArn: config.backup.alb.targetGroupArn }).callsFake(() => ({
+    TargetHealthDescriptions: Array.from({ length: model.group?.desired ?? 0 }, (_, i) => ({
+      Target: { Id: `i-b${i}`, Port: 8080 },
+      HealthCheckPort: "8080",
+      TargetHealth: {
+        State: i < (model.group?.healthy ?? model.group?.inService ?? 0) ? "healthy" : "initial",
+      },
+    })),
+  }));
   // P's group through P's own Auto Scaling API: the fence. A lost region never answers; the SDK's
   // request timeout then rejects with TimeoutError (src/aws/clients.ts).
   const primaryName = config.primary.asg.name;
@@ -186,23 +208,34 @@ function modelAws(config: DeploymentConfig, model: Model) {
               MinSize: g.min,
               MaxSize: g.max,
               DesiredCapacity: g.desired,
-              Instances: [],
+              Instances: Array.from({ length: g.desired + (g.terminating ?? 0) }, (_, i) => ({
+                InstanceId: `i-p${i}`,
+                LifecycleState: i < g.desired ? "InService" : "Terminating",
+                HealthStatus: "Healthy",
+                AvailabilityZone: `${config.primary.region}a`,
+                ProtectedFromScaleIn: false,
+              })),
             },
           ]
         : [],
     };
   });
-  asg
-    .on(UpdateAutoScalingGroupCommand, { AutoScalingGroupName: primaryName })
-    .callsFake((input: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number }) => {
-      if (model.primaryUnreachable) throw primaryLost();
-      model.primaryGroup = {
-        min: input.MinSize ?? 0,
-        max: input.MaxSize ?? 0,
-        desired: input.DesiredCapacity ?? 0,
-      };
-      return {};
-    });
+  const scalePrimary = (input: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number }) => {
+    if (model.primaryUnreachable) throw primaryLost();
+    const before = model.primaryGroup;
+    const desired = input.DesiredCapacity ?? 0;
+    const leaving = model.slowScaleIn ? Math.max(0, (before?.desired ?? 0) - desired) : 0;
+    model.primaryGroup = {
+      min: input.MinSize ?? 0,
+      max: input.MaxSize ?? 0,
+      desired,
+      ...(leaving + (before?.terminating ?? 0) > 0
+        ? { terminating: leaving + (before?.terminating ?? 0) }
+        : {}),
+    };
+    return {};
+  };
+  asg.on(UpdateAutoScalingGroupCommand, { AutoScalingGroupName: primaryName }).callsFake(scalePrimary);
   const hang = { check: model.route53HangsOnce, status: model.route53HangsOnce };
   const never = () => new Promise<never>(() => {});
   route53.on(GetHealthCheckCommand).callsFake(() => {
@@ -265,7 +298,7 @@ function modelAws(config: DeploymentConfig, model: Model) {
   cloudWatch.on(GetMetricStatisticsCommand).callsFake(() => ({
     Datapoints: model.lag === undefined ? [] : [{ Timestamp: new Date(), Maximum: model.lag }],
   }));
-  return { promote, scale, latch };
+  return { promote, scale, scalePrimary, latch };
 }
 
 function setup(
@@ -302,6 +335,7 @@ function setup(
   const clients = {
     rds: new RDSClient({ region: config.backup.region }),
     autoScaling: new AutoScalingClient({ region: config.backup.region }),
+    elb: new ElasticLoadBalancingV2Client({ region: config.backup.region }),
     cloudWatch: new CloudWatchClient({ region: config.backup.region }),
     dynamoDb: new DynamoDBClient({ region: config.backup.region }),
     route53: new Route53Client({ region: "us-east-1" }),
@@ -351,10 +385,10 @@ const calls = (
 
 describe("failover (SDK mocks modelling AWS)", () => {
   beforeEach(() => {
-    for (const m of [rds, asg, route53, sns, cloudWatch, s3]) m.reset();
+    for (const m of [rds, asg, route53, sns, cloudWatch, s3, elb]) m.reset();
   });
   afterEach(() => {
-    for (const m of [rds, asg, route53, sns, cloudWatch, s3]) m.reset();
+    for (const m of [rds, asg, route53, sns, cloudWatch, s3, elb]) m.reset();
   });
 
   describe("handler", () => {
@@ -580,7 +614,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
     });
 
-    it("records the capacity as pending until the failover's desired count of instances is InService", async () => {
+    it("records the capacity as pending until the failover's desired count of instances is healthy in B's target group", async () => {
       // Prepare: instances start Pending (Amazon EC2 Auto Scaling User Guide, "instance lifecycle")
       const { config, handler, record, model } = setup({ model: { slow: true } });
       const event = alarmEvent(config);
@@ -599,7 +633,7 @@ describe("failover (SDK mocks modelling AWS)", () => {
         actedAt: expect.any(String),
       });
       expect(partly).toMatchObject({ outcome: "pending" });
-      expect(record().timeline?.capacity?.detail ?? "").toContain("2 InService");
+      expect(record().timeline?.capacity?.detail ?? "").toContain("2 healthy in B's target group");
       expect(last).toMatchObject({ outcome: "completed" });
       expect(
         calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.backup.asg.name }),
@@ -636,6 +670,191 @@ describe("failover (SDK mocks modelling AWS)", () => {
       });
       await expect(handler(alarmEvent(config))).rejects.toThrow(/promote/);
       expect(record().timeline?.promote?.outcome).toBe("retry-later");
+    });
+  });
+
+  describe("order: the promotion first; the latch and the fence only once it was accepted", () => {
+    const reevaluation = (config: DeploymentConfig) => ({
+      pilotlight: "reevaluate",
+      deployment: config.deployment,
+    });
+    const quietAlarms: TriggerAlarmsPort = {
+      probe: async () => ({ name: "probe", state: "ALARM", since: new Date().toISOString() }),
+      healthCheck: async () => undefined,
+    };
+
+    // API_PromoteReadReplica: "a read replica cannot be promoted to a standalone instance when it
+    // is in the backing-up status"; the refusal is InvalidDBInstanceState ("The DB instance isn't in
+    // a valid state", HTTP 400)
+    it("writes no latch and fences nothing while PromoteReadReplica refuses a replica that is backing up; B's capacity scales at once; the re-evaluation promotes, then latches and fences", async () => {
+      // Prepare: the replica's daily backup started between the look and the call
+      const { config, handler, record, model, aws } = setup({ alarms: quietAlarms });
+      rds
+        .on(PromoteReadReplicaCommand)
+        .callsFakeOnce(() => {
+          (model.db as { status: string }).status = "backing-up";
+          return aws.promote();
+        })
+        .callsFake(aws.promote);
+      // Act: the alarm's delivery, then the schedule once the backup ended
+      const first = await handler(alarmEvent(config)).catch((e: unknown) => e);
+      const afterRefusal = record();
+      const latchAfterRefusal = model.latch;
+      const primaryAfterRefusal = { ...model.primaryGroup };
+      (model.db as { status: string }).status = "available";
+      const [second] = await handler(reevaluation(config));
+      // Assess
+      expect(first).toBeInstanceOf(FailoverStepError);
+      expect(afterRefusal).toMatchObject({
+        state: "failed",
+        timeline: { promote: { outcome: "retry-later" }, capacity: { outcome: "done" } },
+      });
+      expect(afterRefusal.timeline?.latch).toBeUndefined();
+      expect(afterRefusal.timeline?.fence).toBeUndefined();
+      expect(afterRefusal.error).toContain("latch: not run: it waits for the promotion to be accepted");
+      expect(latchAfterRefusal).toBeUndefined();
+      expect(primaryAfterRefusal).toEqual({ min: 2, max: 2, desired: 2 });
+      expect(second).toMatchObject({ outcome: "completed" });
+      expect(record().timeline).toMatchObject({
+        promote: { outcome: "done" },
+        latch: { outcome: "done" },
+        fence: { outcome: "done", attempts: 1 },
+      });
+      expect(model.primaryGroup).toEqual({ min: 0, max: 0, desired: 0 });
+      expect(calls(s3, PutObjectCommand)).toBe(1);
+    });
+
+    it("writes no latch and fences nothing on any other refusal: InvalidDBInstanceState while the replica reads available", async () => {
+      const { config, handler, record, model } = setup();
+      rds
+        .on(PromoteReadReplicaCommand)
+        .rejects(
+          new InvalidDBInstanceStateFault({ message: "DB Instance is not in a valid state", ...meta }),
+        );
+      const error = await handler(alarmEvent(config)).catch((e: unknown) => e);
+      expect((error as FailoverStepError).steps).toEqual(["promote"]);
+      expect(record().timeline?.promote).toMatchObject({ outcome: "failed" });
+      expect(model.latch).toBeUndefined();
+      expect(calls(s3, PutObjectCommand)).toBe(0);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.primary.asg.name }),
+      ).toBe(0);
+    });
+
+    // RDS User Guide, "Viewing Amazon RDS DB instance status": storage-full, "the DB instance has
+    // reached its storage capacity allocation": no wait clears it
+    it("writes no latch and fences nothing for a replica whose storage is full", async () => {
+      const { config, handler, record, model } = setup({
+        model: { db: { status: "storage-full", source: "arn:p" } },
+      });
+      await expect(handler(alarmEvent(config))).rejects.toBeInstanceOf(FailoverStepError);
+      expect(calls(rds, PromoteReadReplicaCommand)).toBe(0);
+      expect(record().timeline?.promote?.detail).toContain("storage-full");
+      expect(model.latch).toBeUndefined();
+      expect(model.primaryGroup).toEqual({ min: 2, max: 2, desired: 2 });
+    });
+
+    it("latches and fences in the run whose PromoteReadReplica was accepted, after the call, while the promotion is still under way", async () => {
+      // Prepare: RDS answers PromoteReadReplica with the replica "modifying", its source link kept
+      const { config, handler, record, aws } = setup({ model: { slow: true } });
+      const order: string[] = [];
+      rds.on(PromoteReadReplicaCommand).callsFake(() => {
+        order.push("PromoteReadReplica");
+        return aws.promote();
+      });
+      s3.on(PutObjectCommand).callsFake((input: { Body?: unknown }) => {
+        order.push("PutObject latch");
+        return aws.latch(input);
+      });
+      asg
+        .on(UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.primary.asg.name })
+        .callsFake((input: { MinSize?: number; MaxSize?: number; DesiredCapacity?: number }) => {
+          order.push("UpdateAutoScalingGroup P");
+          return aws.scalePrimary(input);
+        });
+      // Act
+      const [result] = await handler(alarmEvent(config));
+      // Assess
+      expect(result).toMatchObject({ outcome: "pending" });
+      expect(order[0]).toBe("PromoteReadReplica");
+      expect(order.slice(1).sort()).toEqual(["PutObject latch", "UpdateAutoScalingGroup P"]);
+      expect(record().timeline).toMatchObject({
+        promote: { outcome: "pending", actedAt: expect.any(String) },
+        latch: { outcome: "done" },
+      });
+    });
+  });
+
+  describe("fence after completion (the re-evaluation, until P's group lists no instance)", () => {
+    const reevaluation = (config: DeploymentConfig) => ({
+      pilotlight: "reevaluate",
+      deployment: config.deployment,
+    });
+
+    it("fences a completed incident's P on the first re-evaluation after P answers again; every attempt in the timeline", async () => {
+      // Prepare: P's region lost for the whole failover
+      const { config, handler, record, model, metrics } = setup({ model: { primaryUnreachable: true } });
+      // Act: the failover, a re-evaluation while P is still lost, one after P is back, one more
+      const [failover] = await handler(alarmEvent(config));
+      const afterFailover = record();
+      const [stillLost] = await handler(reevaluation(config));
+      const whileLost = record();
+      model.primaryUnreachable = false;
+      const [back] = await handler(reevaluation(config));
+      const updatesOfP = calls(asg, UpdateAutoScalingGroupCommand, {
+        AutoScalingGroupName: config.primary.asg.name,
+      });
+      const [after] = await handler(reevaluation(config));
+      // Assess
+      expect(failover).toMatchObject({ outcome: "completed" });
+      expect(afterFailover.timeline?.fence).toMatchObject({ outcome: "failed", attempts: 1 });
+      expect(stillLost).toMatchObject({ outcome: "fence" });
+      expect(whileLost).toMatchObject({
+        state: "completed",
+        timeline: { fence: { outcome: "failed", attempts: 2 } },
+      });
+      expect(whileLost.timeline?.fence?.detail).toMatch(/TimeoutError/);
+      expect(back).toMatchObject({ outcome: "fence" });
+      expect(model.primaryGroup).toEqual({ min: 0, max: 0, desired: 0 });
+      expect(record()).toMatchObject({
+        state: "completed",
+        timeline: {
+          fence: {
+            outcome: "done",
+            attempts: 3,
+            startedAt: afterFailover.timeline?.fence?.startedAt,
+            lastAttemptAt: expect.any(String),
+            detail: `P's group ${config.primary.asg.name} at 0, no instance listed`,
+          },
+        },
+      });
+      expect(after).toMatchObject({ outcome: "nothing" });
+      expect(updatesOfP).toBe(1);
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.primary.asg.name }),
+      ).toBe(1);
+      expect(metrics).toContainEqual(["FenceObserved", 1]);
+    });
+
+    // Amazon EC2 Auto Scaling User Guide, "instance lifecycle": a scaled-in instance goes
+    // Terminating (Terminating:Wait, Terminating:Proceed) and stays listed until Terminated
+    it("does not count a group at 0 that still lists Terminating instances as fenced: the next re-evaluation looks again", async () => {
+      const { config, handler, record, model } = setup({ model: { slowScaleIn: true } });
+      const [failover] = await handler(alarmEvent(config));
+      const afterFailover = record();
+      delete (model.primaryGroup as { terminating?: number }).terminating;
+      const [next] = await handler(reevaluation(config));
+      expect(failover).toMatchObject({ outcome: "completed" });
+      expect(afterFailover.timeline?.fence).toMatchObject({
+        outcome: "pending",
+        attempts: 1,
+        detail: expect.stringContaining("2 instance(s) still listed"),
+      });
+      expect(next).toMatchObject({ outcome: "fence" });
+      expect(record().timeline?.fence).toMatchObject({ outcome: "done", attempts: 2 });
+      expect(
+        calls(asg, UpdateAutoScalingGroupCommand, { AutoScalingGroupName: config.primary.asg.name }),
+      ).toBe(1);
     });
   });
 
@@ -724,7 +943,8 @@ describe("failover (SDK mocks modelling AWS)", () => {
       expect(model.primaryGroup).toEqual({ min: 0, max: 0, desired: 0 });
       expect(record().timeline?.fence).toMatchObject({
         outcome: "done",
-        detail: `P's group ${config.primary.asg.name} at 0`,
+        detail: `P's group ${config.primary.asg.name} at 0, no instance listed`,
+        attempts: 1,
       });
     });
 

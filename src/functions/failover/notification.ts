@@ -26,7 +26,8 @@ export function formatNotification(
       "Actions issued; the steps marked pending are under way and the next run checks their effect. " +
       `Follow with: pilotlight status --deployment ${config.deployment}.`,
     completed:
-      `Every step's effect is observed (replica standalone, instances InService, latch object written in B). Watch B's targets turn healthy: pilotlight status --deployment ${config.deployment}. ` +
+      `Every step's effect is observed (replica standalone, B's targets healthy in its target group, latch object written in B). Follow with: pilotlight status --deployment ${config.deployment}. ` +
+      "The fence of P is tried again every minute until P's group lists no instance. " +
       "Failback is never automatic: use pilotlight failback once P is healthy.",
     failed:
       "The async retry resumes the unfinished steps; if this repeats, fix the cause and run " +
@@ -48,6 +49,12 @@ export function formatNotification(
         e.msSinceAlarm !== undefined ? ` (+${(e.msSinceAlarm / 1000).toFixed(1)} s after the alarm)` : "";
       return `  ${step}: ${e.outcome}${at}: ${e.detail}`;
     }),
+    (() => {
+      const f = record.timeline?.fence;
+      return f
+        ? `  fence of P: ${f.outcome} after ${f.attempts} attempt(s), last at ${f.lastAttemptAt}: ${f.detail}`
+        : "  fence of P: not run (it follows the promotion's acceptance)";
+    })(),
     ...(record.error ? [`Error: ${record.error}`] : []),
     next,
     "",

@@ -53,31 +53,46 @@ describe("plan", () => {
     });
   });
 
-  // Amazon EC2 Auto Scaling User Guide, "instance lifecycle": Pending until configured and past its
-  // health checks, then InService, which counts toward the desired capacity
+  // Elastic Load Balancing User Guide, "Health checks for your target groups": a registered target
+  // is `initial` until it passed HealthyThresholdCount checks, then `healthy`; the load balancer
+  // routes to healthy targets only. InService (Auto Scaling) comes before that.
   describe("planCapacity", () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${i}`);
     const group = (min: number, max: number, desired: number, inService: number) => ({
       name: "g",
       min,
       max,
       desired,
       inService,
+      instanceIds: ids(desired),
     });
+    const targets = (states: string[]) => states.map((state, i) => ({ id: `i-${i}`, state }));
     it("scales a group at rest", () => {
-      expect(planCapacity(group(0, 0, 0, 0), "g", target).action).toBe("act");
+      expect(planCapacity(group(0, 0, 0, 0), "g", target, []).action).toBe("act");
     });
-    it("is pending while the group is at size but fewer instances than wanted are InService", () => {
-      expect(planCapacity(group(2, 4, 2, 1), "g", target)).toMatchObject({
+    it("is pending while the instances are InService but their targets still initial", () => {
+      expect(planCapacity(group(2, 4, 2, 2), "g", target, targets(["initial", "healthy"]))).toMatchObject({
         action: "pending",
-        detail: expect.stringContaining("1 of 2 instances InService"),
+        detail: expect.stringContaining("2 InService, 1 of 2 healthy in B's target group"),
       });
     });
-    it("is done once the failover's desired count is InService, also for a larger group", () => {
-      expect(planCapacity(group(2, 4, 2, 2), "g", target).action).toBe("done");
-      expect(planCapacity(group(2, 6, 3, 3), "g", target).action).toBe("done");
+    it("is done once the failover's desired count is healthy in the target group, also for a larger group", () => {
+      expect(planCapacity(group(2, 4, 2, 2), "g", target, targets(["healthy", "healthy"])).action).toBe(
+        "done",
+      );
+      expect(
+        planCapacity(group(2, 6, 3, 3), "g", target, targets(["healthy", "unhealthy", "healthy"])).action,
+      ).toBe("done");
+    });
+    it("counts only the group's own instances: a healthy target the group does not list is not B's capacity", () => {
+      const stale = [
+        { id: "i-old", state: "healthy" },
+        { id: "i-0", state: "healthy" },
+      ];
+      expect(planCapacity(group(2, 4, 2, 2), "g", target, stale).action).toBe("pending");
     });
     it("fails when the group is missing", () => {
-      expect(planCapacity(undefined, "g", target)).toMatchObject({
+      expect(planCapacity(undefined, "g", target, [])).toMatchObject({
         action: "fail",
         detail: expect.stringContaining("does not exist"),
       });
@@ -119,12 +134,30 @@ describe("plan", () => {
   });
 
   describe("planFence", () => {
-    const group = (desired: number, max: number) => ({ name: "p", min: 0, max, desired, inService: desired });
-    it("acts while P's group may still run instances, and is done once it reads back at zero", () => {
+    const group = (desired: number, max: number, listed = desired) => ({
+      name: "p",
+      min: 0,
+      max,
+      desired,
+      inService: desired,
+      instanceIds: Array.from({ length: listed }, (_, i) => `i-${i}`),
+    });
+    it("acts while P's group may still run instances", () => {
       expect(planFence(group(2, 2), "p")).toEqual({ action: "act", detail: "scale P's group p from 2 to 0" });
       // desired 0 but max 2: a scaling policy could still start instances
       expect(planFence(group(0, 2), "p").action).toBe("act");
-      expect(planFence(group(0, 0), "p")).toEqual({ action: "done", detail: "P's group p at 0" });
+    });
+    it("is pending, not done, while a group at 0 still lists instances (Terminating: they serve until gone)", () => {
+      expect(planFence(group(0, 0, 2), "p")).toMatchObject({
+        action: "pending",
+        detail: expect.stringContaining("2 instance(s) still listed"),
+      });
+    });
+    it("is done once the group at 0 lists no instance", () => {
+      expect(planFence(group(0, 0), "p")).toEqual({
+        action: "done",
+        detail: "P's group p at 0, no instance listed",
+      });
     });
     it("has nothing to fence when P has no such group", () => {
       expect(planFence(undefined, "p")).toEqual({

@@ -1,4 +1,4 @@
-import type { Capacity, DatabaseState, GroupState, LatchRecord } from "../shared/ports.js";
+import type { Capacity, DatabaseState, GroupState, LatchRecord, TargetState } from "../shared/ports.js";
 
 /**
  * What each failover step does given the current state of its resource. Every step is idempotent
@@ -69,20 +69,30 @@ export function planPromotion(
 
 /**
  * Scale B's group up to the failover capacity; never scale an already larger group down. Done when
- * the failover's desired count of instances is InService (Amazon EC2 Auto Scaling User Guide,
- * "instance lifecycle": an instance counts toward the group once it passed its health checks).
+ * the failover's desired count of the group's instances is healthy in B's target group
+ * (DescribeTargetHealth State `healthy`): InService is not enough, since an instance is InService
+ * before the load balancer's health check has passed ("Health checks for your target groups",
+ * Elastic Load Balancing User Guide: a target starts `initial` until it passes
+ * HealthyThresholdCount checks), and until then the load balancer routes nothing to it.
  */
-export function planCapacity(group: GroupState | undefined, name: string, target: Capacity): StepDecision {
+export function planCapacity(
+  group: GroupState | undefined,
+  name: string,
+  target: Capacity,
+  targets: readonly TargetState[],
+): StepDecision {
   if (group === undefined) {
     return { action: "fail", detail: `auto scaling group ${name} does not exist in the backup region` };
   }
   if (group.desired >= target.desired && group.min >= target.min && group.max >= target.max) {
     const sizes = `min ${group.min} / max ${group.max} / desired ${group.desired}`;
-    return group.inService >= target.desired
-      ? { action: "done", detail: `${name} at ${sizes}, ${group.inService} InService` }
+    const members = new Set(group.instanceIds);
+    const healthy = targets.filter((t) => members.has(t.id) && t.state === "healthy").length;
+    return healthy >= target.desired
+      ? { action: "done", detail: `${name} at ${sizes}, ${healthy} healthy in B's target group` }
       : {
           action: "pending",
-          detail: `${name} at ${sizes}: ${group.inService} of ${target.desired} instances InService`,
+          detail: `${name} at ${sizes}: ${group.inService} InService, ${healthy} of ${target.desired} healthy in B's target group`,
         };
   }
   return {
@@ -102,13 +112,22 @@ export function scaledCapacity(group: GroupState, target: Capacity): Capacity {
 
 /**
  * Fence P: its group to zero, so clients that still resolve P (cached answers, pinned addresses)
- * stop writing to the old database. Done when the group reads back at zero; no such group in P
- * (already replaced, or removed) has nothing to fence.
+ * stop writing to the old database. Done when the group lists no instance at size 0: a group
+ * scaled in keeps listing its instances, Terminating, until they are gone (Amazon EC2 Auto Scaling
+ * User Guide, "instance lifecycle"), and they serve until then. No such group in P (already
+ * replaced, or removed) has nothing to fence.
  */
 export function planFence(group: GroupState | undefined, name: string): StepDecision {
   if (group === undefined) return { action: "done", detail: `no group ${name} in P: nothing to fence` };
-  if (group.desired === 0 && group.max === 0) return { action: "done", detail: `P's group ${name} at 0` };
-  return { action: "act", detail: `scale P's group ${name} from ${group.desired} to 0` };
+  if (group.desired !== 0 || group.max !== 0 || group.min !== 0)
+    return { action: "act", detail: `scale P's group ${name} from ${group.desired} to 0` };
+  const left = group.instanceIds.length;
+  return left === 0
+    ? { action: "done", detail: `P's group ${name} at 0, no instance listed` }
+    : {
+        action: "pending",
+        detail: `P's group ${name} at 0, ${left} instance(s) still listed (terminating): looked at again on the next run`,
+      };
 }
 
 /**

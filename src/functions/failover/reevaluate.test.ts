@@ -12,6 +12,14 @@ const record = (fields: Partial<LockRecord>): LockRecord => ({
   ...fields,
 });
 
+const fence = {
+  startedAt: "2026-12-03T09:56:00.000Z",
+  lastAttemptAt: "2026-12-03T09:59:00.000Z",
+  attempts: 4,
+  outcome: "failed" as const,
+  detail: "TimeoutError",
+};
+
 describe("reevaluate", () => {
   describe("reevaluationStep", () => {
     it.each([
@@ -19,7 +27,17 @@ describe("reevaluate", () => {
       ["unarmed", record({ state: "unarmed" }), "nothing"],
       ["armed, no incident", record({ state: "armed" }), "check-alarms"],
       ["pending-approval", record({ state: "pending-approval" }), "nothing"],
-      ["completed", record({ state: "completed" }), "nothing"],
+      [
+        "completed, P fenced (its group seen without instances)",
+        record({ state: "completed", timeline: { fence: { ...fence, outcome: "done" } } }),
+        "nothing",
+      ],
+      [
+        "completed, fence failed (P's API did not answer)",
+        record({ state: "completed", timeline: { fence } }),
+        "fence",
+      ],
+      ["completed, fence never tried", record({ state: "completed" }), "fence"],
       ["failed", record({ state: "failed", attempts: 1, error: "promote: Throttling" }), "resume"],
       [
         "in-progress with pending steps (lease released)",

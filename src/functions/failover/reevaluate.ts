@@ -1,9 +1,9 @@
 import * as z from "zod";
 import type { DeploymentConfig } from "../../core/config.js";
-import { type LockRecord, leaseLive } from "../shared/lock-record.js";
+import { fenceObserved, type LockRecord, leaseLive } from "../shared/lock-record.js";
 import { type LoggerLike, type MetricsLike, noMetrics, silentLogger } from "../shared/observability.js";
 import type { FailoverPorts } from "../shared/ports.js";
-import { type FailoverResult, runFailover } from "./sequence.js";
+import { type FailoverResult, fenceCompletedIncident, runFailover } from "./sequence.js";
 import type { AlarmState, TriggerAlarmsPort } from "./trigger-alarms.js";
 
 /** The re-evaluation schedule's constant input (terraform/modules/probe, rule `<name>-reevaluate`). */
@@ -17,6 +17,7 @@ export type ReevaluationEvent = z.infer<typeof ReevaluationEventSchema>;
 /** What the lock record says the schedule should do. */
 export type ReevaluationStep =
   | { kind: "resume"; reason: string }
+  | { kind: "fence"; reason: string }
   | { kind: "check-alarms" }
   | { kind: "nothing"; reason: string };
 
@@ -24,7 +25,9 @@ export type ReevaluationStep =
  * The schedule's decision from the lock record alone: an incident that is not running under a live
  * lease (failed, pending steps with the lease released, or a holder that timed out) is resumed; an
  * armed deployment with no open incident looks at the alarms (alarm actions fire once, on the state
- * change, so an alarm still in ALARM after a refusal is not delivered again); anything else waits
+ * change, so an alarm still in ALARM after a refusal is not delivered again); a completed incident
+ * whose fence of P was not observed yet is fenced again (P's API returns long after a region loss);
+ * anything else waits
  * for someone else: an operator's approval, a failback, the readiness function arming.
  */
 export function reevaluationStep(record: LockRecord | undefined, now: number): ReevaluationStep {
@@ -49,7 +52,12 @@ export function reevaluationStep(record: LockRecord | undefined, now: number): R
         reason: `incident ${record?.incidentId} awaits approval (pilotlight approve)`,
       };
     case "completed":
-      return { kind: "nothing", reason: `incident ${record?.incidentId} completed` };
+      return fenceObserved(record?.timeline)
+        ? { kind: "nothing", reason: `incident ${record?.incidentId} completed, P fenced` }
+        : {
+            kind: "fence",
+            reason: `incident ${record?.incidentId} completed; P's group not yet seen without instances (${record?.timeline?.fence?.detail ?? "not tried"})`,
+          };
     default:
       return { kind: "nothing", reason: "not armed" };
   }
@@ -70,7 +78,8 @@ export interface ReevaluationOptions {
 }
 
 /**
- * One run of the re-evaluation schedule (every minute): resumes an open incident, or, when the
+ * One run of the re-evaluation schedule (every minute): resumes an open incident, fences P again
+ * after a completed one until P's group is seen without instances, or, when the
  * deployment is armed and one of its alarms is still in ALARM, runs the failover sequence as that
  * alarm's delivery would (the guard decides again). The probe alarm in B must answer; the us-east-1
  * alarm is best effort, so a lost us-east-1 never blocks the run.
@@ -87,6 +96,10 @@ export async function reevaluate(
   if (step.kind === "nothing") {
     log.debug("re-evaluation: nothing to do", { reason: step.reason });
     return { outcome: "nothing", reason: step.reason };
+  }
+  if (step.kind === "fence") {
+    log.info("re-evaluation fences P again", { reason: step.reason });
+    return fenceCompletedIncident(ports, config, record as LockRecord, options);
   }
   if (step.kind === "resume") {
     log.info("re-evaluation resumes the incident", { reason: step.reason });

@@ -9,11 +9,13 @@ import {
 } from "../shared/errors.js";
 import {
   entryDecision,
+  type FenceRecord,
+  fenceObserved,
   finishRecord,
   type IncidentTrigger,
-  isFinal,
   type LockRecord,
   openRecord,
+  promotionAccepted,
   resumeRecord,
   STEP_NAMES,
   type StepName,
@@ -48,6 +50,8 @@ export type FailoverResult =
   | { outcome: "pending"; incidentId: string; record: LockRecord }
   | { outcome: "pending-approval"; incidentId: string; record: LockRecord }
   | { outcome: "duplicate"; reason: string; incidentId?: string }
+  /** The re-evaluation's fence attempt on a completed incident (fenceCompletedIncident). */
+  | { outcome: "fence"; incidentId: string; record: LockRecord }
   | { outcome: "ignored"; code: string; reason: string };
 
 /** Metric names of the time from the alarm to each action, in milliseconds. */
@@ -58,9 +62,10 @@ export const STEP_METRIC: Record<StepName, string> = {
 };
 
 /**
- * The failover sequence (README "How a failover runs", docs/functions.md), shared by the Lambda handler (trigger `alarm`) and the CLI's
- * `approve` (trigger `operator`): guard, lock, act concurrently, record, notify. A step is done
- * when its effect is observed; it never waits for one: an effect still under way (the promotion,
+ * The failover sequence (README "How a failover runs", docs/functions.md), shared by the Lambda
+ * handler (trigger `alarm`) and the CLI's `approve` (trigger `operator`): guard, lock, act (the
+ * promotion and B's capacity at once, then the latch and the fence once the promotion was
+ * accepted), record, notify. A step is done when its effect is observed; it never waits for one: an effect still under way (the promotion,
  * instances launching) leaves the incident in progress with its lease released ("pending"), and a
  * later run looks again. It throws FailoverStepError when a step failed or must be retried, after
  * recording it, so a retry resumes only the unfinished steps.
@@ -150,31 +155,52 @@ export async function runFailover(
   });
   metrics.addMetric(claimed.attempts === 1 ? "FailoverStarted" : "FailoverResumed", "Count", 1);
 
-  const [rpo, fence, ...results] = await Promise.all([
+  const run = (step: StepName) =>
+    runStep(
+      step,
+      claimed.timeline?.[step],
+      ports,
+      config,
+      { id: incidentId, by: actor(trigger) },
+      alarmAtMs,
+      log,
+    );
+  // First the promotion, and B's capacity beside it (on the recovery-time path; see docs/functions.md
+  // "Order"). Then, only once PromoteReadReplica was accepted (or the replica is standalone), the
+  // latch and the fence at once: a refused promotion latches nothing and fences nothing.
+  const first = todo.filter((s) => s !== "latch");
+  const [rpo, ...firstResults] = await Promise.all([
     claimed.rpoObservedAt === undefined ? observeRpo(ports, config, log) : Promise.resolve(undefined),
-    isFinal(claimed.timeline?.fence)
-      ? Promise.resolve(undefined)
-      : fencePrimary(ports, config, alarmAtMs, log),
-    ...todo.map((step) =>
-      runStep(
-        step,
-        claimed.timeline?.[step],
-        ports,
-        config,
-        { id: incidentId, by: actor(trigger) },
-        alarmAtMs,
-        log,
-      ),
-    ),
+    ...first.map(run),
   ]);
-  const timeline: Timeline = { ...claimed.timeline, ...(fence ? { fence } : {}) };
-  todo.forEach((step, i) => {
-    const { entry } = results[i] as StepResult;
-    timeline[step] = entry;
-    if (entry.outcome === "done" && entry.msSinceAlarm !== undefined) {
-      metrics.addMetric(STEP_METRIC[step], "Milliseconds", entry.msSinceAlarm);
-    }
-  });
+  const timeline: Timeline = { ...claimed.timeline };
+  const results: StepResult[] = [];
+  const record = (steps: StepName[], done: StepResult[]) =>
+    steps.forEach((step, i) => {
+      const result = done[i] as StepResult;
+      results.push(result);
+      timeline[step] = result.entry;
+      if (result.entry.outcome === "done" && result.entry.msSinceAlarm !== undefined) {
+        metrics.addMetric(STEP_METRIC[step], "Milliseconds", result.entry.msSinceAlarm);
+      }
+    });
+  record(first, firstResults as StepResult[]);
+  if (promotionAccepted(timeline.promote)) {
+    const after = todo.filter((s) => s === "latch");
+    const [fence, ...afterResults] = await Promise.all([
+      fenceObserved(claimed.timeline)
+        ? Promise.resolve(undefined)
+        : fencePrimary(ports, config, claimed.timeline?.fence, alarmAtMs, log),
+      ...after.map(run),
+    ]);
+    if (fence) timeline.fence = fence;
+    record(after, afterResults);
+  } else if (todo.includes("latch")) {
+    log.warn("the promotion was not accepted: no latch, no fence; the re-evaluation tries again", {
+      incidentId,
+      promote: timeline.promote?.detail,
+    });
+  }
   const withRpo: LockRecord = rpo
     ? { ...claimed, rpoEstimateSeconds: rpo.lagSeconds, rpoObservedAt: rpo.observedAt }
     : claimed.rpoObservedAt === undefined
@@ -219,7 +245,7 @@ export async function runFailover(
   const failed = todo.filter(
     (s) => timeline[s]?.outcome === "failed" || timeline[s]?.outcome === "retry-later",
   );
-  const firstCause = (results as StepResult[]).find((r) => r.error !== undefined)?.error;
+  const firstCause = results.find((r) => r.error !== undefined)?.error;
   throw new FailoverStepError(`failover ${incidentId} did not finish: ${finished.error}`, failed, {
     cause: firstCause,
   });
@@ -326,50 +352,88 @@ async function observeRpo(
 /**
  * Fences P where P's own API answers: its group to zero (plan.ts planFence), with the best-effort
  * client and bound, so a lost P costs at most config.failover.bestEffortTimeoutMs per call and
- * holds nothing up. Never a condition of completion: a P that does not answer is recorded and
- * tried again on the next run of an open incident.
+ * holds nothing up. Never a condition of completion. Every attempt counts into the one fence entry
+ * (`attempts`, `lastAttemptAt`, the last detail); a P that does not answer, or a group whose
+ * instances are still terminating, is tried again on the next run, and after completion by the
+ * re-evaluation (fenceCompletedIncident), until the group lists no instance.
  */
 async function fencePrimary(
   ports: FailoverPorts,
   config: DeploymentConfig,
+  previous: FenceRecord | undefined,
   alarmAtMs: number,
   log: LoggerLike,
-): Promise<StepRecord> {
+): Promise<FenceRecord> {
   const { name } = config.primary.asg;
   const bound = config.failover.bestEffortTimeoutMs;
-  const started = ports.clock.now();
+  const started = new Date(ports.clock.now()).toISOString();
   const look = async () =>
     planFence(await within(ports.primaryGroup.describe(name), bound, "P's Auto Scaling API"), name);
-  let entry: StepRecord;
+  let actedAt = previous?.actedAt;
+  let outcome: StepRecord["outcome"];
+  let detail: string;
   try {
     let decision = await look();
-    let acted = false;
     if (decision.action === "act") {
       await within(
         ports.primaryGroup.scale(name, { min: 0, max: 0, desired: 0 }),
         bound,
         "P's Auto Scaling API",
       );
-      acted = true;
+      actedAt = new Date(ports.clock.now()).toISOString();
       decision = await look();
     }
-    entry = {
-      startedAt: new Date(started).toISOString(),
-      outcome: decision.action === "done" ? (acted ? "done" : "skipped") : "pending",
-      detail: decision.detail,
-    };
+    outcome = decision.action === "done" ? (actedAt ? "done" : "skipped") : "pending";
+    detail = decision.detail;
   } catch (error) {
-    entry = {
-      startedAt: new Date(started).toISOString(),
-      outcome: "failed",
-      detail: `best effort, not a condition of the failover: P's group ${name} not fenced (${errorCode(error)}: ${(error as Error).message}); tried again while the incident is open`,
-    };
+    outcome = "failed";
+    detail = `best effort, not a condition of the failover: P's group ${name} not fenced (${errorCode(error)}: ${(error as Error).message}); tried again on the next run, after completion too, until P's group lists no instance`;
   }
   const finished = ports.clock.now();
-  entry.finishedAt = new Date(finished).toISOString();
-  entry.msSinceAlarm = Math.max(0, finished - alarmAtMs);
-  log[entry.outcome === "failed" ? "warn" : "info"](`fence P: ${entry.outcome}`, { detail: entry.detail });
+  const entry: FenceRecord = {
+    startedAt: previous?.startedAt ?? started,
+    finishedAt: new Date(finished).toISOString(),
+    outcome,
+    detail,
+    msSinceAlarm: Math.max(0, finished - alarmAtMs),
+    attempts: (previous?.attempts ?? 0) + 1,
+    lastAttemptAt: started,
+    ...(actedAt ? { actedAt } : {}),
+  };
+  log[outcome === "failed" ? "warn" : "info"](`fence P: ${outcome}`, {
+    detail,
+    attempts: entry.attempts,
+  });
   return entry;
+}
+
+/**
+ * The re-evaluation's fence of a completed incident whose fence was not observed yet (P's API did
+ * not answer, or P's instances were still terminating): one more attempt, recorded in the incident's
+ * timeline with a conditional write (no write if the incident changed meanwhile, e.g. failback
+ * closed it). In a real region loss P's API comes back long after the incident completed: this is
+ * what fences P then, within a minute of P answering.
+ */
+export async function fenceCompletedIncident(
+  ports: FailoverPorts,
+  config: DeploymentConfig,
+  stored: LockRecord,
+  options: Pick<FailoverOptions, "logger" | "metrics"> = {},
+): Promise<FailoverResult> {
+  const log = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? noMetrics;
+  const incidentId = stored.incidentId as string;
+  const alarmAtMs = Date.parse(stored.trigger?.alarmTime ?? stored.completedAt ?? stored.updatedAt);
+  const fence = await fencePrimary(ports, config, stored.timeline?.fence, alarmAtMs, log);
+  const next: LockRecord = {
+    ...stored,
+    timeline: { ...stored.timeline, fence },
+    updatedAt: new Date(ports.clock.now()).toISOString(),
+  };
+  const written = await transition(ports, next, stored);
+  if (!written) log.warn("the incident changed under the fence; attempt not recorded", { incidentId });
+  metrics.addMetric(fenceObserved(next.timeline) ? "FenceObserved" : "FencePending", "Count", 1);
+  return { outcome: "fence", incidentId, record: next };
 }
 
 /** Looks, decides (plan.ts), acts, looks again; records the step in the timeline whatever happens. */
@@ -483,16 +547,19 @@ async function stepBody(
     case "capacity": {
       const name = config.backup.asg.name;
       const target = config.backup.asg.failoverCapacity;
-      const group = await ports.capacity.describe(name);
-      const decision = planCapacity(group, name, target);
+      const targetGroupArn = config.backup.alb.targetGroupArn;
+      const look = async () => {
+        const [group, targets] = await Promise.all([
+          withThrottlingRetry(() => ports.capacity.describe(name), retry),
+          withThrottlingRetry(() => ports.targets.describe(targetGroupArn), retry),
+        ]);
+        return { group, decision: planCapacity(group, name, target, targets) };
+      };
+      const { group, decision } = await look();
       if (decision.action !== "act" || !group) return decision;
       await ports.capacity.scale(name, scaledCapacity(group, target));
       acted.at = now();
-      return planCapacity(
-        await withThrottlingRetry(() => ports.capacity.describe(name), retry),
-        name,
-        target,
-      );
+      return (await look()).decision;
     }
     case "latch": {
       const { bucket, key, checksFingerprint } = config.dns.latch;

@@ -37,6 +37,7 @@ describe("readiness checks", () => {
         max: 0,
         desired: 0,
         inService: 0,
+        instanceIds: [],
         launchTemplateId: config.backup.launchTemplateId,
       };
       expect(check.backupGroup(group, config).verdict).toBe("pass");

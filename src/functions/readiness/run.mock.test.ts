@@ -46,6 +46,7 @@ function fakePorts(
         max: 0,
         desired: 0,
         inService: 0,
+        instanceIds: [],
         launchTemplateId: config.backup.launchTemplateId,
         launchTemplateVersion: "$Latest",
       }),

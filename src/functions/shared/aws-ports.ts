@@ -6,6 +6,10 @@ import {
 import { type CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
   DescribeDBInstancesCommand,
   DescribeEventsCommand,
   PromoteReadReplicaCommand,
@@ -52,12 +56,15 @@ import {
   type NotifierPort,
   type PrimaryDatabasePort,
   systemClock,
+  type TargetHealthPort,
 } from "./ports.js";
 
 /** The SDK clients the failover needs, each in the region its resource lives in. */
 export interface FailoverClients {
   rds: RDSClient;
   autoScaling: AutoScalingClient;
+  /** B's load balancer: the health of B's targets (the capacity step). */
+  elb: ElasticLoadBalancingV2Client;
   cloudWatch: CloudWatchClient;
   dynamoDb: DynamoDBClient;
   s3: S3Client;
@@ -93,6 +100,7 @@ export function createFailoverClients(
   return {
     rds: clients.of(RDSClient, region),
     autoScaling: clients.of(AutoScalingClient, region),
+    elb: clients.of(ElasticLoadBalancingV2Client, region),
     cloudWatch: cloudWatchClient(clients, region),
     dynamoDb: clients.of(DynamoDBClient, region),
     s3: clients.of(S3Client, region),
@@ -213,6 +221,7 @@ export function autoScalingCapacityPort(autoScaling: AutoScalingClient): Capacit
         max: group.MaxSize ?? 0,
         desired: group.DesiredCapacity ?? 0,
         inService: (group.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
+        instanceIds: (group.Instances ?? []).flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])),
         ...(template?.LaunchTemplateId ? { launchTemplateId: template.LaunchTemplateId } : {}),
         ...(template?.Version ? { launchTemplateVersion: template.Version } : {}),
       };
@@ -227,6 +236,20 @@ export function autoScalingCapacityPort(autoScaling: AutoScalingClient): Capacit
             DesiredCapacity: capacity.desired,
           }),
         ),
+      );
+    },
+  };
+}
+
+/** A target group's targets and their health (one page: a group's failover capacity is far below its 400 targets). */
+export function elbTargetHealthPort(elb: ElasticLoadBalancingV2Client): TargetHealthPort {
+  return {
+    async describe(targetGroupArn) {
+      const out = await awsCall("elasticloadbalancing:DescribeTargetHealth", () =>
+        elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
+      );
+      return (out.TargetHealthDescriptions ?? []).flatMap((t) =>
+        t.Target?.Id ? [{ id: t.Target.Id, state: t.TargetHealth?.State ?? "unknown" }] : [],
       );
     },
   };
@@ -498,6 +521,7 @@ export function createFailoverPorts(
   return {
     database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
     capacity: autoScalingCapacityPort(clients.autoScaling),
+    targets: elbTargetHealthPort(clients.elb),
     latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
     primaryGroup: autoScalingCapacityPort(clients.primaryAutoScaling),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),

@@ -9,6 +9,7 @@ import {
   LEASE_MS,
   type LockRecord,
   openRecord,
+  promotionAccepted,
   resumeRecord,
   type StepOutcome,
   stepsToRun,
@@ -130,6 +131,19 @@ describe("lock-record", () => {
     });
     it("names incidents after the deployment and alarm time", () => {
       expect(incidentIdFor("demo", alarm)).toBe("demo-20261126T005900Z");
+    });
+  });
+  describe("promotionAccepted", () => {
+    it.each([
+      ["done", step("done"), true],
+      ["skipped (already standalone)", step("skipped"), true],
+      ["pending (ours under way)", step("pending"), true],
+      ["retry-later after our accepted call", { ...step("retry-later"), actedAt: "t" }, true],
+      ["retry-later (backing-up: refused)", step("retry-later"), false],
+      ["failed (InvalidDBInstanceState, storage-full)", step("failed"), false],
+      ["not run", undefined, false],
+    ] as const)("%s: %s", (_label, entry, accepted) => {
+      expect(promotionAccepted(entry)).toBe(accepted);
     });
   });
 });

@@ -20,7 +20,10 @@ export const LOCK_STATES = [
 ] as const;
 export type LockState = (typeof LOCK_STATES)[number];
 
-/** The actions of the failover, run concurrently. */
+/**
+ * The actions of the failover: the promotion and B's capacity at once, then, once the promotion was
+ * accepted (promotionAccepted), the latch (beside the fence of P).
+ */
 export const STEP_NAMES = ["promote", "capacity", "latch"] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -44,10 +47,21 @@ export interface StepRecord {
 }
 
 /**
- * The steps, and the fence of P (P's group to zero where P's API answers): best effort, recorded
- * here, tried again on each run until done, and never a condition of the incident's completion.
+ * The fence of P (P's group to zero where P's API answers): one entry for every attempt so far.
+ * `startedAt` is the first attempt's, `finishedAt` and `detail` the last one's.
  */
-export type Timeline = Partial<Record<StepName | "fence", StepRecord>>;
+export interface FenceRecord extends StepRecord {
+  /** Attempts so far: one per run of the open incident, then one per re-evaluation after it completed. */
+  attempts: number;
+  /** When the last attempt started. */
+  lastAttemptAt: string;
+}
+
+/**
+ * The steps, and the fence of P: best effort, never a condition of the incident's completion, and
+ * tried again on each run, after completion too (the re-evaluation), until its effect is observed.
+ */
+export type Timeline = Partial<Record<StepName, StepRecord>> & { fence?: FenceRecord };
 
 export interface IncidentTrigger {
   /**
@@ -249,7 +263,12 @@ export function finishRecord(record: LockRecord, timeline: Timeline, now: number
     return { ...rest, state: "completed", timeline, completedAt: iso(now), updatedAt: iso(now) };
   if (unfinished.every((s) => timeline[s]?.outcome === "pending"))
     return { ...rest, state: "in-progress", timeline, updatedAt: iso(now) };
-  const error = unfinished.map((s) => `${s}: ${timeline[s]?.detail ?? "not run"}`).join("; ");
+  const error = unfinished
+    .map(
+      (s) =>
+        `${s}: ${timeline[s]?.detail ?? (s === "latch" ? "not run: it waits for the promotion to be accepted" : "not run")}`,
+    )
+    .join("; ");
   return { ...rest, state: "failed", timeline, error, updatedAt: iso(now) };
 }
 
@@ -260,6 +279,23 @@ export function finishRecord(record: LockRecord, timeline: Timeline, now: number
 export function closeRecord(record: LockRecord, by: string, now: number): LockRecord {
   const { leaseUntil: _lease, ...rest } = record;
   return { ...rest, state: "unarmed", attempts: 0, closedAt: iso(now), closedBy: by, updatedAt: iso(now) };
+}
+
+/**
+ * True once PromoteReadReplica was accepted or the replica is standalone: the promotion is done,
+ * skipped (already standalone), pending (ours under way, or standalone and not yet available), or
+ * this incident's call was answered without error (`actedAt`).
+ * Only then do the latch and the fence follow: a refused promotion (retry-later, failed) latches
+ * nothing and fences nothing, so users stay where Route 53 sends them and P stays as it is.
+ */
+export function promotionAccepted(entry: StepRecord | undefined): boolean {
+  // actedAt: PromoteReadReplica answered without error for this incident, whatever the replica reads since
+  return isFinal(entry) || entry?.outcome === "pending" || entry?.actedAt !== undefined;
+}
+
+/** True once the fence's effect was observed: P's group lists no instance, or P has no such group. */
+export function fenceObserved(timeline: Timeline | undefined): boolean {
+  return isFinal(timeline?.fence);
 }
 
 /** A step whose effect was observed (done or skipped) is never run again for the same incident. */

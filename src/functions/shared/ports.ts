@@ -46,6 +46,11 @@ export interface GroupState extends Capacity {
   name: string;
   /** Instances whose LifecycleState is InService. */
   inService: number;
+  /**
+   * Every instance the group lists, whatever its LifecycleState: a group scaled to 0 still lists
+   * its instances while they terminate (Terminating, Terminating:Wait, Terminating:Proceed).
+   */
+  instanceIds: string[];
   arn?: string;
   launchTemplateId?: string;
   launchTemplateVersion?: string;
@@ -54,6 +59,19 @@ export interface GroupState extends Capacity {
 export interface CapacityPort {
   describe(name: string): Promise<GroupState | undefined>;
   scale(name: string, capacity: Capacity): Promise<void>;
+}
+
+/** One target of a target group as DescribeTargetHealth reports it. */
+export interface TargetState {
+  /** The instance id (the target groups of pilotlight's app take instances). */
+  id: string;
+  /** TargetHealth.State: initial, healthy, unhealthy, unused, draining, unavailable, ... */
+  state: string;
+}
+
+/** B's target group through Elastic Load Balancing: whether the load balancer sends traffic to B's instances. */
+export interface TargetHealthPort {
+  describe(targetGroupArn: string): Promise<TargetState[]>;
 }
 
 /** One Route 53 checker's last observation (GetHealthCheckStatus). */
@@ -187,6 +205,8 @@ export interface Clock {
 export interface FailoverPorts {
   database: DatabasePort;
   capacity: CapacityPort;
+  /** B's target group: the capacity step is done when its targets are healthy. */
+  targets: TargetHealthPort;
   latch: LatchPort;
   /** P's group through P's own Auto Scaling API, best effort (config.failover.bestEffortTimeoutMs, one attempt): the fence. */
   primaryGroup: CapacityPort;

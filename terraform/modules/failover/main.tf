@@ -130,9 +130,9 @@ resource "aws_iam_role" "this" {
 
 # One list of the function's permissions (permissions.json, beside this file), shared with the
 # readiness check of this role and the function's error hints. Every statement names its
-# resources, except the few actions AWS does not scope (Describe* of Auto Scaling, RDS's
-# DescribeEvents, X-Ray, GetMetricStatistics, PutMetricData: the latter limited to the Pilotlight
-# namespace).
+# resources, except the few actions AWS does not scope (Describe* of Auto Scaling, Elastic Load
+# Balancing's DescribeTargetHealth, RDS's DescribeEvents, X-Ray, GetMetricStatistics,
+# PutMetricData: the latter limited to the Pilotlight namespace).
 locals {
   permissions = jsondecode(file("${path.module}/permissions.json"))
   permission_resources = {
