@@ -334,35 +334,42 @@ export interface LocalAnswer extends DnsAnswer {
 }
 
 /**
- * "The DNS name" resolved as Route 53 would, from the emulator's records and health checks, with
+ * "The DNS name" answered as Route 53 would, from the emulator's records and health checks, with
  * the checkers the harness plays (`localObservations`): the PRIMARY's calculated check is healthy
  * only while P's endpoint check is and the latch object is absent. The emulator's target health is
- * canned ("healthy" once registered), so the harness plays the ALB's health check too, on the
- * target group's shallow path: a target group counts its healthy targets only while the region's
- * app instance answers /healthz with 200.
+ * canned ("healthy" once registered), so with a local stack the harness plays the ALB's health
+ * check too, on the target group's shallow path: a target group counts its healthy targets only
+ * while the region's app instance answers /healthz with 200. Without a stack (integration tests
+ * on the fixture deployment) the emulator's targets decide.
  */
-export async function resolveLocal(
+export async function answerLocal(
   clients: Clients,
   config: DeploymentConfig,
-  stack: LocalStack,
-): Promise<LocalAnswer> {
-  const [state, pHealthy, bHealthy] = await Promise.all([
+  stack?: LocalStack,
+): Promise<DnsAnswer> {
+  const apps = stack ? [stack.apps.primary, stack.apps.backup] : [];
+  const [state, ...healthy] = await Promise.all([
     readDnsState(
       clients,
       config,
       latchPortFor(clients, config).read,
       localObservations(clients, config, stack),
     ),
-    appHealthy(stack.apps.primary, "/healthz"),
-    appHealthy(stack.apps.backup, "/healthz"),
+    ...apps.map((app) => appHealthy(app, "/healthz")),
   ]);
-  for (const [app, healthy] of [
-    [stack.apps.primary, pHealthy],
-    [stack.apps.backup, bHealthy],
-  ] as const) {
-    if (!healthy) state.healthyTargets[app.albDnsName] = 0;
-  }
-  const answer = answerFromState(state);
+  apps.forEach((app, i) => {
+    if (!healthy[i]) state.healthyTargets[app.albDnsName] = 0;
+  });
+  return answerFromState(state);
+}
+
+/** `answerLocal` with the app instance behind the answered ALB: what the local load loop calls. */
+export async function resolveLocal(
+  clients: Clients,
+  config: DeploymentConfig,
+  stack: LocalStack,
+): Promise<LocalAnswer> {
+  const answer = await answerLocal(clients, config, stack);
   const app = [stack.apps.primary, stack.apps.backup].find((a) => a.albDnsName === answer.target);
   if (!app) throw new Error(`the DNS answer ${answer.target} is neither region's ALB`);
   return { ...answer, app };
