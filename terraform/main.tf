@@ -194,8 +194,10 @@ module "dns" {
     https    = module.app_primary.alb_https
   }
   backup_alb = {
-    dns_name = module.app_backup.alb_dns_name
-    zone_id  = module.app_backup.alb_zone_id
+    dns_name          = module.app_backup.alb_dns_name
+    zone_id           = module.app_backup.alb_zone_id
+    https             = module.app_backup.alb_https
+    health_check_path = module.app_backup.health_check_path
   }
   health_check = {
     interval_seconds  = var.detection.interval_seconds
@@ -343,14 +345,17 @@ locals {
       artifactBucket = module.app_backup.artifact_bucket
     }
     dns = {
-      zoneId         = var.dns_zone_id
-      recordName     = var.record_name
-      healthCheckId  = module.dns.health_check_id
-      primaryCheckId = module.dns.primary_check_id
+      zoneId              = var.dns_zone_id
+      recordName          = var.record_name
+      healthCheckId       = module.dns.health_check_id
+      primaryCheckId      = module.dns.primary_check_id
+      secondaryCheckId    = module.dns.secondary_check_id
+      backupHealthCheckId = module.dns.backup_health_check_id
       latch = {
         bucket            = module.latch.bucket
         key               = module.latch.key
         checkId           = module.dns.latch_check_id
+        setCheckId        = module.dns.latch_set_check_id
         checksFingerprint = module.dns.checks_fingerprint
       }
       healthSignal = {

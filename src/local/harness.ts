@@ -6,6 +6,7 @@ import {
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
+import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
@@ -481,8 +482,11 @@ export function scheduledEvent(config: DeploymentConfig): unknown {
 /**
  * Route 53's checkers as the harness plays them (the emulator's observations are a canned
  * "Success"): P's endpoint check passes while the emulator's observation does and P's app answers
- * the deep /health; any other check keeps the emulator's observation. The latch check needs no
- * playing: `readDnsState` reads it from the latch object in B, as its checkers do.
+ * the deep /health; B's endpoint check (the shallow /healthz of B's ALB) while the emulator's
+ * observation does and B's ALB has a target that answers it: B's target group holds a healthy
+ * target in the emulator and, with a local stack, B's app answers /healthz (an ALB with no target
+ * answers 503). Any other check keeps the emulator's observation. The latch checks need no
+ * playing: `readDnsState` reads them from the latch object in B, as their checkers do.
  */
 export function localObservations(
   clients: Clients,
@@ -490,13 +494,26 @@ export function localObservations(
   stack?: LocalStack,
 ): CheckerObservations {
   const api = apiObservations(clients);
+  const backupAlbAnswers = async () => {
+    const health = await clients
+      .elbv2(config.backup.region)
+      .send(new DescribeTargetHealthCommand({ TargetGroupArn: config.backup.alb.targetGroupArn }));
+    const targets = (health.TargetHealthDescriptions ?? []).filter(
+      (t) => t.TargetHealth?.State === "healthy",
+    );
+    return targets.length > 0 && (stack ? appHealthy(stack.apps.backup, "/healthz") : true);
+  };
   return async (id) => {
-    if (id !== config.dns.healthCheckId) return api(id);
-    const [canned, appUp] = await Promise.all([
-      api(id),
-      stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
-    ]);
-    return canned && appUp;
+    const played =
+      id === config.dns.healthCheckId
+        ? stack
+          ? appHealthy(stack.apps.primary, "/health")
+          : Promise.resolve(true)
+        : id === config.dns.backupHealthCheckId
+          ? backupAlbAnswers()
+          : Promise.resolve(true);
+    const [canned, up] = await Promise.all([api(id), played]);
+    return canned && up;
   };
 }
 

@@ -395,8 +395,8 @@ run "keeps_latched_checks" {
   }
   assert {
     # the config module's typed variable drops what its type does not name: every key must reach the document
-    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 600 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id
-    error_message = "The config document must carry the guard's bounds, the health signal and the PRIMARY's check."
+    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 600 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id && jsondecode(output.deployment_config).dns.secondaryCheckId == module.dns.secondary_check_id && jsondecode(output.deployment_config).dns.backupHealthCheckId == module.dns.backup_health_check_id && jsondecode(output.deployment_config).dns.latch.setCheckId == module.dns.latch_set_check_id
+    error_message = "The config document must carry the guard's bounds, the health signal and the records' checks."
   }
 }
 
@@ -435,13 +435,36 @@ run "dns_module" {
     aws = aws.us_east_1
   }
 
+  # The mock gives every health check the same id: distinct ones here, so the child and record
+  # assertions below tell the checks apart.
+  override_resource {
+    target = aws_route53_health_check.latch
+    values = { id = "1a7c4e01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.latch_set
+    values = { id = "1a7c5e01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.backup
+    values = { id = "bacc0b01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.primary_record
+    values = { id = "c0ffee01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.secondary_record
+    values = { id = "5ec0bd01-2345-6789-abcd-ef0123456789" }
+  }
+
   variables {
     latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "test"
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "test-primary-alb-1.eu-west-1.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = true }
-    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = true }
     health_check             = { interval_seconds = 10, failure_threshold = 3 }
     alarm_evaluation_periods = 2
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
@@ -475,6 +498,29 @@ run "dns_module" {
   assert {
     condition     = aws_route53_record.backup.failover_routing_policy[0].type == "SECONDARY" && aws_route53_record.backup.alias[0].name == var.backup_alb.dns_name
     error_message = "The SECONDARY record must alias B's ALB."
+  }
+  assert {
+    # Route 53 answers the PRIMARY when no record is healthy (health-checks-how-route-53-chooses-
+    # records): after a failover the SECONDARY's own check keeps B the answer whatever B's targets do.
+    condition     = aws_route53_record.backup.health_check_id == aws_route53_health_check.secondary_record.id && aws_route53_record.backup.alias[0].evaluate_target_health == false
+    error_message = "The SECONDARY record must carry its calculated check and not evaluate target health."
+  }
+  assert {
+    # API_HealthCheckConfig, HealthThreshold: 1 of 2 children, the latch set OR B answers
+    condition     = aws_route53_health_check.secondary_record.type == "CALCULATED" && aws_route53_health_check.secondary_record.child_health_threshold == 1 && toset(aws_route53_health_check.secondary_record.child_healthchecks) == toset([aws_route53_health_check.latch_set.id, aws_route53_health_check.backup.id])
+    error_message = "The SECONDARY's check must be CALCULATED over the latch-set check and B's endpoint check, one of the two required."
+  }
+  assert {
+    condition     = aws_route53_health_check.latch_set.type == "HTTPS" && !aws_route53_health_check.latch_set.invert_healthcheck && aws_route53_health_check.latch_set.fqdn == aws_route53_health_check.latch.fqdn && aws_route53_health_check.latch_set.resource_path == aws_route53_health_check.latch.resource_path && aws_route53_health_check.latch_set.port == 443 && aws_route53_health_check.latch_set.enable_sni && aws_route53_health_check.latch_set.failure_threshold == 1
+    error_message = "The latch-set check must be an HTTPS GET of the same latch object as the latch check, not inverted."
+  }
+  assert {
+    condition     = aws_route53_health_check.backup.fqdn == var.backup_alb.dns_name && aws_route53_health_check.backup.type == "HTTPS" && aws_route53_health_check.backup.resource_path == "/healthz" && !aws_route53_health_check.backup.invert_healthcheck
+    error_message = "B's endpoint check must ask B's ALB (HTTPS here) for the shallow path its target group checks."
+  }
+  assert {
+    condition     = output.secondary_check_id == "5ec0bd01-2345-6789-abcd-ef0123456789" && output.latch_set_check_id == "1a7c5e01-2345-6789-abcd-ef0123456789" && output.backup_health_check_id == "bacc0b01-2345-6789-abcd-ef0123456789"
+    error_message = "The module must output the SECONDARY's checks for the config document."
   }
   assert {
     condition     = aws_route53_health_check.primary.fqdn == var.primary_alb.dns_name && aws_route53_health_check.primary.type == "HTTPS_STR_MATCH" && aws_route53_health_check.primary.search_string == "\"status\":\"ok\"" && aws_route53_health_check.primary.resource_path == "/health"
@@ -915,7 +961,7 @@ run "dns_rejects_health_check_interval_and_alarm_evaluation_periods" {
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
-    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = false }
     alarm_evaluation_periods = 0
     health_check             = { interval_seconds = 20, failure_threshold = 3 }
   }
@@ -937,7 +983,7 @@ run "dns_rejects_health_check_threshold" {
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
-    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = false }
     alarm_evaluation_periods = 2
     health_check             = { interval_seconds = 10, failure_threshold = 0 }
   }
