@@ -166,6 +166,9 @@ module "latch" {
   key_prefix           = local.latch_key_prefix
   health_checker_cidrs = var.health_checker_cidrs
   force_destroy        = var.latch_bucket_force_destroy
+  # the failover role's ARN depends on its role alone, not on this module: no cycle
+  writer_arns         = concat([module.failover.role_arn], var.operator_arns)
+  write_trail_enabled = var.latch_write_trail_enabled
 }
 
 # A replaced check is a new check: under a standing latch the PRIMARY would be answered on checks

@@ -166,6 +166,7 @@ variables {
   regions                = { primary = "eu-west-1", backup = "eu-central-1" }
   dns_zone_id            = "Z0123456789TESTZONE"
   record_name            = "app.test.example.com"
+  operator_arns          = ["arn:aws:iam::123456789012:role/test-operator"]
   app_bundle_path        = "tests/fixtures/placeholder.zip"
   failover_package_path  = "tests/fixtures/placeholder.zip"
   readiness_package_path = "tests/fixtures/placeholder.zip"
@@ -311,8 +312,9 @@ run "latch_module" {
   }
 
   variables {
-    name = "test"
-    key  = "latch-0123456789abcdef"
+    name        = "test"
+    key         = "latch-0123456789abcdef"
+    writer_arns = ["arn:aws:iam::123456789012:role/test-failover", "arn:aws:iam::123456789012:role/test-operator"]
   }
 
   assert {
@@ -326,6 +328,31 @@ run "latch_module" {
   assert {
     condition     = length([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement : st if st.Effect == "Allow"]) == 1
     error_message = "Nothing but the checkers' read may be granted by the bucket policy."
+  }
+  assert {
+    # an explicit deny wins over any Allow in the account (IAM policy evaluation logic)
+    condition = anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && try(toset(st.Action) == toset(["s3:PutObject", "s3:DeleteObject"]), false) && st.Resource == "${aws_s3_bucket.this.arn}/*"
+      && try(tolist(st.Condition.ArnNotLike["aws:PrincipalArn"]) == var.writer_arns, false)
+    ])
+    error_message = "The bucket policy must deny writes and deletes of the latch to every principal but the failover role and the operators."
+  }
+  assert {
+    condition = anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(toset(st.Condition.StringEquals["s3:x-amz-server-side-encryption"]) == toset(["aws:kms", "aws:kms:dsse"]), false)
+      ]) && anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.Null["s3:x-amz-server-side-encryption-customer-algorithm"], null) == "false"
+    ])
+    error_message = "The bucket policy must deny latch writes with SSE-KMS, DSSE-KMS or SSE-C: the anonymous checkers could not read them."
+  }
+  assert {
+    # write-only data events on this bucket's objects: every write and delete, none of the checkers' reads
+    condition = alltrue([for want in [["eventCategory", "equals", "Data"], ["resources.type", "equals", "AWS::S3::Object"], ["readOnly", "equals", "false"], ["resources.ARN", "starts_with", "${aws_s3_bucket.this.arn}/"]] :
+      anytrue([for f in one(aws_cloudtrail.latch_writes[0].advanced_event_selector).field_selector :
+        f.field == want[0] && try(toset(f[want[1]]) == toset([want[2]]), false)
+      ])
+    ]) && aws_cloudtrail.latch_writes[0].enable_log_file_validation && aws_cloudtrail.latch_writes[0].s3_bucket_name == aws_s3_bucket.trail[0].id
+    error_message = "A CloudTrail trail must record every write and delete of the latch bucket's objects (write-only data events), with log file validation."
   }
   assert {
     condition     = aws_s3_bucket_public_access_block.this.block_public_policy && aws_s3_bucket_public_access_block.this.restrict_public_buckets && aws_s3_bucket_public_access_block.this.block_public_acls && aws_s3_bucket_public_access_block.this.ignore_public_acls
@@ -350,8 +377,38 @@ run "latch_module_rejects_cidrs" {
     name                 = "test"
     key                  = "latch-0123456789abcdef"
     health_checker_cidrs = ["not-a-cidr"]
+    writer_arns          = ["arn:aws:iam::123456789012:role/test-failover"]
   }
   expect_failures = [var.health_checker_cidrs]
+}
+
+run "latch_module_rejects_writers" {
+  command = plan
+  module {
+    source = "./modules/latch"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name        = "test"
+    key         = "latch-0123456789abcdef"
+    writer_arns = ["*"]
+  }
+  expect_failures = [var.writer_arns]
+}
+
+run "root_rejects_no_operator" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    operator_arns = []
+  }
+  expect_failures = [var.operator_arns]
 }
 
 # A latch standing under another key names other checks: the plan would replace the PRIMARY's

@@ -41,3 +41,19 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "writer_arns" {
+  description = "The only principals that may write or delete the latch object (aws:PrincipalArn): the failover function's role and the operators' roles or users (approve writes the latch, failback deletes it). A write moves production, so nothing else in the account may make one, whatever its IAM policy grants."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.writer_arns) > 0 && alltrue([for a in var.writer_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "writer_arns must be a non-empty list of IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name> or user/<name>)."
+  }
+}
+
+variable "write_trail_enabled" {
+  description = "Record every write and delete of the latch object with CloudTrail data events (a trail of this bucket's object writes and its own log bucket). Always true on AWS; local mode sets false (the emulator's CloudTrail records nothing)."
+  type        = bool
+  default     = true
+}
