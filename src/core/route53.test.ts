@@ -335,6 +335,37 @@ describe("route53", () => {
     });
   });
 
+  describe("the latch's truth table: latch x S3 in B x B answers x P answers -> what Route 53 answers", () => {
+    // S3 in B down: the latch checks' checkers get no answer (the inverted one reads healthy, the
+    // latch-set one unhealthy): the latch fails open and the endpoint checks decide (issue 20, defect 4).
+    const rows: [latched: boolean, s3Up: boolean, b: boolean, p: boolean, answer: string][] = [
+      [true, true, true, true, "SECONDARY"],
+      [true, true, true, false, "SECONDARY"],
+      [true, true, false, true, "SECONDARY"],
+      [true, true, false, false, "SECONDARY"],
+      [true, false, true, true, "PRIMARY"],
+      [true, false, true, false, "SECONDARY"],
+      [true, false, false, true, "PRIMARY"],
+      [true, false, false, false, "PRIMARY"],
+      [false, true, true, true, "PRIMARY"],
+      [false, true, true, false, "SECONDARY"],
+      [false, true, false, true, "PRIMARY"],
+      [false, true, false, false, "PRIMARY"],
+      [false, false, true, true, "PRIMARY"],
+      [false, false, true, false, "SECONDARY"],
+      [false, false, false, true, "PRIMARY"],
+      [false, false, false, false, "PRIMARY"],
+    ];
+    it.each(rows)(
+      "latched %s, S3 in B up %s, B answers %s, P answers %s: %s",
+      (latched, s3Up, b, p, answer) => {
+        const s = latchedState({ latchRead: latched, endpoint: p, backup: b, backupTargets: b ? 2 : 0 });
+        if (!s3Up) for (const check of Object.values(s.latchChecks ?? {})) check.responses = [{}];
+        expect(answerFromState(s).role).toBe(answer);
+      },
+    );
+  });
+
   describe("calculatedStatus: HealthThreshold over children partly unknown", () => {
     it("is healthy once enough known children are, unhealthy once too few can be, else unknown", () => {
       expect(calculatedStatus([true, undefined], 1)).toBe(true);

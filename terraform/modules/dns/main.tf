@@ -164,7 +164,7 @@ resource "aws_route53_health_check" "backup" {
   type              = var.backup_alb.https ? "HTTPS" : "HTTP"
   port              = var.backup_alb.https ? 443 : 80
   resource_path     = var.backup_alb.health_check_path
-  enable_sni        = var.backup_alb.https
+  enable_sni        = var.backup_alb.https ? true : null
   request_interval  = var.health_check.interval_seconds
   failure_threshold = var.health_check.failure_threshold
   tags              = merge(var.tags, { Name = "${var.name}-backup" })
