@@ -175,6 +175,12 @@ resource "aws_route53_health_check" "secondary_record" {
   child_healthchecks     = [aws_route53_health_check.latch_set.id, aws_route53_health_check.backup.id]
   child_health_threshold = 1
   tags                   = merge(var.tags, { Name = "${var.name}-secondary-record" })
+
+  # A replacement (new children) points the record at the new check before the old one goes: the
+  # record never names a deleted check (Terraform makes the children create-before-destroy too).
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_route53_record" "backup" {
