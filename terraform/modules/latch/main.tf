@@ -137,7 +137,7 @@ data "aws_s3_objects" "latch" {
 # selector keeps the trail to the few writes an incident makes.
 resource "aws_s3_bucket" "trail" {
   count         = var.write_trail_enabled ? 1 : 0
-  bucket_prefix = "${var.name}-latch-trail-"
+  bucket_prefix = "${var.name}-trail-"
   force_destroy = var.force_destroy
   #checkov:skip=CKV_AWS_144:The trail of B's latch lives in B with the latch.
   #checkov:skip=CKV_AWS_18:This is the log bucket; logging it would log the logs.
