@@ -3,7 +3,7 @@ variable "name" {
   type        = string
 
   validation {
-    # bucket_prefix may have 37 characters; S3 bucket names are lower-case letters, digits and hyphens
+    # bucket_prefix may have 37 characters (<name>-latch- and <name>-trail-); S3 bucket names are lower-case letters, digits and hyphens
     condition     = can(regex("^[a-z0-9][a-z0-9-]{0,29}$", var.name))
     error_message = "name must be 1 to 30 lower-case letters, digits and hyphens, starting with a letter or digit (S3 bucket naming rules, with room for \"-latch-\")."
   }
