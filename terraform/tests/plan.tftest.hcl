@@ -333,7 +333,7 @@ run "latch_module" {
     # an explicit deny wins over any Allow in the account (IAM policy evaluation logic)
     condition = anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
       st.Effect == "Deny" && st.Principal == "*" && try(toset(st.Action) == toset(["s3:PutObject", "s3:DeleteObject"]), false) && st.Resource == "${aws_s3_bucket.this.arn}/*"
-      && try(tolist(st.Condition.ArnNotLike["aws:PrincipalArn"]) == var.writer_arns, false)
+      && try(tolist(st.Condition.ArnNotLike["aws:PrincipalArn"]) == tolist(var.writer_arns), false)
     ])
     error_message = "The bucket policy must deny writes and deletes of the latch to every principal but the failover role and the operators."
   }
