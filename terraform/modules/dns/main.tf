@@ -167,7 +167,9 @@ resource "aws_route53_health_check" "backup" {
   enable_sni        = var.backup_alb.https ? true : null
   request_interval  = var.health_check.interval_seconds
   failure_threshold = var.health_check.failure_threshold
-  tags              = merge(var.tags, { Name = "${var.name}-backup" })
+  # never inverted: an inverted B check would hold B in DNS while B does not answer
+  invert_healthcheck = false
+  tags               = merge(var.tags, { Name = "${var.name}-backup" })
 }
 
 resource "aws_route53_health_check" "secondary_record" {
