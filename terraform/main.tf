@@ -166,6 +166,9 @@ module "latch" {
   key_prefix           = local.latch_key_prefix
   health_checker_cidrs = var.health_checker_cidrs
   force_destroy        = var.latch_bucket_force_destroy
+  # the failover role's ARN depends on its role alone, not on this module: no cycle
+  writer_arns         = concat([module.failover.role_arn], var.operator_arns)
+  write_trail_enabled = var.latch_write_trail_enabled
 }
 
 # A replaced check is a new check: under a standing latch the PRIMARY would be answered on checks
@@ -194,8 +197,10 @@ module "dns" {
     https    = module.app_primary.alb_https
   }
   backup_alb = {
-    dns_name = module.app_backup.alb_dns_name
-    zone_id  = module.app_backup.alb_zone_id
+    dns_name          = module.app_backup.alb_dns_name
+    zone_id           = module.app_backup.alb_zone_id
+    https             = module.app_backup.alb_https
+    health_check_path = module.app_backup.health_check_path
   }
   health_check = {
     interval_seconds  = var.detection.interval_seconds
@@ -345,14 +350,17 @@ locals {
       artifactBucket = module.app_backup.artifact_bucket
     }
     dns = {
-      zoneId         = var.dns_zone_id
-      recordName     = var.record_name
-      healthCheckId  = module.dns.health_check_id
-      primaryCheckId = module.dns.primary_check_id
+      zoneId              = var.dns_zone_id
+      recordName          = var.record_name
+      healthCheckId       = module.dns.health_check_id
+      primaryCheckId      = module.dns.primary_check_id
+      secondaryCheckId    = module.dns.secondary_check_id
+      backupHealthCheckId = module.dns.backup_health_check_id
       latch = {
         bucket            = module.latch.bucket
         key               = module.latch.key
         checkId           = module.dns.latch_check_id
+        setCheckId        = module.dns.latch_set_check_id
         checksFingerprint = module.dns.checks_fingerprint
       }
       healthSignal = {

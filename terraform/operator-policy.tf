@@ -15,7 +15,7 @@ locals {
     ops_topic                   = [module.failover.ops_topic_arn]
     alarm_topic                 = [module.dns.alarm_topic_arn]
     alarm                       = [module.dns.alarm_arn]
-    health_check                = [module.dns.health_check_arn]
+    endpoint_checks             = [module.dns.health_check_arn, module.dns.backup_health_check_arn]
     latch_object                = [module.latch.object_arn]
     latch_bucket                = [module.latch.bucket_arn]
     hosted_zone                 = ["arn:${local.operator_partition}:route53:::hostedzone/${var.dns_zone_id}"]

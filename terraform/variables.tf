@@ -342,6 +342,22 @@ variable "latch_bucket_force_destroy" {
   default     = false
 }
 
+variable "operator_arns" {
+  description = "The operators' IAM roles or users (they run pilotlight approve, which writes the latch, and failback, which deletes it). With the failover function's role they are the only principals the latch bucket lets write or delete the latch object; attach operator_policy_json to them."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.operator_arns) > 0 && alltrue([for a in var.operator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "operator_arns must be a non-empty list of IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name> or user/<name>): without one, nobody could fail back."
+  }
+}
+
+variable "latch_write_trail_enabled" {
+  description = "Record every write and delete of the latch object with a CloudTrail trail of data events (terraform/modules/latch). Leave it on on AWS; local mode turns it off."
+  type        = bool
+  default     = true
+}
+
 variable "health_checker_cidrs" {
   description = "Address ranges of Route 53's health checkers, the only readers of the latch object (null: AWS's published ranges, ip-ranges.json service ROUTE53_HEALTHCHECKS, IPv4 and IPv6). Local mode sets 127.0.0.1/32: ip-ranges.amazonaws.com is not reachable offline."
   type        = list(string)

@@ -7,6 +7,7 @@ import {
 import type { DeploymentConfig } from "../core/config.js";
 import {
   answerFromState,
+  type CalculatedCheck,
   type CheckerResponse,
   checkersSeeHealthy,
   type DnsAnswer,
@@ -14,8 +15,9 @@ import {
   type FailoverRecord,
   type FailoverRole,
   type HealthCheckState,
-  type LatchedPrimaryCheck,
+  type LatchObjectCheck,
   normaliseDnsName,
+  RECORD_CHECK_THRESHOLDS,
   reportPasses,
 } from "../core/route53.js";
 import type { Clients } from "./clients.js";
@@ -61,11 +63,35 @@ export async function latchObjectResponse(read: LatchReader): Promise<CheckerRes
 }
 
 /**
+ * The records' checks as terraform/modules/dns builds them: two CALCULATED checks over P's endpoint
+ * check, B's endpoint check and the two checks of the latch object.
+ */
+function deploymentChecks(config: DeploymentConfig): {
+  calculated: Record<string, CalculatedCheck>;
+  latch: Record<string, { inverted: boolean }>;
+} {
+  const { dns } = config;
+  return {
+    calculated: {
+      [dns.primaryCheckId]: {
+        children: [dns.healthCheckId, dns.latch.checkId],
+        healthThreshold: RECORD_CHECK_THRESHOLDS.primary,
+      },
+      [dns.secondaryCheckId]: {
+        children: [dns.latch.setCheckId, dns.backupHealthCheckId],
+        healthThreshold: RECORD_CHECK_THRESHOLDS.secondary,
+      },
+    },
+    latch: { [dns.latch.checkId]: { inverted: true }, [dns.latch.setCheckId]: { inverted: false } },
+  };
+}
+
+/**
  * Reads the failover records of the config's name, the health checks and the target health. The
- * PRIMARY's calculated check (config.dns.primaryCheckId) is read as its two children, P's endpoint
- * check and the latch check: GetHealthCheckStatus does not answer for a CALCULATED check
- * (API_GetHealthCheckStatus.html). `readLatch` reads the latch object; `observe` gives the other
- * checks' checkers (the local harness plays P's).
+ * records' CALCULATED checks (config.dns.primaryCheckId, secondaryCheckId) are read as their
+ * children: GetHealthCheckStatus does not answer for a CALCULATED check
+ * (API_GetHealthCheckStatus.html). The latch checks' checkers are played from the latch object
+ * (`readLatch`, read once); `observe` gives the endpoint checks' checkers (the local harness plays them).
  */
 export async function readDnsState(
   clients: Clients,
@@ -93,13 +119,24 @@ export async function readDnsState(
       evaluateTargetHealth: rs.AliasTarget?.EvaluateTargetHealth ?? false,
     });
   }
-  const carried = new Set(records.flatMap((r) => (r.healthCheckId ? [r.healthCheckId] : [])));
-  const latched = carried.delete(config.dns.primaryCheckId);
-  if (latched) carried.add(config.dns.healthCheckId);
+  // the checks the records carry, each CALCULATED one expanded into its children
+  const known = deploymentChecks(config);
+  const calculatedChecks: Record<string, CalculatedCheck> = {};
+  const latchIds = new Set<string>();
+  const endpointIds = new Set<string>();
+  const visit = (id: string): void => {
+    const calculated = known.calculated[id];
+    if (calculated) {
+      calculatedChecks[id] = calculated;
+      calculated.children.forEach(visit);
+    } else if (known.latch[id]) latchIds.add(id);
+    else endpointIds.add(id);
+  };
+  for (const r of records) if (r.healthCheckId) visit(r.healthCheckId);
   const healthChecks: Record<string, HealthCheckState> = {};
   const [latchResponse] = await Promise.all([
-    latched ? latchObjectResponse(readLatch) : undefined,
-    ...[...carried].map(async (id) => {
+    latchIds.size > 0 ? latchObjectResponse(readLatch) : undefined,
+    ...[...endpointIds].map(async (id) => {
       const [hc, observedHealthy] = await Promise.all([
         route53.send(new GetHealthCheckCommand({ HealthCheckId: id })),
         observe(id),
@@ -111,6 +148,11 @@ export async function readDnsState(
       };
     }),
   ]);
+  const latchChecks: Record<string, LatchObjectCheck> = {};
+  if (latchResponse) {
+    for (const id of latchIds)
+      latchChecks[id] = { ...(known.latch[id] as { inverted: boolean }), responses: [latchResponse] };
+  }
   const healthyTargets: Record<string, number> = {};
   await Promise.all(
     [
@@ -127,12 +169,7 @@ export async function readDnsState(
       ).length;
     }),
   );
-  const primaryCheck: LatchedPrimaryCheck | undefined = latchResponse && {
-    id: config.dns.primaryCheckId,
-    endpointCheckId: config.dns.healthCheckId,
-    latchResponses: [latchResponse],
-  };
-  return { records, healthChecks, ...(primaryCheck ? { primaryCheck } : {}), healthyTargets };
+  return { records, healthChecks, calculatedChecks, latchChecks, healthyTargets };
 }
 
 /** Resolves the deployment's DNS name from the API state, as Route 53 would answer it now. */

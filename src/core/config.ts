@@ -98,14 +98,23 @@ export const DeploymentConfigSchema = z.object({
     /** The PRIMARY record's CALCULATED check: healthy while the endpoint check and the latch check both are. */
     primaryCheckId: name,
     /**
+     * The SECONDARY record's CALCULATED check: healthy while the latch is set (latch.setCheckId) OR
+     * B answers (backupHealthCheckId), so a latched B stays the answer whatever B's targets do.
+     */
+    secondaryCheckId: name,
+    /** B's endpoint check: the shallow path of B's ALB (its target group's), 503 while B has no target. */
+    backupHealthCheckId: name,
+    /**
      * The latch ("standby takes over primary"): an object in a bucket of B that Route 53's health
      * checkers may read, watched by an inverted check. Written by the failover, removed at failback.
      */
     latch: z.object({
       bucket: name,
       key: name,
-      /** The inverted HTTPS check of the latch object. */
+      /** The inverted HTTPS check of the latch object (the PRIMARY's child). */
       checkId: name,
+      /** The same object's check, not inverted (the SECONDARY's child): healthy while the latch is set. */
+      setCheckId: name,
       /**
        * Digest of the attributes that make Terraform replace the PRIMARY's checks; the failover
        * writes it into the latch object, and a plan that would replace a latched check is refused.

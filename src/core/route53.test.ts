@@ -5,6 +5,7 @@ import {
   answerFromState,
   type CheckerResponse,
   calculatedHealthy,
+  calculatedStatus,
   checkerPasses,
   checkersSeeHealthy,
   checkStatus,
@@ -14,8 +15,9 @@ import {
   healthSignalAnswer,
   healthSignalVerdict,
   latchCheckHealthy,
-  latchedPrimaryHealthy,
+  latchObjectCheckHealthy,
   normaliseDnsName,
+  RECORD_CHECK_THRESHOLDS,
   recordHealthy,
   reportPasses,
 } from "./route53.js";
@@ -49,19 +51,36 @@ function state(
 }
 
 /**
- * The pair under the latch: PRIMARY carries the calculated check `calc` over `hc` and the latch
- * check, whose checkers get 200 while the latch object exists and 404 once it is absent.
+ * The pair as terraform/modules/dns builds it. PRIMARY carries the calculated check `calc` over P's
+ * endpoint check `hc` and the inverted latch check; SECONDARY carries `calc-b` over the latch check
+ * not inverted and B's endpoint check `hc-b` (B's ALB's shallow path), without target evaluation.
+ * The latch checks' checkers get 200 while the latch object exists and 404 once it is absent.
  */
-function latchedState(o: { latchRead: boolean; endpoint?: boolean }): DnsState {
+function latchedState(o: {
+  latchRead: boolean;
+  endpoint?: boolean;
+  backup?: boolean;
+  backupTargets?: number;
+}): DnsState {
+  const latchResponses = [{ status: o.latchRead ? 200 : 404 }];
   return {
-    records: [{ ...primary, healthCheckId: "calc" }, secondary],
-    healthChecks: { hc: { disabled: false, inverted: false, observedHealthy: o.endpoint ?? true } },
-    primaryCheck: {
-      id: "calc",
-      endpointCheckId: "hc",
-      latchResponses: [{ status: o.latchRead ? 200 : 404 }],
+    records: [
+      { ...primary, healthCheckId: "calc" },
+      { role: "SECONDARY", target: "b-alb", healthCheckId: "calc-b", evaluateTargetHealth: false },
+    ],
+    healthChecks: {
+      hc: { disabled: false, inverted: false, observedHealthy: o.endpoint ?? true },
+      "hc-b": { disabled: false, inverted: false, observedHealthy: o.backup ?? true },
     },
-    healthyTargets: { "p-alb": 2, "b-alb": 2 },
+    calculatedChecks: {
+      calc: { children: ["hc", "latch"], healthThreshold: RECORD_CHECK_THRESHOLDS.primary },
+      "calc-b": { children: ["latch-set", "hc-b"], healthThreshold: RECORD_CHECK_THRESHOLDS.secondary },
+    },
+    latchChecks: {
+      latch: { inverted: true, responses: latchResponses },
+      "latch-set": { inverted: false, responses: latchResponses },
+    },
+    healthyTargets: { "p-alb": 2, "b-alb": o.backupTargets ?? 2 },
   };
 }
 
@@ -171,14 +190,23 @@ describe("route53", () => {
       expect(latchCheckHealthy(one)).toBe(true); // 12.5%: not yet
     });
     it("PRIMARY is healthy only while P's endpoint is healthy and the latch is not set (threshold 2)", () => {
-      expect(latchedPrimaryHealthy({ endpoint: true, latch: true })).toBe(true);
-      expect(latchedPrimaryHealthy({ endpoint: false, latch: true })).toBe(false);
-      expect(latchedPrimaryHealthy({ endpoint: true, latch: false })).toBe(false);
-      expect(latchedPrimaryHealthy({ endpoint: false, latch: false })).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: false }), "calc")).toBe(true);
+      expect(checkStatus(latchedState({ latchRead: false, endpoint: false }), "calc")).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: true }), "calc")).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: true, endpoint: false }), "calc")).toBe(false);
     });
     it("a latched P stays unhealthy although P answers again: no automatic failback", () => {
-      const latch = latchCheckHealthy(everyChecker({ status: 200 }));
-      expect(latchedPrimaryHealthy({ endpoint: checkersSeeHealthy(verdicts(8, 8)), latch })).toBe(false);
+      expect(checkStatus(latchedState({ latchRead: true, endpoint: true }), "calc")).toBe(false);
+    });
+    it("the latch-set check (not inverted) is healthy exactly while the checkers read the object", () => {
+      expect(latchObjectCheckHealthy(everyChecker({ status: 200 }), false)).toBe(true);
+      expect(latchObjectCheckHealthy(everyChecker({ status: 404 }), false)).toBe(false);
+      expect(latchObjectCheckHealthy(everyChecker({}), false)).toBe(false); // B unreachable: not set
+    });
+    it("SECONDARY is healthy while the latch is set OR B answers (threshold 1)", () => {
+      expect(checkStatus(latchedState({ latchRead: true, backup: false }), "calc-b")).toBe(true);
+      expect(checkStatus(latchedState({ latchRead: false, backup: true }), "calc-b")).toBe(true);
+      expect(checkStatus(latchedState({ latchRead: false, backup: false }), "calc-b")).toBe(false);
     });
   });
 
@@ -243,6 +271,29 @@ describe("route53", () => {
         role: "SECONDARY",
       });
     });
+    it("latched: stays on B when B loses every target, no flip-back to the stale P (the SECONDARY's own check, no target evaluation)", () => {
+      const a = answerFromState(latchedState({ latchRead: true, backup: false, backupTargets: 0 }));
+      expect(a).toMatchObject({ role: "SECONDARY", target: "b-alb" });
+    });
+    it("an unchecked SECONDARY that evaluates target health flips back to the latched P when B loses its targets (why the SECONDARY carries a check)", () => {
+      const s = latchedState({ latchRead: true, backupTargets: 0 });
+      s.records[1] = secondary; // no health check, EvaluateTargetHealth: the records before issue 20
+      const a = answerFromState(s);
+      expect(a).toMatchObject({ role: "PRIMARY", target: "p-alb" });
+      expect(a.reason).toContain("no record healthy");
+    });
+    it("not latched, B at zero (its ALB answers 503): no record healthy, a failing P keeps its traffic", () => {
+      const a = answerFromState(
+        latchedState({ latchRead: false, endpoint: false, backup: false, backupTargets: 0 }),
+      );
+      expect(a).toMatchObject({ role: "PRIMARY" });
+      expect(a.reason).toContain("no record healthy");
+    });
+    it("not latched, B answering (capacity launched) and P failing: B answers", () => {
+      expect(answerFromState(latchedState({ latchRead: false, endpoint: false }))).toMatchObject({
+        role: "SECONDARY",
+      });
+    });
     it("stays on the secondary while the latch object is read by the checkers, whatever P answers", () => {
       expect(answerFromState(latchedState({ latchRead: true }))).toMatchObject({ role: "SECONDARY" });
     });
@@ -254,25 +305,74 @@ describe("route53", () => {
     });
   });
 
-  describe("checkStatus: the PRIMARY's calculated check (API_HealthCheckConfig.html, ChildHealthChecks)", () => {
-    it("is its two children's status combined: P's endpoint check AND the inverted latch check", () => {
+  describe("checkStatus: the records' calculated checks (API_HealthCheckConfig.html, ChildHealthChecks)", () => {
+    it("the PRIMARY's is its two children combined: P's endpoint check AND the inverted latch check", () => {
       expect(checkStatus(latchedState({ latchRead: false }), "calc")).toBe(true);
       expect(checkStatus(latchedState({ latchRead: true }), "calc")).toBe(false);
       expect(checkStatus(latchedState({ latchRead: false, endpoint: false }), "calc")).toBe(false);
     });
     it("is not latched by an unreachable B: the latch check's checkers get no answer, inverted healthy", () => {
       const s = latchedState({ latchRead: false });
-      (s.primaryCheck as { latchResponses: unknown[] }).latchResponses = [{}];
+      for (const check of Object.values(s.latchChecks ?? {})) check.responses = [{}];
       expect(checkStatus(s, "calc")).toBe(true);
+      expect(checkStatus(s, "latch-set")).toBe(false);
     });
-    it("is unknown while P's endpoint check was not read, so the record's health is not guessed", () => {
+    it("is unknown while P's endpoint check was not read and the latch does not decide it", () => {
       const s = latchedState({ latchRead: false });
       delete s.healthChecks.hc;
       expect(checkStatus(s, "calc")).toBeUndefined();
     });
+    it("is decided by the children that were read when they suffice (a latch read, B's check not)", () => {
+      const s = latchedState({ latchRead: true });
+      delete s.healthChecks.hc;
+      delete s.healthChecks["hc-b"];
+      expect(checkStatus(s, "calc")).toBe(false);
+      expect(checkStatus(s, "calc-b")).toBe(true);
+    });
     it("reads any other check by its settings and its checkers", () => {
       expect(checkStatus(latchedState({ latchRead: true }), "hc")).toBe(true);
       expect(checkStatus(latchedState({ latchRead: true }), "unknown")).toBeUndefined();
+    });
+  });
+
+  describe("the latch's truth table: latch x S3 in B x B answers x P answers -> what Route 53 answers", () => {
+    // S3 in B down: the latch checks' checkers get no answer (the inverted one reads healthy, the
+    // latch-set one unhealthy): the latch fails open and the endpoint checks decide (issue 20, defect 4).
+    const rows: [latched: boolean, s3Up: boolean, b: boolean, p: boolean, answer: string][] = [
+      [true, true, true, true, "SECONDARY"],
+      [true, true, true, false, "SECONDARY"],
+      [true, true, false, true, "SECONDARY"],
+      [true, true, false, false, "SECONDARY"],
+      [true, false, true, true, "PRIMARY"],
+      [true, false, true, false, "SECONDARY"],
+      [true, false, false, true, "PRIMARY"],
+      [true, false, false, false, "PRIMARY"],
+      [false, true, true, true, "PRIMARY"],
+      [false, true, true, false, "SECONDARY"],
+      [false, true, false, true, "PRIMARY"],
+      [false, true, false, false, "PRIMARY"],
+      [false, false, true, true, "PRIMARY"],
+      [false, false, true, false, "SECONDARY"],
+      [false, false, false, true, "PRIMARY"],
+      [false, false, false, false, "PRIMARY"],
+    ];
+    it.each(rows)(
+      "latched %s, S3 in B up %s, B answers %s, P answers %s: %s",
+      (latched, s3Up, b, p, answer) => {
+        const s = latchedState({ latchRead: latched, endpoint: p, backup: b, backupTargets: b ? 2 : 0 });
+        if (!s3Up) for (const check of Object.values(s.latchChecks ?? {})) check.responses = [{}];
+        expect(answerFromState(s).role).toBe(answer);
+      },
+    );
+  });
+
+  describe("calculatedStatus: HealthThreshold over children partly unknown", () => {
+    it("is healthy once enough known children are, unhealthy once too few can be, else unknown", () => {
+      expect(calculatedStatus([true, undefined], 1)).toBe(true);
+      expect(calculatedStatus([false, undefined], 2)).toBe(false);
+      expect(calculatedStatus([true, undefined], 2)).toBeUndefined();
+      expect(calculatedStatus([false, false], 1)).toBe(false);
+      expect(calculatedStatus([true, true], 2)).toBe(true);
     });
   });
 

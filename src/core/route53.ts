@@ -8,7 +8,12 @@
  * - API_HealthCheckConfig.html: Disabled, Inverted, HealthThreshold of a CALCULATED check.
  * - health-checks-how-route-53-chooses-records.html: record health, and "if no record is
  *   healthy, all records are healthy".
- * - API_AliasTarget.html (EvaluateTargetHealth) and resource-record-sets-values-failover-alias.html.
+ * - API_AliasTarget.html (EvaluateTargetHealth: an ALB without a healthy target is unhealthy) and
+ *   resource-record-sets-values-failover-alias.html, dns-failover-complex-configs.html ("What
+ *   happens when you associate a health check with an alias record?": with both a health check and
+ *   EvaluateTargetHealth, both must be healthy).
+ * - API_ResourceRecordSet.html (Failover): with the SECONDARY unhealthy, Route 53 answers the
+ *   PRIMARY whatever the PRIMARY's health.
  */
 
 /**
@@ -84,26 +89,49 @@ export function calculatedHealthy(children: readonly boolean[], healthThreshold:
 }
 
 /**
- * The latch ("standby takes over primary"): an inverted HTTP(S) check of an object in
- * B. A checker passes only when it fetches the object (2xx); a missing object (403/404) or an
- * unreachable B fails it, and Inverted turns that failure into healthy: only a written object that
- * more than 18% of the checkers read latches P. An outage of B never fails P over.
+ * A CALCULATED check whose children were not all read: decided when the children that were read
+ * already decide it whatever the others are (at least `healthThreshold` healthy, or too few left
+ * to reach it), undefined otherwise. With every child known it is `calculatedHealthy`.
+ *
+ * @example calculatedStatus([true, undefined], 1) // true: one healthy child is enough
  */
-export function latchCheckHealthy(responses: readonly CheckerResponse[]): boolean {
-  return healthCheckStatus(checkersSeeHealthy(responses.map((r) => checkerPasses(r))), {
-    disabled: false,
-    inverted: true,
-  });
+export function calculatedStatus(
+  children: readonly (boolean | undefined)[],
+  healthThreshold: number,
+): boolean | undefined {
+  const healthy = children.filter((c) => c === true).length;
+  const unknown = children.filter((c) => c === undefined).length;
+  if (healthy >= healthThreshold) return true;
+  if (healthy + unknown < healthThreshold) return false;
+  return undefined;
 }
 
 /**
- * The PRIMARY record's check under the latch: CALCULATED, both children healthy (threshold 2).
- * GetHealthCheckStatus does not answer for a CALCULATED check (API_GetHealthCheckStatus.html):
- * read the children and combine them here.
+ * A check of the latch object in B (an HTTPS GET, terraform/modules/dns). A checker passes only
+ * when it fetches the object (2xx); a missing object (403/404) or an unreachable B fails it.
+ * - Inverted (the PRIMARY's child, "not latched"): the failure reads healthy, so only a written
+ *   object that more than 18% of the checkers read latches P, and an outage of B never fails P over.
+ * - Not inverted (the SECONDARY's child, "latch set"): healthy exactly while the checkers read the
+ *   object, so a latched SECONDARY stays healthy whatever B's targets do.
  */
-export function latchedPrimaryHealthy(children: { endpoint: boolean; latch: boolean }): boolean {
-  return calculatedHealthy([children.endpoint, children.latch], 2);
+export function latchObjectCheckHealthy(responses: readonly CheckerResponse[], inverted: boolean): boolean {
+  return healthCheckStatus(checkersSeeHealthy(responses.map((r) => checkerPasses(r))), {
+    disabled: false,
+    inverted,
+  });
 }
+
+/** The PRIMARY's latch check ("standby takes over primary"): `latchObjectCheckHealthy`, inverted. */
+export function latchCheckHealthy(responses: readonly CheckerResponse[]): boolean {
+  return latchObjectCheckHealthy(responses, true);
+}
+
+/**
+ * HealthThreshold of the records' CALCULATED checks (terraform/modules/dns): the PRIMARY's is
+ * healthy while both P's endpoint check and the inverted latch check are (2 of 2); the
+ * SECONDARY's while the latch is set OR B answers (1 of 2).
+ */
+export const RECORD_CHECK_THRESHOLDS = { primary: 2, secondary: 1 } as const;
 
 /**
  * An ALB alias target with EvaluateTargetHealth: healthy when its target group has a healthy
@@ -180,37 +208,48 @@ export interface HealthCheckState extends HealthCheckSettings {
   observedHealthy: boolean;
 }
 
-/** The PRIMARY record's CALCULATED check (config.dns.primaryCheckId) and its two children. */
-export interface LatchedPrimaryCheck {
-  id: string;
-  /** P's endpoint check, read like any other check (`healthChecks`). */
-  endpointCheckId: string;
-  /** What the latch check's checkers get when they fetch the latch object (`latchCheckHealthy`). */
-  latchResponses: CheckerResponse[];
+/** A CALCULATED check: its children's ids and its HealthThreshold (API_HealthCheckConfig.html). */
+export interface CalculatedCheck {
+  children: readonly string[];
+  healthThreshold: number;
+}
+
+/** A check of the latch object: whether it is inverted, and what its checkers get (`latchObjectCheckHealthy`). */
+export interface LatchObjectCheck {
+  inverted: boolean;
+  responses: CheckerResponse[];
 }
 
 /** Everything a failover answer depends on, as read from the APIs. */
 export interface DnsState {
   records: FailoverRecord[];
-  /** Each check read through the API: its settings and its checkers' raw verdict. */
+  /** Endpoint checks read through the API: their settings and their checkers' raw verdict. */
   healthChecks: Record<string, HealthCheckState>;
-  /** Set when a record carries the PRIMARY's calculated check: its status is its children's. */
-  primaryCheck?: LatchedPrimaryCheck;
+  /**
+   * The records' CALCULATED checks, by id: GetHealthCheckStatus does not answer for one
+   * (API_GetHealthCheckStatus.html), so its status is its children's, combined here.
+   */
+  calculatedChecks?: Record<string, CalculatedCheck>;
+  /** The checks of the latch object, by id: read from the object their checkers fetch, not from the API. */
+  latchChecks?: Record<string, LatchObjectCheck>;
   /** Healthy target count per normalised ALB DNS name; absent when its region did not answer. */
   healthyTargets: Record<string, number>;
 }
 
 /**
- * The routing status of check `id` in `state`: a check read through the API by its settings and
- * checkers; the PRIMARY's calculated check by its two children (`latchedPrimaryHealthy` of P's
- * endpoint check and `latchCheckHealthy`). Undefined when a check was not read.
+ * The routing status of check `id` in `state`: a latch-object check by what its checkers fetch, a
+ * CALCULATED check by its children (`calculatedStatus`), any other by its settings and checkers.
+ * Undefined when it was not read, or when the children that were read do not decide it.
  */
 export function checkStatus(state: DnsState, id: string): boolean | undefined {
-  const primary = state.primaryCheck;
-  if (primary && id === primary.id) {
-    const endpoint = checkStatus(state, primary.endpointCheckId);
-    if (endpoint === undefined) return undefined;
-    return latchedPrimaryHealthy({ endpoint, latch: latchCheckHealthy(primary.latchResponses) });
+  const latch = state.latchChecks?.[id];
+  if (latch) return latchObjectCheckHealthy(latch.responses, latch.inverted);
+  const calculated = state.calculatedChecks?.[id];
+  if (calculated) {
+    return calculatedStatus(
+      calculated.children.map((child) => checkStatus(state, child)),
+      calculated.healthThreshold,
+    );
   }
   const hc = state.healthChecks[id];
   return hc ? healthCheckStatus(hc.observedHealthy, hc) : undefined;

@@ -6,6 +6,7 @@ import {
   PutMetricAlarmCommand,
   SetAlarmStateCommand,
 } from "@aws-sdk/client-cloudwatch";
+import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
@@ -335,35 +336,42 @@ export interface LocalAnswer extends DnsAnswer {
 }
 
 /**
- * "The DNS name" resolved as Route 53 would, from the emulator's records and health checks, with
+ * "The DNS name" answered as Route 53 would, from the emulator's records and health checks, with
  * the checkers the harness plays (`localObservations`): the PRIMARY's calculated check is healthy
  * only while P's endpoint check is and the latch object is absent. The emulator's target health is
- * canned ("healthy" once registered), so the harness plays the ALB's health check too, on the
- * target group's shallow path: a target group counts its healthy targets only while the region's
- * app instance answers /healthz with 200.
+ * canned ("healthy" once registered), so with a local stack the harness plays the ALB's health
+ * check too, on the target group's shallow path: a target group counts its healthy targets only
+ * while the region's app instance answers /healthz with 200. Without a stack (integration tests
+ * on the fixture deployment) the emulator's targets decide.
  */
-export async function resolveLocal(
+export async function answerLocal(
   clients: Clients,
   config: DeploymentConfig,
-  stack: LocalStack,
-): Promise<LocalAnswer> {
-  const [state, pHealthy, bHealthy] = await Promise.all([
+  stack?: LocalStack,
+): Promise<DnsAnswer> {
+  const apps = stack ? [stack.apps.primary, stack.apps.backup] : [];
+  const [state, ...healthy] = await Promise.all([
     readDnsState(
       clients,
       config,
       latchPortFor(clients, config).read,
       localObservations(clients, config, stack),
     ),
-    appHealthy(stack.apps.primary, "/healthz"),
-    appHealthy(stack.apps.backup, "/healthz"),
+    ...apps.map((app) => appHealthy(app, "/healthz")),
   ]);
-  for (const [app, healthy] of [
-    [stack.apps.primary, pHealthy],
-    [stack.apps.backup, bHealthy],
-  ] as const) {
-    if (!healthy) state.healthyTargets[app.albDnsName] = 0;
-  }
-  const answer = answerFromState(state);
+  apps.forEach((app, i) => {
+    if (!healthy[i]) state.healthyTargets[app.albDnsName] = 0;
+  });
+  return answerFromState(state);
+}
+
+/** `answerLocal` with the app instance behind the answered ALB: what the local load loop calls. */
+export async function resolveLocal(
+  clients: Clients,
+  config: DeploymentConfig,
+  stack: LocalStack,
+): Promise<LocalAnswer> {
+  const answer = await answerLocal(clients, config, stack);
   const app = [stack.apps.primary, stack.apps.backup].find((a) => a.albDnsName === answer.target);
   if (!app) throw new Error(`the DNS answer ${answer.target} is neither region's ALB`);
   return { ...answer, app };
@@ -475,8 +483,11 @@ export function scheduledEvent(config: DeploymentConfig): unknown {
 /**
  * Route 53's checkers as the harness plays them (the emulator's observations are a canned
  * "Success"): P's endpoint check passes while the emulator's observation does and P's app answers
- * the deep /health; any other check keeps the emulator's observation. The latch check needs no
- * playing: `readDnsState` reads it from the latch object in B, as its checkers do.
+ * the deep /health; B's endpoint check (the shallow /healthz of B's ALB) while the emulator's
+ * observation does and B's ALB has a target that answers it: B's target group holds a healthy
+ * target in the emulator and, with a local stack, B's app answers /healthz (an ALB with no target
+ * answers 503). Any other check keeps the emulator's observation. The latch checks need no
+ * playing: `readDnsState` reads them from the latch object in B, as their checkers do.
  */
 export function localObservations(
   clients: Clients,
@@ -484,13 +495,26 @@ export function localObservations(
   stack?: LocalStack,
 ): CheckerObservations {
   const api = apiObservations(clients);
+  const backupAlbAnswers = async () => {
+    const health = await clients
+      .elbv2(config.backup.region)
+      .send(new DescribeTargetHealthCommand({ TargetGroupArn: config.backup.alb.targetGroupArn }));
+    const targets = (health.TargetHealthDescriptions ?? []).filter(
+      (t) => t.TargetHealth?.State === "healthy",
+    );
+    return targets.length > 0 && (stack ? appHealthy(stack.apps.backup, "/healthz") : true);
+  };
   return async (id) => {
-    if (id !== config.dns.healthCheckId) return api(id);
-    const [canned, appUp] = await Promise.all([
-      api(id),
-      stack ? appHealthy(stack.apps.primary, "/health") : Promise.resolve(true),
-    ]);
-    return canned && appUp;
+    const played =
+      id === config.dns.healthCheckId
+        ? stack
+          ? appHealthy(stack.apps.primary, "/health")
+          : Promise.resolve(true)
+        : id === config.dns.backupHealthCheckId
+          ? backupAlbAnswers()
+          : Promise.resolve(true);
+    const [canned, up] = await Promise.all([api(id), played]);
+    return canned && up;
   };
 }
 

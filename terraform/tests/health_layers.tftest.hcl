@@ -165,6 +165,7 @@ variables {
   regions                = { primary = "eu-west-1", backup = "eu-central-1" }
   dns_zone_id            = "Z0123456789TESTZONE"
   record_name            = "app.test.example.com"
+  operator_arns          = ["arn:aws:iam::123456789012:role/test-operator"]
   app_bundle_path        = "tests/fixtures/placeholder.zip"
   failover_package_path  = "tests/fixtures/placeholder.zip"
   readiness_package_path = "tests/fixtures/placeholder.zip"
@@ -222,7 +223,7 @@ run "dns_route53_checks_deep_health_and_aliases_evaluate_as_documented" {
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "test-primary-alb-1.eu-west-1.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = true }
-    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = true }
     health_check             = { interval_seconds = 10, failure_threshold = 3 }
     alarm_evaluation_periods = 2
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
@@ -235,14 +236,20 @@ run "dns_route53_checks_deep_health_and_aliases_evaluate_as_documented" {
   assert {
     # The PRIMARY's health is its health check alone: with target health on, Route 53 requires both
     # (resource-record-sets-values-failover-alias.html), a second verdict nothing else reads.
-    condition     = aws_route53_record.primary.alias[0].evaluate_target_health == false && aws_route53_record.primary.health_check_id == aws_route53_health_check.primary.id
+    condition     = aws_route53_record.primary.alias[0].evaluate_target_health == false && aws_route53_record.primary.health_check_id == aws_route53_health_check.primary_record.id
     error_message = "The PRIMARY alias must carry the health check and not evaluate target health."
   }
   assert {
-    # A target group without registered targets is unhealthy (API_AliasTarget): B's alias turns
-    # healthy only once the failover has launched capacity; until then Route 53 answers the PRIMARY.
-    condition     = aws_route53_record.backup.alias[0].evaluate_target_health == true && aws_route53_record.backup.health_check_id == null
-    error_message = "The SECONDARY alias must evaluate B's target health and carry no (deep) health check."
+    # With a health check and target evaluation both set the record needs both healthy
+    # (dns-failover-complex-configs): target evaluation on would make B's lost targets unhealthy
+    # under the latch, and Route 53 would answer the stale P. B's endpoint check on the shallow
+    # path carries "B has capacity" instead: an ALB without a target answers 503.
+    condition     = aws_route53_record.backup.alias[0].evaluate_target_health == false && aws_route53_record.backup.health_check_id == aws_route53_health_check.secondary_record.id
+    error_message = "The SECONDARY alias must carry its calculated check and not evaluate target health."
+  }
+  assert {
+    condition     = aws_route53_health_check.backup.resource_path == "/healthz" && aws_route53_health_check.backup.type == "HTTPS" && aws_route53_health_check.backup.port == 443 && aws_route53_health_check.backup.fqdn == var.backup_alb.dns_name
+    error_message = "B's endpoint check must ask B's ALB for the shallow /healthz its target group checks (never the deep /health: B's database is read-only until the promotion finishes)."
   }
 }
 

@@ -164,6 +164,7 @@ variables {
   regions                = { primary = "eu-west-1", backup = "eu-central-1" }
   dns_zone_id            = "Z0123456789TESTZONE"
   record_name            = "app.test.example.com"
+  operator_arns          = ["arn:aws:iam::123456789012:role/test-operator"]
   app_bundle_path        = "tests/fixtures/placeholder.zip"
   failover_package_path  = "tests/fixtures/placeholder.zip"
   readiness_package_path = "tests/fixtures/placeholder.zip"
@@ -869,7 +870,7 @@ run "dns_rejects_name" {
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = true }
-    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = false }
     alarm_evaluation_periods = 2
     health_check             = { interval_seconds = 10, failure_threshold = 3 }
   }

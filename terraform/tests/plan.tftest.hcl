@@ -166,6 +166,7 @@ variables {
   regions                = { primary = "eu-west-1", backup = "eu-central-1" }
   dns_zone_id            = "Z0123456789TESTZONE"
   record_name            = "app.test.example.com"
+  operator_arns          = ["arn:aws:iam::123456789012:role/test-operator"]
   app_bundle_path        = "tests/fixtures/placeholder.zip"
   failover_package_path  = "tests/fixtures/placeholder.zip"
   readiness_package_path = "tests/fixtures/placeholder.zip"
@@ -340,8 +341,9 @@ run "latch_module" {
   }
 
   variables {
-    name = "test"
-    key  = "latch-0123456789abcdef"
+    name        = "test"
+    key         = "latch-0123456789abcdef"
+    writer_arns = ["arn:aws:iam::123456789012:role/test-failover", "arn:aws:iam::123456789012:role/test-operator"]
   }
 
   assert {
@@ -355,6 +357,31 @@ run "latch_module" {
   assert {
     condition     = length([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement : st if st.Effect == "Allow"]) == 1
     error_message = "Nothing but the checkers' read may be granted by the bucket policy."
+  }
+  assert {
+    # an explicit deny wins over any Allow in the account (IAM policy evaluation logic)
+    condition = anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Deny" && st.Principal == "*" && try(toset(st.Action) == toset(["s3:PutObject", "s3:DeleteObject"]), false) && st.Resource == "${aws_s3_bucket.this.arn}/*"
+      && try(tolist(st.Condition.ArnNotLike["aws:PrincipalArn"]) == tolist(var.writer_arns), false)
+    ])
+    error_message = "The bucket policy must deny writes and deletes of the latch to every principal but the failover role and the operators."
+  }
+  assert {
+    condition = anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(toset(st.Condition.StringEquals["s3:x-amz-server-side-encryption"]) == toset(["aws:kms", "aws:kms:dsse"]), false)
+      ]) && anytrue([for st in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      st.Effect == "Deny" && st.Action == "s3:PutObject" && try(st.Condition.Null["s3:x-amz-server-side-encryption-customer-algorithm"], null) == "false"
+    ])
+    error_message = "The bucket policy must deny latch writes with SSE-KMS, DSSE-KMS or SSE-C: the anonymous checkers could not read them."
+  }
+  assert {
+    # write-only data events on this bucket's objects: every write and delete, none of the checkers' reads
+    condition = alltrue([for want in [["eventCategory", "equals", "Data"], ["resources.type", "equals", "AWS::S3::Object"], ["readOnly", "equals", "false"], ["resources.ARN", "starts_with", "${aws_s3_bucket.this.arn}/"]] :
+      anytrue([for f in one(aws_cloudtrail.latch_writes[0].advanced_event_selector).field_selector :
+        f.field == want[0] && try(toset(f[want[1]]) == toset([want[2]]), false)
+      ])
+    ]) && aws_cloudtrail.latch_writes[0].enable_log_file_validation && aws_cloudtrail.latch_writes[0].s3_bucket_name == aws_s3_bucket.trail[0].id
+    error_message = "A CloudTrail trail must record every write and delete of the latch bucket's objects (write-only data events), with log file validation."
   }
   assert {
     condition     = aws_s3_bucket_public_access_block.this.block_public_policy && aws_s3_bucket_public_access_block.this.restrict_public_buckets && aws_s3_bucket_public_access_block.this.block_public_acls && aws_s3_bucket_public_access_block.this.ignore_public_acls
@@ -379,8 +406,38 @@ run "latch_module_rejects_cidrs" {
     name                 = "test"
     key                  = "latch-0123456789abcdef"
     health_checker_cidrs = ["not-a-cidr"]
+    writer_arns          = ["arn:aws:iam::123456789012:role/test-failover"]
   }
   expect_failures = [var.health_checker_cidrs]
+}
+
+run "latch_module_rejects_writers" {
+  command = plan
+  module {
+    source = "./modules/latch"
+  }
+  providers = {
+    aws = aws.backup
+  }
+  variables {
+    name        = "test"
+    key         = "latch-0123456789abcdef"
+    writer_arns = ["*"]
+  }
+  expect_failures = [var.writer_arns]
+}
+
+run "root_rejects_no_operator" {
+  command = plan
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+  variables {
+    operator_arns = []
+  }
+  expect_failures = [var.operator_arns]
 }
 
 # A latch standing under another key names other checks: the plan would replace the PRIMARY's
@@ -424,8 +481,8 @@ run "keeps_latched_checks" {
   }
   assert {
     # the config module's typed variable drops what its type does not name: every key must reach the document
-    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 120 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id
-    error_message = "The config document must carry the guard's bounds, the health signal and the PRIMARY's check."
+    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 120 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id && jsondecode(output.deployment_config).dns.secondaryCheckId == module.dns.secondary_check_id && jsondecode(output.deployment_config).dns.backupHealthCheckId == module.dns.backup_health_check_id && jsondecode(output.deployment_config).dns.latch.setCheckId == module.dns.latch_set_check_id
+    error_message = "The config document must carry the guard's bounds, the health signal and the records' checks."
   }
 }
 
@@ -464,13 +521,36 @@ run "dns_module" {
     aws = aws.us_east_1
   }
 
+  # The mock gives every health check the same id: distinct ones here, so the child and record
+  # assertions below tell the checks apart.
+  override_resource {
+    target = aws_route53_health_check.latch
+    values = { id = "1a7c4e01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.latch_set
+    values = { id = "1a7c5e01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.backup
+    values = { id = "bacc0b01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.primary_record
+    values = { id = "c0ffee01-2345-6789-abcd-ef0123456789" }
+  }
+  override_resource {
+    target = aws_route53_health_check.secondary_record
+    values = { id = "5ec0bd01-2345-6789-abcd-ef0123456789" }
+  }
+
   variables {
     latch                    = { bucket_domain_name = "test-latch-1.s3.eu-central-1.amazonaws.com", key = "latch-0123456789abcdef" }
     name                     = "test"
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "test-primary-alb-1.eu-west-1.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = true }
-    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "test-backup-alb-2.eu-central-1.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = true }
     health_check             = { interval_seconds = 10, failure_threshold = 3 }
     alarm_evaluation_periods = 2
     subscriber_function_arn  = "arn:aws:lambda:eu-central-1:123456789012:function:test-failover"
@@ -504,6 +584,29 @@ run "dns_module" {
   assert {
     condition     = aws_route53_record.backup.failover_routing_policy[0].type == "SECONDARY" && aws_route53_record.backup.alias[0].name == var.backup_alb.dns_name
     error_message = "The SECONDARY record must alias B's ALB."
+  }
+  assert {
+    # Route 53 answers the PRIMARY when no record is healthy (health-checks-how-route-53-chooses-
+    # records): after a failover the SECONDARY's own check keeps B the answer whatever B's targets do.
+    condition     = aws_route53_record.backup.health_check_id == aws_route53_health_check.secondary_record.id && aws_route53_record.backup.alias[0].evaluate_target_health == false
+    error_message = "The SECONDARY record must carry its calculated check and not evaluate target health."
+  }
+  assert {
+    # API_HealthCheckConfig, HealthThreshold: 1 of 2 children, the latch set OR B answers
+    condition     = aws_route53_health_check.secondary_record.type == "CALCULATED" && aws_route53_health_check.secondary_record.child_health_threshold == 1 && toset(aws_route53_health_check.secondary_record.child_healthchecks) == toset([aws_route53_health_check.latch_set.id, aws_route53_health_check.backup.id])
+    error_message = "The SECONDARY's check must be CALCULATED over the latch-set check and B's endpoint check, one of the two required."
+  }
+  assert {
+    condition     = aws_route53_health_check.latch_set.type == "HTTPS" && !aws_route53_health_check.latch_set.invert_healthcheck && aws_route53_health_check.latch_set.fqdn == aws_route53_health_check.latch.fqdn && aws_route53_health_check.latch_set.resource_path == aws_route53_health_check.latch.resource_path && aws_route53_health_check.latch_set.port == 443 && aws_route53_health_check.latch_set.enable_sni && aws_route53_health_check.latch_set.failure_threshold == 1
+    error_message = "The latch-set check must be an HTTPS GET of the same latch object as the latch check, not inverted."
+  }
+  assert {
+    condition     = aws_route53_health_check.backup.fqdn == var.backup_alb.dns_name && aws_route53_health_check.backup.type == "HTTPS" && aws_route53_health_check.backup.resource_path == "/healthz" && !aws_route53_health_check.backup.invert_healthcheck
+    error_message = "B's endpoint check must ask B's ALB (HTTPS here) for the shallow path its target group checks."
+  }
+  assert {
+    condition     = output.secondary_check_id == "5ec0bd01-2345-6789-abcd-ef0123456789" && output.latch_set_check_id == "1a7c5e01-2345-6789-abcd-ef0123456789" && output.backup_health_check_id == "bacc0b01-2345-6789-abcd-ef0123456789"
+    error_message = "The module must output the SECONDARY's checks for the config document."
   }
   assert {
     condition     = aws_route53_health_check.primary.fqdn == var.primary_alb.dns_name && aws_route53_health_check.primary.type == "HTTPS_STR_MATCH" && aws_route53_health_check.primary.search_string == "\"status\":\"ok\"" && aws_route53_health_check.primary.resource_path == "/health"
@@ -944,7 +1047,7 @@ run "dns_rejects_health_check_interval_and_alarm_evaluation_periods" {
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
-    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = false }
     alarm_evaluation_periods = 0
     health_check             = { interval_seconds = 20, failure_threshold = 3 }
   }
@@ -966,7 +1069,7 @@ run "dns_rejects_health_check_threshold" {
     zone_id                  = "Z0123456789TESTZONE"
     record_name              = "app.test.example.com"
     primary_alb              = { dns_name = "p.elb.amazonaws.com", zone_id = "Z32O12XQLNTSW2", https = false }
-    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5" }
+    backup_alb               = { dns_name = "b.elb.amazonaws.com", zone_id = "Z215JYRZR1TBD5", https = false }
     alarm_evaluation_periods = 2
     health_check             = { interval_seconds = 10, failure_threshold = 0 }
   }

@@ -190,6 +190,7 @@ variables {
   regions                = { primary = "eu-west-1", backup = "eu-central-1" }
   dns_zone_id            = "Z0123456789TESTZONE"
   record_name            = "app.test.example.com"
+  operator_arns          = ["arn:aws:iam::123456789012:role/test-operator"]
   app_bundle_path        = "tests/fixtures/placeholder.zip"
   failover_package_path  = "tests/fixtures/placeholder.zip"
   readiness_package_path = "tests/fixtures/placeholder.zip"

@@ -84,7 +84,11 @@ export function statusOutput(view: StatusView): Output {
               (h) =>
                 `P's endpoint ${h.healthy ? "healthy" : "unhealthy"} (checkers ${h.observedHealthy ? "see success" : "see failure"}${
                   h.inverted ? ", INVERTED (not pilotlight's: set it back)" : h.disabled ? ", disabled" : ""
-                })${h.primaryHealthy === undefined ? "" : `; PRIMARY record ${h.primaryHealthy ? "healthy" : "unhealthy"}`}`,
+                })${h.primaryHealthy === undefined ? "" : `; PRIMARY record ${h.primaryHealthy ? "healthy" : "unhealthy"}`}${
+                  h.secondaryHealthy === undefined
+                    ? ""
+                    : `; SECONDARY record ${h.secondaryHealthy ? "healthy" : "unhealthy"}`
+                }`,
             ),
           ],
           [

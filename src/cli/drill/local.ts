@@ -361,9 +361,10 @@ async function localDrill(
     `${config.backup.asg.failoverCapacity.desired} InService in ${config.backup.asg.name}`,
   );
   expect("DNS answers B", times.dns !== undefined, `${dnsNow.role} ${dnsNow.target} (${dnsNow.reason})`);
-  // B's alias evaluates target health (API_AliasTarget, EvaluateTargetHealth): with P unhealthy and
-  // B's group at 0 both records are unhealthy and Route 53 answers P, so B can be answered only
-  // after the failover scaled B up. Earlier means B held targets at rest (a failback left them).
+  // The SECONDARY's check is latch set OR B answers: with P unhealthy, B's group at 0 (its ALB
+  // answers 503) and no latch, both records are unhealthy and Route 53 answers P, so B can be
+  // answered only after the failover latched or scaled B up. Earlier means B held targets at rest
+  // (a failback left them) or a latch stood.
   const since = (ms: number | undefined) => (ms === undefined ? "-" : `+${((ms - t0) / 1000).toFixed(1)} s`);
   expect(
     "DNS answers B only after the failover ran (B at rest has no healthy target)",

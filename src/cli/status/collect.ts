@@ -66,6 +66,8 @@ export interface HealthCheckView {
   healthy: boolean;
   /** The PRIMARY record's calculated check: P's endpoint check AND the latch check; absent when not read. */
   primaryHealthy?: boolean;
+  /** The SECONDARY record's calculated check: the latch set OR B's endpoint check; absent when not read. */
+  secondaryHealthy?: boolean;
 }
 
 /** The latch object in B (config.dns.latch), as GetObject reads it. */
@@ -235,7 +237,7 @@ export async function collectStatus(
             id: config.dns.healthCheckId,
             ...hc,
             healthy: healthCheckStatus(hc.observedHealthy, hc),
-            ...primaryStatus(state),
+            ...recordChecks(state, config),
           },
         }
       : {
@@ -269,8 +271,15 @@ export async function collectStatus(
   };
 }
 
-function primaryStatus(state: DnsState): Pick<HealthCheckView, "primaryHealthy"> {
-  const id = state.primaryCheck?.id;
-  const healthy = id === undefined ? undefined : checkStatus(state, id);
-  return healthy === undefined ? {} : { primaryHealthy: healthy };
+/** The records' calculated checks as Route 53 routes on them, where what was read decides them. */
+function recordChecks(
+  state: DnsState,
+  config: DeploymentConfig,
+): Pick<HealthCheckView, "primaryHealthy" | "secondaryHealthy"> {
+  const primary = checkStatus(state, config.dns.primaryCheckId);
+  const secondary = checkStatus(state, config.dns.secondaryCheckId);
+  return {
+    ...(primary === undefined ? {} : { primaryHealthy: primary }),
+    ...(secondary === undefined ? {} : { secondaryHealthy: secondary }),
+  };
 }

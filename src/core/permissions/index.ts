@@ -88,6 +88,11 @@ export function deploymentResources(
     replica_db: [config.backup.db.arn],
     primary_db: [config.primary.db.arn],
     health_check: [`arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`],
+    // the records' endpoint checks: P's and B's (the children status reads of the calculated checks)
+    endpoint_checks: [
+      `arn:${partition}:route53:::healthcheck/${config.dns.healthCheckId}`,
+      `arn:${partition}:route53:::healthcheck/${config.dns.backupHealthCheckId}`,
+    ],
     hosted_zone: [`arn:${partition}:route53:::hostedzone/${config.dns.zoneId}`],
     // the latch object in B, and its bucket (s3:ListBucket: GetObject of an absent key answers
     // NoSuchKey, not AccessDenied, only to a caller that may list the bucket; API_GetObject)

@@ -37,6 +37,7 @@ module "pilotlight" {
   deployment       = var.deployment
   regions          = var.regions
   dns_zone_id      = var.dns_zone_id
+  operator_arns    = var.operator_arns
   record_name      = var.record_name
   certificate_arns = var.certificate_arns
   ops_emails       = var.ops_emails

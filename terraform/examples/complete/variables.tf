@@ -16,6 +16,11 @@ variable "regions" {
   }
 }
 
+variable "operator_arns" {
+  description = "The operators' IAM roles or users: with the failover function's role, the only principals that may write or delete the latch."
+  type        = list(string)
+}
+
 variable "dns_zone_id" {
   description = "ID of the Route 53 hosted zone of record_name."
   type        = string

@@ -203,4 +203,9 @@ module "pilotlight" {
   secret_recovery_window_days   = 0
   artifact_bucket_force_destroy = true
   latch_bucket_force_destroy    = true
+
+  # The emulator's account (moto: 123456789012) and no IAM enforcement: the latch bucket's writer
+  # list is configuration here, proven by the plan-level tests. Its CloudTrail records nothing.
+  operator_arns             = ["arn:aws:iam::123456789012:role/${var.deployment}-operator"]
+  latch_write_trail_enabled = false
 }

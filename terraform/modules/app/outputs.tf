@@ -23,6 +23,11 @@ output "target_group_arn" {
   value       = aws_lb_target_group.this.arn
 }
 
+output "health_check_path" {
+  description = "The shallow path the target group checks (/healthz by default)."
+  value       = var.health_check_path
+}
+
 output "target_health" {
   description = "The target group's healthy threshold and interval (inputs of the recovery-time model)."
   value       = var.target_health

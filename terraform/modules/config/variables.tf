@@ -37,14 +37,17 @@ variable "document" {
       artifactBucket = string
     })
     dns = object({
-      zoneId         = string
-      recordName     = string
-      healthCheckId  = string
-      primaryCheckId = string
+      zoneId              = string
+      recordName          = string
+      healthCheckId       = string
+      primaryCheckId      = string
+      secondaryCheckId    = string
+      backupHealthCheckId = string
       latch = object({
         bucket            = string
         key               = string
         checkId           = string
+        setCheckId        = string
         checksFingerprint = string
       })
       healthSignal = object({ name = string, nameServers = list(string) })

@@ -12,6 +12,10 @@ locals {
   # What makes the provider replace the PRIMARY's checks (ForceNew: type, request_interval,
   # measure_latency). The latch key carries it (the root module), so a latch written for these
   # checks names them, and the root module refuses a plan that would replace them under a latch.
+  # The SECONDARY's checks are not in it: replacing them under a latch unlatches nothing. A new
+  # check counts as healthy until Route 53 has data ("How Amazon Route 53 determines whether a
+  # health check is healthy"), the healthy direction for the SECONDARY, and the latch-set check
+  # reads the same key; a new inverted latch check, healthy too, would put P back in DNS.
   checks_fingerprint = substr(sha256(jsonencode({
     endpoint = { type = var.primary_alb.https ? "HTTPS_STR_MATCH" : "HTTP_STR_MATCH", request_interval = var.health_check.interval_seconds, measure_latency = false }
     latch    = { type = "HTTPS", request_interval = 30, measure_latency = false }
@@ -124,28 +128,83 @@ data "aws_route53_zone" "this" {
   zone_id = var.zone_id
 }
 
-# While B's group is at zero its target group has no registered target, which Route 53 counts as
-# unhealthy (API_AliasTarget, EvaluateTargetHealth): the SECONDARY turns healthy only once the
-# failover has launched capacity there. Until then, with P unhealthy too, no record is healthy and
-# Route 53 answers the PRIMARY as if all were (health-checks-how-route-53-chooses-records): a P
-# that is only flapping, or riding out an in-region recovery while the guard holds, keeps its
-# traffic instead of every client being sent to an empty ALB in B. The check stays off B's deep
-# /health on purpose: after a failover B is the only live region, and a database blip there must
-# not make Route 53 answer with the fenced P.
+# The SECONDARY's check: healthy while the latch is set OR B answers (CALCULATED, HealthThreshold
+# 1 of 2). Route 53 answers the PRIMARY when no record is healthy (health-checks-how-route-53-
+# chooses-records; API_ResourceRecordSet, Failover), so after a failover the SECONDARY must stay
+# healthy whatever B's targets do, or an instance refresh, a crash or an AZ event in B sends users
+# back to the latched, fenced, stale P. The latch child holds it once the failover has latched.
+#
+# Before the latch, B's endpoint check decides alone. At rest B's group is at zero and its ALB,
+# with no target, answers 503: the SECONDARY is unhealthy, and with P unhealthy too no record is,
+# so Route 53 answers the PRIMARY as if all were: a P that is only flapping, or riding out an
+# in-region recovery while the guard holds, keeps its traffic instead of every client being sent
+# to an empty ALB in B. Once the failover launched capacity, B answers and Route 53 can answer B
+# while the promotion runs.
+resource "aws_route53_health_check" "latch_set" {
+  # The same latch object as the latch check, not inverted: 200 while it exists (healthy), 403/404
+  # once removed or an unreachable B (unhealthy: no latch to hold B with).
+  fqdn               = var.latch.bucket_domain_name
+  type               = "HTTPS"
+  port               = 443
+  resource_path      = "/${var.latch.key}"
+  enable_sni         = true
+  invert_healthcheck = false
+  request_interval   = 30
+  failure_threshold  = 1
+  tags               = merge(var.tags, { Name = "${var.name}-latch-set" })
+}
+
+# B answers: the shallow path of B's ALB, the one its target group checks (/healthz: the process is
+# up), not the deep /health. Before the latch it must read "B has capacity" (an ALB without a
+# target answers 503 on any path) and not "B's database is writable", which it is not until the
+# promotion finishes: the deep path would hold B out of DNS for the whole promotion. After the
+# latch B must stay the answer whatever B's database does, and the latch child already holds it.
+resource "aws_route53_health_check" "backup" {
+  fqdn              = var.backup_alb.dns_name
+  type              = var.backup_alb.https ? "HTTPS" : "HTTP"
+  port              = var.backup_alb.https ? 443 : 80
+  resource_path     = var.backup_alb.health_check_path
+  enable_sni        = var.backup_alb.https ? true : null
+  request_interval  = var.health_check.interval_seconds
+  failure_threshold = var.health_check.failure_threshold
+  # never inverted: an inverted B check would hold B in DNS while B does not answer
+  invert_healthcheck = false
+  tags               = merge(var.tags, { Name = "${var.name}-backup" })
+}
+
+resource "aws_route53_health_check" "secondary_record" {
+  type                   = "CALCULATED"
+  child_healthchecks     = [aws_route53_health_check.latch_set.id, aws_route53_health_check.backup.id]
+  child_health_threshold = 1
+  tags                   = merge(var.tags, { Name = "${var.name}-secondary-record" })
+
+  # A replacement (new children) points the record at the new check before the old one goes: the
+  # record never names a deleted check (Terraform makes the children create-before-destroy too).
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
 resource "aws_route53_record" "backup" {
-  zone_id        = var.zone_id
-  name           = var.record_name
-  type           = "A"
-  set_identifier = "backup"
+  zone_id         = var.zone_id
+  name            = var.record_name
+  type            = "A"
+  set_identifier  = "backup"
+  health_check_id = aws_route53_health_check.secondary_record.id
 
   failover_routing_policy {
     type = "SECONDARY"
   }
 
   alias {
-    name                   = var.backup_alb.dns_name
-    zone_id                = var.backup_alb.zone_id
-    evaluate_target_health = true
+    name    = var.backup_alb.dns_name
+    zone_id = var.backup_alb.zone_id
+    # Off: with a health check and target evaluation both set, the record is healthy only when both
+    # are (dns-failover-complex-configs, "What happens when you associate a health check with an
+    # alias record?"). On, B losing its last healthy target would make the SECONDARY unhealthy
+    # under the latch: both records unhealthy, Route 53 answers the stale P. B's endpoint check
+    # already carries "B has capacity" for the time before the latch.
+    evaluate_target_health = false
   }
 }
 

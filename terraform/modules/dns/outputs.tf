@@ -63,6 +63,26 @@ output "primary_check_id" {
   value       = aws_route53_health_check.primary_record.id
 }
 
+output "secondary_check_id" {
+  description = "ID of the SECONDARY record's CALCULATED check (the latch-set check or B's endpoint check)."
+  value       = aws_route53_health_check.secondary_record.id
+}
+
+output "latch_set_check_id" {
+  description = "ID of the check of the latch object that is not inverted (healthy while the latch is set)."
+  value       = aws_route53_health_check.latch_set.id
+}
+
+output "backup_health_check_id" {
+  description = "ID of B's endpoint check (the shallow path of B's ALB)."
+  value       = aws_route53_health_check.backup.id
+}
+
+output "backup_health_check_arn" {
+  description = "ARN of B's endpoint check (the operator's status reads it)."
+  value       = aws_route53_health_check.backup.arn
+}
+
 output "latch_check_id" {
   description = "ID of the inverted check of the latch object."
   value       = aws_route53_health_check.latch.id

@@ -28,11 +28,18 @@ variable "primary_alb" {
 }
 
 variable "backup_alb" {
-  description = "The backup region's ALB: DNS name and canonical zone ID."
+  description = "The backup region's ALB: DNS name, canonical zone ID, whether it serves HTTPS, and the shallow path its target group checks (B's endpoint check asks the same)."
   type = object({
-    dns_name = string
-    zone_id  = string
+    dns_name          = string
+    zone_id           = string
+    https             = bool
+    health_check_path = optional(string, "/healthz")
   })
+
+  validation {
+    condition     = can(regex("^/[^ ]{0,254}$", var.backup_alb.health_check_path))
+    error_message = "backup_alb.health_check_path must start with / and hold at most 255 characters without spaces (a Route 53 resource path)."
+  }
 }
 
 variable "health_check" {

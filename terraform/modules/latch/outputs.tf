@@ -27,3 +27,8 @@ output "standing_keys" {
   description = "Latch objects in the bucket now (under key_prefix)."
   value       = data.aws_s3_objects.latch.keys
 }
+
+output "write_trail_arn" {
+  description = "ARN of the CloudTrail trail that records every write and delete of the latch object (null when write_trail_enabled is false)."
+  value       = var.write_trail_enabled ? aws_cloudtrail.latch_writes[0].arn : null
+}

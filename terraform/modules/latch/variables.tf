@@ -3,7 +3,7 @@ variable "name" {
   type        = string
 
   validation {
-    # bucket_prefix may have 37 characters; S3 bucket names are lower-case letters, digits and hyphens
+    # bucket_prefix may have 37 characters (<name>-latch- and <name>-trail-); S3 bucket names are lower-case letters, digits and hyphens
     condition     = can(regex("^[a-z0-9][a-z0-9-]{0,29}$", var.name))
     error_message = "name must be 1 to 30 lower-case letters, digits and hyphens, starting with a letter or digit (S3 bucket naming rules, with room for \"-latch-\")."
   }
@@ -40,4 +40,20 @@ variable "force_destroy" {
   description = "Let destroy delete the bucket with a latch object in it. Only local mode sets it."
   type        = bool
   default     = false
+}
+
+variable "writer_arns" {
+  description = "The only principals that may write or delete the latch object (aws:PrincipalArn): the failover function's role and the operators' roles or users (approve writes the latch, failback deletes it). A write moves production, so nothing else in the account may make one, whatever its IAM policy grants."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.writer_arns) > 0 && alltrue([for a in var.writer_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", a))])
+    error_message = "writer_arns must be a non-empty list of IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name> or user/<name>)."
+  }
+}
+
+variable "write_trail_enabled" {
+  description = "Record every write and delete of the latch object with CloudTrail data events (a trail of this bucket's object writes and its own log bucket). Always true on AWS; local mode sets false (the emulator's CloudTrail records nothing)."
+  type        = bool
+  default     = true
 }
