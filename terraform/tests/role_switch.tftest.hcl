@@ -405,6 +405,14 @@ run "standing_latch_keeps_primary_fenced_without_the_role_switch" {
     condition     = module.app_primary.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
     error_message = "With the latch standing and no role switch, P's group must stay fenced at 0/0/0, not return to primary_capacity."
   }
+  assert {
+    # failback brings P's group back to this size (docs/cli.md, step 4): the fence must not change it
+    condition     = jsondecode(output.deployment_config).primary.asg.desiredCapacity == 2 && module.app_backup.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
+    error_message = "The fence held by the latch must leave the config document's primary_capacity and B's group as they are."
+  }
+
+  # and the plan says why, naming the role switch (a check block: a warning, not a refusal)
+  expect_failures = [check.primary_fenced_by_latch]
 }
 
 # The role switch with P's endpoints refusing: no refresh (-refresh=false, as docs/terraform.md
