@@ -7,6 +7,8 @@ locals {
   # The role switch. P may be unreachable then, so nothing in P is read: P's modules take what they
   # would read from state, or from B (docs/terraform.md).
   failed_over = var.active_region == "backup"
+  # P's group as the failover function fences it (UpdateAutoScalingGroup, docs/functions.md).
+  fenced_capacity = { min = 0, max = 0, desired = 0 }
 }
 
 # The providers' regions are only known from the modules (a root module that receives its providers
@@ -108,8 +110,9 @@ module "app_primary" {
   app_port                = var.app_port
   target_health           = var.target_health
   instance_type           = var.instance_type
-  # The role switch fences the old primary's instances at zero.
-  capacity                      = local.failed_over ? { min = 0, max = 0, desired = 0 } : var.primary_capacity
+  # The role switch fences the old primary's instances at zero, and so does a standing latch before
+  # it: the failover fenced them, and an apply of the unchanged configuration must not undo that.
+  capacity                      = local.failed_over ? local.fenced_capacity : (local.latched ? local.fenced_capacity : var.primary_capacity)
   app_bundle_path               = var.app_bundle_path
   artifact_bucket_force_destroy = var.artifact_bucket_force_destroy
   db = {
@@ -169,6 +172,21 @@ module "latch" {
   # the failover role's ARN depends on its role alone, not on this module: no cycle
   writer_arns         = concat([module.failover.role_arn], var.operator_arns)
   write_trail_enabled = var.latch_write_trail_enabled
+}
+
+locals {
+  # A latch object stands in B only after a failover: until failback removes it, P's group stays at
+  # the failover's fence whatever active_region says (docs/terraform.md, "Before the role switch").
+  # The listing is the one latch_guard reads; it is read in B, so this plans with P unreachable.
+  latched = length(module.latch.standing_keys) > 0
+}
+
+# The fence held without the role switch is not silent: the plan warns, naming the switch.
+check "primary_fenced_by_latch" {
+  assert {
+    condition     = local.failed_over || !local.latched
+    error_message = "A latch stands in s3://${module.latch.bucket} (${join(", ", module.latch.standing_keys)}): a failover happened, so P's group stays at 0/0/0 (not primary_capacity) until failback removes the latch. Make the role switch (active_region = \"backup\", docs/terraform.md) to make the promoted database Multi-AZ."
+  }
 }
 
 # A replaced check is a new check: under a standing latch the PRIMARY would be answered on checks

@@ -187,7 +187,7 @@ variable "target_health" {
 }
 
 variable "primary_capacity" {
-  description = "The primary region's Auto Scaling group: min, max and desired instances."
+  description = "The primary region's Auto Scaling group: min, max and desired instances. Held at 0 / 0 / 0 instead while a latch object stands in B (after a failover) and after the role switch (docs/terraform.md)."
   type = object({
     min     = number
     max     = number

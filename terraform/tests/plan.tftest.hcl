@@ -456,7 +456,8 @@ run "refuses_to_replace_latched_checks" {
     values = { keys = ["latch-fedcba9876543210"] }
   }
 
-  expect_failures = [terraform_data.latch_guard]
+  # and, any latch standing, the plan warns that P's group stays fenced (role_switch.tftest.hcl)
+  expect_failures = [terraform_data.latch_guard, check.primary_fenced_by_latch]
 }
 
 # The latch standing for these very checks: the apply goes ahead (mocked: computed values exist).
@@ -475,6 +476,13 @@ run "keeps_latched_checks" {
     values = { keys = ["latch-9522d3b21f963839"] }
   }
 
+  # (before the role switch: P's group stays fenced, and the plan says so)
+  expect_failures = [check.primary_fenced_by_latch]
+
+  assert {
+    condition     = module.app_primary.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
+    error_message = "Under a standing latch the apply must keep P's group fenced at zero."
+  }
   assert {
     condition     = jsondecode(output.deployment_config).dns.latch.key == "latch-9522d3b21f963839" && jsondecode(output.deployment_config).dns.latch.checksFingerprint == "9522d3b21f963839"
     error_message = "The config document must name the latch key these checks read, and their fingerprint."

@@ -382,6 +382,40 @@ run "deployed" {
   }
 }
 
+# After a failover, before the role switch: the latch stands in B and the failover function fenced
+# P's group at 0/0/0. A plan of the unchanged configuration must keep P's group there: sized to
+# primary_capacity again, an apply by someone who does not know of the failover would bring P's
+# instances back onto P's database, which may still take writes.
+run "standing_latch_keeps_primary_fenced_without_the_role_switch" {
+  command = plan
+
+  providers = {
+    aws.primary   = aws.primary
+    aws.backup    = aws.backup
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  # The latch as the failover writes it, under the key these checks read (override values cannot
+  # name a run's outputs: the fingerprint as in plan.tftest.hcl's keeps_latched_checks).
+  override_data {
+    target = module.latch.data.aws_s3_objects.latch
+    values = { keys = ["latch-9522d3b21f963839"] }
+  }
+
+  assert {
+    condition     = module.app_primary.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
+    error_message = "With the latch standing and no role switch, P's group must stay fenced at 0/0/0, not return to primary_capacity."
+  }
+  assert {
+    # failback brings P's group back to this size (docs/cli.md, step 4): the fence must not change it
+    condition     = jsondecode(output.deployment_config).primary.asg.desiredCapacity == 2 && module.app_backup.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
+    error_message = "The fence held by the latch must leave the config document's primary_capacity and B's group as they are."
+  }
+
+  # and the plan says why, naming the role switch (a check block: a warning, not a refusal)
+  expect_failures = [check.primary_fenced_by_latch]
+}
+
 # The role switch with P's endpoints refusing: no refresh (-refresh=false, as docs/terraform.md
 # says), and no data source of P may be read either. What P's modules would read comes from state
 # (the availability zones) or from B (the account id); the password generator is not read.
@@ -400,6 +434,12 @@ run "role_switch_plans_with_primary_unreachable" {
 
   variables {
     active_region = "backup"
+  }
+
+  # planned, as it happens, while the failover's latch stands in B
+  override_data {
+    target = module.latch.data.aws_s3_objects.latch
+    values = { keys = ["latch-9522d3b21f963839"] }
   }
 
   assert {

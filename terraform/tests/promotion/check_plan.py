@@ -4,8 +4,8 @@
                to replicate from the old primary again (what would fail on AWS).
   role-switch  active_region = backup: nothing is replaced or destroyed; the promoted database
                only becomes Multi-AZ, applied at once (not in the maintenance window), and keeps a
-               final snapshot; the latch and the backup's capacity are left as the failover
-               function set them; the old primary's group is fenced at zero.
+               final snapshot; the latch, the backup's capacity and the fence of the old primary's
+               group (0/0/0) are left as the failover function set them.
 """
 
 import json
@@ -50,11 +50,11 @@ def main(mode):
         # ModifyDBInstance defers a MultiAZ change to the maintenance window unless ApplyImmediately.
         if (replica.get("after") or {}).get("apply_immediately") is not True:
             errors.append("the role switch is not applied immediately (it would wait for the maintenance window)")
-        for address in (HEALTH_CHECK, BACKUP_ASG):
+        for address in (HEALTH_CHECK, BACKUP_ASG, PRIMARY_ASG):
             if address in acting:
                 errors.append(f"{address} would change: the failover function owns it after a failover")
-        primary_asg = acting.get(PRIMARY_ASG)
-        after = (primary_asg or {}).get("after") or {}
+        # The state holds the failover's fence (states.py): the switch keeps it, a no-op at 0/0/0.
+        after = (changes.get(PRIMARY_ASG) or {}).get("after") or {}
         if (after.get("min_size"), after.get("max_size"), after.get("desired_capacity")) != (0, 0, 0):
             errors.append("the old primary's group is not fenced at zero")
     else:

@@ -5,7 +5,9 @@ PromoteReadReplica against moto proves nothing. These states are what AWS report
 
 - promoted:    the replica has no replicate_source_db (it is a standalone instance now).
 - failed-over: also what the failover function did: the backup's group at the failover capacity
-               (the latch is an object outside the state, and nothing in pilotlight inverts a check).
+               and P's group fenced at 0/0/0 (the latch is an object outside the state, which
+               scripts/test-terraform writes in B with scripts/latch.ts; nothing in pilotlight
+               inverts a check).
 
 usage: python3 states.py <applied.tfstate> <promoted.tfstate> <failed-over.tfstate>
 """
@@ -36,10 +38,13 @@ def main(src, promoted_path, failed_over_path):
     capacity = config["backup"]["asg"]["failoverCapacity"]
     asg = instance(state, "module.pilotlight.module.app_backup", "aws_autoscaling_group", "external")
     asg.update(min_size=capacity["min"], max_size=capacity["max"], desired_capacity=capacity["desired"])
+    # The fence: UpdateAutoScalingGroup with MinSize = MaxSize = DesiredCapacity = 0 on P's group.
+    fenced = instance(state, "module.pilotlight.module.app_primary", "aws_autoscaling_group", "managed")
+    fenced.update(min_size=0, max_size=0, desired_capacity=0)
     # The failover writes the latch object (outside Terraform's state) and never touches the checks.
     with open(failed_over_path, "w") as f:
         json.dump(state, f)
-    print(f"states.py: promoted replica {replica['identifier']}; backup group at {capacity})")
+    print(f"states.py: promoted replica {replica['identifier']}; backup group at {capacity}; P's group fenced at 0/0/0")
 
 
 if __name__ == "__main__":
