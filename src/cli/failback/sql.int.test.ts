@@ -46,6 +46,77 @@ describe("failback SQL", () => {
     await cluster?.close();
   });
 
+  describe("fenceWrites against the app's own role (defect 7)", () => {
+    // The app connects as its own login role, owner of its tables, never as the master user.
+    const app = { user: "shop_app", password: "app-pw-1" };
+    const appAt = (at: SqlEndpoint): SqlEndpoint => ({ ...at, ...app });
+
+    beforeAll(async () => {
+      const c = await session(writer);
+      await c.query(`CREATE ROLE ${app.user} LOGIN PASSWORD '${app.password}'`);
+      await c.query(`GRANT CONNECT ON DATABASE ${database} TO ${app.user}`);
+      await c.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${app.user}`);
+      await c.end();
+      const a = await session(appAt(writer));
+      await a.query("CREATE TABLE app_orders (id serial PRIMARY KEY, note text)");
+      await a.end();
+    });
+
+    it("an app session that asks for SET TRANSACTION READ WRITE cannot write while fenced", async () => {
+      await fenceWrites(writer);
+      try {
+        const a = await session(appAt(writer)).catch((err: Error) => err);
+        if (a instanceof Error) return; // refused at connect: the fence holds
+        const write = (async () => {
+          await a.query("BEGIN");
+          await a.query("SET TRANSACTION READ WRITE");
+          await a.query("INSERT INTO app_orders (note) VALUES ('through the fence')");
+          await a.query("COMMIT");
+        })();
+        await expect(write).rejects.toThrow();
+        await a.end().catch(() => undefined);
+      } finally {
+        await liftFence(writer);
+      }
+    });
+
+    it("an app session that turns default_transaction_read_only off, or reconnects, cannot write while fenced", async () => {
+      const before = await session(appAt(writer));
+      await fenceWrites(writer);
+      try {
+        await expect(before.query("SELECT 1")).rejects.toThrow(); // ended by the fence
+        const again = await session(appAt(writer)).catch((err: Error) => err);
+        if (again instanceof Error) return;
+        await again.query("SET default_transaction_read_only = off");
+        await expect(again.query("INSERT INTO app_orders (note) VALUES ('reconnected')")).rejects.toThrow();
+        await again.end().catch(() => undefined);
+      } finally {
+        await liftFence(writer);
+      }
+    });
+
+    it("leaves a superuser session (RDS's rdsadmin) alone instead of failing after the fence took", async () => {
+      // the harness's superuser, in the app's database: RDS's rdsadmin, whose sessions the
+      // master user may not end ("must be a superuser to terminate superuser process")
+      const rdsadmin = new pg.Client({
+        host: cluster.host,
+        port: cluster.primary.port,
+        user: cluster.user,
+        password: cluster.password,
+        database,
+      });
+      rdsadmin.on("error", () => undefined);
+      await rdsadmin.connect();
+      try {
+        await expect(fenceWrites(writer)).resolves.toBeDefined();
+        expect((await rdsadmin.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      } finally {
+        await liftFence(writer);
+        await rdsadmin.end();
+      }
+    });
+  });
+
   describe("fenceWrites", () => {
     it("ends every other session and makes new ones read-only, without ALTER SYSTEM (RDS refuses it)", async () => {
       const app = await session(writer);
