@@ -42,7 +42,7 @@ export function localPlays(clients: Clients, config: DeploymentConfig, stack: Lo
   };
 }
 
-/** The app's database on each local server, as the app's sessions see it. */
+/** The app's database on each local server: the master user acts, the app's role is fenced and observed. */
 export function localSql(stack: LocalStack): {
   primary(): Promise<SqlEndpoint>;
   backup(): Promise<SqlEndpoint>;
@@ -54,6 +54,7 @@ export function localSql(stack: LocalStack): {
     password: stack.creds.password,
     database: stack.database,
     ssl: false,
+    app: stack.app,
   });
   return { primary: async () => at("primary"), backup: async () => at("backup") };
 }

@@ -1,27 +1,73 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresCluster, startPostgresCluster } from "../../local/postgres.js";
-import { acceptsWrites, fenceWrites, liftFence, replayBehind, type SqlEndpoint } from "./sql.js";
+import {
+  AppRoleError,
+  acceptsWrites,
+  ensureAppRole,
+  FenceError,
+  fenceWrites,
+  liftFence,
+  replayBehind,
+  type SqlEndpoint,
+} from "./sql.js";
 
 // The switchover's SQL against a real PostgreSQL 15 primary and its streaming replica, run as a
 // role shaped like RDS's master user: NOSUPERUSER CREATEDB CREATEROLE, owner of the app's
 // database, allowed to see every session in pg_stat_activity and to end it with
 // pg_terminate_backend (RDS user guide, "Understanding the rds_superuser role"; here the
-// built-in pg_read_all_stats and pg_signal_backend roles grant the same).
+// built-in pg_read_all_stats and pg_signal_backend roles grant the same). The app connects as
+// its own role, which ensureAppRole creates as the master user.
 describe("failback SQL", () => {
   let cluster: PostgresCluster;
   const master = { user: "rds_master", password: "master-pw-1" };
+  const app = { user: "shop_app", password: "app-pw-1" };
   const database = "shop";
-  const ep = (port: number): SqlEndpoint => ({ host: cluster.host, port, database, ssl: false, ...master });
+  const ep = (port: number): SqlEndpoint => ({
+    host: cluster.host,
+    port,
+    database,
+    ssl: false,
+    ...master,
+    app,
+  });
   let writer: SqlEndpoint;
   let standby: SqlEndpoint;
 
-  async function session(at: SqlEndpoint): Promise<pg.Client> {
-    const c = new pg.Client({ host: at.host, port: at.port, user: at.user, password: at.password, database });
+  async function session(at: SqlEndpoint, login = app): Promise<pg.Client> {
+    const c = new pg.Client({
+      host: at.host,
+      port: at.port,
+      user: login.user,
+      password: login.password,
+      database,
+    });
     c.on("error", () => undefined); // a terminated session errors asynchronously
     await c.connect();
     return c;
   }
+
+  /** A write as the app, however it asks: `undefined` when it went through, else the error. */
+  async function appWrite(at: SqlEndpoint, note: string): Promise<unknown> {
+    try {
+      const c = await session(at);
+      try {
+        await c.query("BEGIN");
+        await c.query("SET TRANSACTION READ WRITE");
+        await c.query("INSERT INTO orders (note) VALUES ($1)", [note]);
+        await c.query("COMMIT");
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  }
+
+  // the harness's superuser in the app's database: RDS's rdsadmin, whose sessions the master user
+  // may not end ("must be a superuser to terminate superuser process")
+  const rdsadmin = () => session(writer, { user: cluster.user, password: cluster.password });
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
@@ -36,6 +82,10 @@ describe("failback SQL", () => {
     const replica = cluster.replica;
     if (!replica) throw new Error("no replica");
     standby = ep(replica.port);
+    const m = await session(writer, master);
+    await m.query("CREATE TABLE legacy (id serial PRIMARY KEY, note text)"); // migrated as the master by an earlier version
+    await m.end();
+    expect(await ensureAppRole(writer)).toEqual({ created: true });
     const c = await session(writer);
     await c.query("CREATE TABLE orders (id serial PRIMARY KEY, note text)");
     await c.end();
@@ -46,92 +96,47 @@ describe("failback SQL", () => {
     await cluster?.close();
   });
 
-  describe("fenceWrites against the app's own role (defect 7)", () => {
-    // The app connects as its own login role, owner of its tables, never as the master user.
-    const app = { user: "shop_app", password: "app-pw-1" };
-    const appAt = (at: SqlEndpoint): SqlEndpoint => ({ ...at, ...app });
-
-    beforeAll(async () => {
+  describe("ensureAppRole", () => {
+    it("gives the app role its own tables and nothing of the master's: no CREATEROLE, no signalling", async () => {
+      expect(await ensureAppRole(writer)).toEqual({ created: false }); // idempotent
       const c = await session(writer);
-      await c.query(`CREATE ROLE ${app.user} LOGIN PASSWORD '${app.password}'`);
-      await c.query(`GRANT CONNECT ON DATABASE ${database} TO ${app.user}`);
-      await c.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${app.user}`);
+      const r = await c.query(
+        "SELECT rolsuper, rolcreaterole, rolcreatedb, pg_has_role(current_user, 'pg_signal_backend', 'MEMBER') AS signal FROM pg_roles WHERE rolname = current_user",
+      );
+      await expect(c.query(`ALTER ROLE ${app.user} NOLOGIN`)).rejects.toMatchObject({ code: "42501" });
+      await c.query("INSERT INTO legacy (note) VALUES ('the master created this table')");
       await c.end();
-      const a = await session(appAt(writer));
-      await a.query("CREATE TABLE app_orders (id serial PRIMARY KEY, note text)");
-      await a.end();
+      expect(r.rows[0]).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, signal: false });
     });
 
-    it("an app session that asks for SET TRANSACTION READ WRITE cannot write while fenced", async () => {
-      await fenceWrites(writer);
-      try {
-        const a = await session(appAt(writer)).catch((err: Error) => err);
-        if (a instanceof Error) return; // refused at connect: the fence holds
-        const write = (async () => {
-          await a.query("BEGIN");
-          await a.query("SET TRANSACTION READ WRITE");
-          await a.query("INSERT INTO app_orders (note) VALUES ('through the fence')");
-          await a.query("COMMIT");
-        })();
-        await expect(write).rejects.toThrow();
-        await a.end().catch(() => undefined);
-      } finally {
-        await liftFence(writer);
-      }
-    });
-
-    it("an app session that turns default_transaction_read_only off, or reconnects, cannot write while fenced", async () => {
-      const before = await session(appAt(writer));
-      await fenceWrites(writer);
-      try {
-        await expect(before.query("SELECT 1")).rejects.toThrow(); // ended by the fence
-        const again = await session(appAt(writer)).catch((err: Error) => err);
-        if (again instanceof Error) return;
-        await again.query("SET default_transaction_read_only = off");
-        await expect(again.query("INSERT INTO app_orders (note) VALUES ('reconnected')")).rejects.toThrow();
-        await again.end().catch(() => undefined);
-      } finally {
-        await liftFence(writer);
-      }
-    });
-
-    it("leaves a superuser session (RDS's rdsadmin) alone instead of failing after the fence took", async () => {
-      // the harness's superuser, in the app's database: RDS's rdsadmin, whose sessions the
-      // master user may not end ("must be a superuser to terminate superuser process")
-      const rdsadmin = new pg.Client({
-        host: cluster.host,
-        port: cluster.primary.port,
-        user: cluster.user,
-        password: cluster.password,
-        database,
-      });
-      rdsadmin.on("error", () => undefined);
-      await rdsadmin.connect();
-      try {
-        await expect(fenceWrites(writer)).resolves.toBeDefined();
-        expect((await rdsadmin.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
-      } finally {
-        await liftFence(writer);
-        await rdsadmin.end();
-      }
+    it("refuses the master user as the app's role: it could lift any fence", async () => {
+      await expect(ensureAppRole({ ...writer, app: master })).rejects.toThrow(AppRoleError);
     });
   });
 
   describe("fenceWrites", () => {
-    it("ends every other session and makes new ones read-only, without ALTER SYSTEM (RDS refuses it)", async () => {
-      const app = await session(writer);
-      await app.query("INSERT INTO orders (note) VALUES ('before the fence')");
+    it("an app session that asks for SET TRANSACTION READ WRITE, or reconnects, cannot write while fenced", async () => {
+      const before = await session(writer);
+      await before.query("INSERT INTO orders (note) VALUES ('before the fence')");
 
       const fence = await fenceWrites(writer);
 
-      expect(fence).toMatchObject({ readOnly: true, writersLeft: 0 });
+      expect(fence.ended).toBe(1);
       expect(fence.lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
-      await expect(app.query("SELECT 1")).rejects.toThrow(); // the server ended the session
-      const late = await session(writer);
-      await expect(late.query("INSERT INTO orders (note) VALUES ('after the fence')")).rejects.toMatchObject({
-        code: "25006", // read_only_sql_transaction: the app answers 503 read_only
-      });
-      await late.end();
+      await expect(before.query("SELECT 1")).rejects.toThrow(); // the server ended the session
+      // a reconnect is refused at login: 28000, which the app answers 503 db_unavailable
+      expect(await appWrite(writer, "through the fence")).toMatchObject({ code: "28000" });
+      const left = await session(writer, master);
+      const n = await left.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1", [
+        app.user,
+      ]);
+      await left.end();
+      expect(n.rows[0]).toEqual({ n: 0 });
+    });
+
+    it("ensureAppRole does not hand LOGIN back while the fence holds", async () => {
+      await expect(ensureAppRole(writer)).rejects.toThrow(/write fence holds it/);
+      expect(await acceptsWrites(writer)).toBe(false);
     });
 
     it("hands back a WAL position the standby reaches, with every write acknowledged before it", async () => {
@@ -140,10 +145,39 @@ describe("failback SQL", () => {
           timeout: 10_000,
         })
         .toBe(0);
-      const c = await session(standby);
+      const c = await session(standby, { user: cluster.user, password: cluster.password });
       const rows = await c.query<{ note: string }>("SELECT note FROM orders");
       await c.end();
       expect(rows.rows.map((r) => r.note)).toEqual(["before the fence"]);
+    });
+
+    it("leaves a superuser session (RDS's rdsadmin) alone instead of failing after the fence took", async () => {
+      expect(await liftFence(writer)).toBe(true);
+      const admin = await rdsadmin();
+      await admin.query("BEGIN");
+      await admin.query("SELECT txid_current()"); // holds a transaction id: an open write
+      try {
+        const fence = await fenceWrites(writer);
+
+        expect(fence.otherWriters).toBe(1);
+        expect((await admin.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+        expect(await appWrite(writer, "past a skipped superuser")).toMatchObject({ code: "28000" });
+      } finally {
+        await admin.query("ROLLBACK");
+        await admin.end();
+      }
+    });
+
+    it("lifts the fence when it cannot be observed, and says so", async () => {
+      // a wrong app password: the login that observes the fence fails with 28P01, not 28000
+      const blind = { ...writer, app: { ...app, password: "not-the-app-password" } };
+
+      const err = await fenceWrites(blind).catch((e: unknown) => e);
+
+      expect(err).toBeInstanceOf(FenceError);
+      expect(err).toMatchObject({ lifted: false, message: expect.stringMatching(/did not take/) });
+      // the lift ran (ALTER ROLE ... LOGIN) though it could not observe itself: the app logs in again
+      expect(await appWrite(writer, "after a lifted fence")).toBeUndefined();
     });
   });
 
@@ -156,17 +190,17 @@ describe("failback SQL", () => {
   });
 
   describe("liftFence", () => {
-    it("clears the fence the WAL carried to the promoted standby, so it takes writes", async () => {
+    it("clears the fence the WAL carried to the promoted standby, so the app writes there", async () => {
+      await fenceWrites(writer);
+      await cluster.waitForReplay();
       await cluster.promote();
-      // the ALTER DATABASE setting is a catalog row: the promoted standby starts fenced too
+      // NOLOGIN is a role attribute (a shared catalog row): the promoted standby starts fenced too
       expect(await acceptsWrites(standby)).toBe(false);
 
       expect(await liftFence(standby)).toBe(true);
 
       expect(await acceptsWrites(standby)).toBe(true);
-      const c = await session(standby);
-      await c.query("INSERT INTO orders (note) VALUES ('on the new primary')");
-      await c.end();
+      expect(await appWrite(standby, "on the new primary")).toBeUndefined();
     });
 
     it("undoes the fence on the old writer where a switchover stops before the promotion", async () => {
