@@ -109,6 +109,10 @@ describe("failback SQL", () => {
       expect(r.rows[0]).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, signal: false });
     });
 
+    it("refuses a read replica: the role is made on the writer and reaches replicas through the WAL", async () => {
+      await expect(ensureAppRole(standby)).rejects.toThrow(/is a read replica/);
+    });
+
     it("refuses the master user as the app's role: it could lift any fence", async () => {
       await expect(ensureAppRole({ ...writer, app: master })).rejects.toThrow(AppRoleError);
     });

@@ -97,6 +97,12 @@ export async function ensureAppRole(ep: SqlEndpoint): Promise<{ created: boolean
   return withSession(ep, async (c) => {
     const role = c.escapeIdentifier(ep.app.user);
     const db = c.escapeIdentifier(ep.database);
+    const standby = await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r");
+    if (standby.rows[0]?.r) {
+      throw new AppRoleError(
+        `${ep.host}:${ep.port} is a read replica: create the app's role on the writer (replicas get it through the WAL)`,
+      );
+    }
     const found = await c.query<{
       rolcanlogin: boolean;
       rolsuper: boolean;
