@@ -164,7 +164,7 @@ export interface FenceCheck {
 // Every session of the app role, in any database: NOLOGIN is cluster-wide. pg_terminate_backend
 // with a timeout (PostgreSQL 14+) returns once the backend has exited, or false after the timeout.
 const END_APP_SESSIONS =
-  "SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()";
+  "SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity WHERE usename = $1";
 const APP_SESSIONS_LEFT = "SELECT pid FROM pg_stat_activity WHERE usename = $1";
 const OTHER_WRITERS =
   "SELECT count(*)::text AS n FROM pg_stat_activity WHERE datname = current_database() AND usename IS DISTINCT FROM $1 AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL";

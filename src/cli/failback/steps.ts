@@ -334,7 +334,7 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     // cannot be observed to hold.
     const fence = await env.sqlOps.fenceWrites(backupSql);
     log(
-      `writes to B fenced: the app's role ${backupSql.app.user} may not log in, ${fence.ended} of its sessions ended${fence.otherWriters > 0 ? `, ${fence.otherWriters} other role's open write transactions left alone (not the app's)` : ""}; B's WAL position ${fence.lsn}`,
+      `writes to B fenced: the app's role ${backupSql.app.user} may not log in, ${fence.ended} of its sessions ended${fence.otherWriters > 0 ? `, ${fence.otherWriters} open write transactions of other roles (master, rdsadmin) left alone` : ""}; B's WAL position ${fence.lsn}`,
     );
     try {
       await wait(`${P.db.instanceId} to replay B's WAL up to ${fence.lsn}`, async () => {
