@@ -24,15 +24,14 @@ const REGION_P = "eu-west-1";
 const REGION_B = "eu-central-1";
 
 // The app logs in as its own role, which `pilotlight app-role` (here: the same ensureAppRole, as
-// the cluster's superuser in the master user's place) creates on the writer; the replica follows.
+// the harness's RDS-shaped master user) creates on the writer; the replica follows.
 const APP_LOGIN = { user: "pilotlight_app", password: "app-pw-1" };
 
 function masterAt(cluster: PostgresCluster, port = cluster.primary.port): SqlEndpoint {
   return {
     host: cluster.host,
     port,
-    user: cluster.user,
-    password: cluster.password,
+    ...cluster.master,
     database: cluster.database,
     ssl: false,
     app: APP_LOGIN,

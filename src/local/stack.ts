@@ -36,8 +36,10 @@ export interface AppInstance {
 export interface LocalStack {
   stateDir: string;
   deployment: string;
-  /** The master user's (the cluster's superuser): the harness, the app role's setup, the fence. */
+  /** The cluster's superuser (rdsadmin's stand-in): the harness's own operations. */
   creds: Credentials;
+  /** The login shaped like RDS's master user, as the master secret holds it: the app role's setup, the fence. */
+  master: SqlLogin;
   /** The app's own role, as the app role's secret holds it: what the apps log in as. */
   app: SqlLogin;
   database: string;
@@ -152,11 +154,11 @@ function probedPort(config: DeploymentConfig): number | undefined {
 }
 
 /**
- * Starts PostgreSQL (primary + streaming replica), writes the master user's credentials into both
- * regions' DB secrets in the emulator (RDS format, as Terraform's secret holds them), creates the
- * app's own role from the app role's secret the way `pilotlight app-role` does on AWS (the same
- * ensureAppRole, as the master user, on the writer), and starts both app instances, which read
- * only the app role's secret. Refuses when a stack is already recorded in `stateDir` and still runs.
+ * Starts PostgreSQL (primary + streaming replica), writes its RDS-shaped master user's credentials
+ * into both regions' DB secrets in the emulator (RDS format, as Terraform's secret holds them),
+ * creates the app's own role from the app role's secret the way `pilotlight app-role` does on AWS
+ * (the same ensureAppRole, as the master user, on the writer), and starts both app instances,
+ * which read only the app role's secret. Refuses when a stack is already recorded in `stateDir` and still runs.
  */
 export async function startStack(
   config: DeploymentConfig,
@@ -191,7 +193,11 @@ export async function startStack(
   let stack: LocalStack | undefined;
   try {
     // the secret lives in P and is replicated to B (writes to a replica are refused, as on AWS)
-    const secret = JSON.stringify({ username: cluster.user, password: cluster.password, engine: "postgres" });
+    const secret = JSON.stringify({
+      username: cluster.master.user,
+      password: cluster.master.password,
+      engine: "postgres",
+    });
     await new SecretsManagerClient({ region: config.primary.region }).send(
       new PutSecretValueCommand({ SecretId: config.primary.secretArn, SecretString: secret }),
     );
@@ -212,8 +218,7 @@ export async function startStack(
     const role = await ensureAppRole({
       host: cluster.host,
       port: cluster.primary.port,
-      user: cluster.user,
-      password: cluster.password,
+      ...cluster.master,
       database: cluster.database,
       ssl: false,
       app: appLogin,
@@ -243,6 +248,7 @@ export async function startStack(
         password: cluster.password,
         socketDir: cluster.baseDir,
       },
+      master: cluster.master,
       app: appLogin,
       database: cluster.database,
       baseDir: cluster.baseDir,

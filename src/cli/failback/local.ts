@@ -50,8 +50,8 @@ export function localSql(stack: LocalStack): {
   const at = (side: "primary" | "backup"): SqlEndpoint => ({
     host: stack.creds.host,
     port: stack.db[side].port,
-    user: stack.creds.user,
-    password: stack.creds.password,
+    user: stack.master.user,
+    password: stack.master.password,
     database: stack.database,
     ssl: false,
     app: stack.app,

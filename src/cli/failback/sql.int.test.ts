@@ -12,21 +12,19 @@ import {
   type SqlEndpoint,
 } from "./sql.js";
 
-// The switchover's SQL against a real PostgreSQL 15 primary and its streaming replica, run as a
-// role shaped like RDS's master user: NOSUPERUSER CREATEDB CREATEROLE, owner of the app's
-// database, allowed to see every session in pg_stat_activity and to end it with
-// pg_terminate_backend (RDS user guide, "Understanding the rds_superuser role"; here the
-// built-in pg_read_all_stats and pg_signal_backend roles grant the same). The app connects as
-// its own role, which ensureAppRole creates as the master user.
+// The switchover's SQL against a real PostgreSQL 15 primary and its streaming replica, run as the
+// harness's login shaped like RDS's master user (cluster.master: NOSUPERUSER CREATEDB CREATEROLE,
+// owner of the app's database, sees every session and may end any that is not a superuser's; RDS
+// user guide, "Understanding the rds_superuser role"). The app connects as its own role, which
+// ensureAppRole creates as the master user; the harness's superuser plays rdsadmin.
 describe("failback SQL", () => {
   let cluster: PostgresCluster;
-  const master = { user: "rds_master", password: "master-pw-1" };
   const app = { user: "shop_app", password: "app-pw-1" };
-  const database = "shop";
+  let master: { user: string; password: string };
   const ep = (port: number): SqlEndpoint => ({
     host: cluster.host,
     port,
-    database,
+    database: cluster.database,
     ssl: false,
     ...master,
     app,
@@ -40,7 +38,7 @@ describe("failback SQL", () => {
       port: at.port,
       user: login.user,
       password: login.password,
-      database,
+      database: cluster.database,
     });
     c.on("error", () => undefined); // a terminated session errors asynchronously
     await c.connect();
@@ -71,13 +69,7 @@ describe("failback SQL", () => {
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
-    const admin = new pg.Client({ connectionString: cluster.url(cluster.primary) });
-    await admin.connect();
-    await admin.query(
-      `CREATE ROLE ${master.user} LOGIN NOSUPERUSER CREATEDB CREATEROLE PASSWORD '${master.password}' IN ROLE pg_read_all_stats, pg_signal_backend`,
-    );
-    await admin.query(`CREATE DATABASE ${database} OWNER ${master.user}`);
-    await admin.end();
+    master = cluster.master;
     writer = ep(cluster.primary.port);
     const replica = cluster.replica;
     if (!replica) throw new Error("no replica");
