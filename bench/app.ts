@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type RunningApp, startApp } from "../src/app/app.js";
 import type { AppConfig } from "../src/app/config.js";
+import { ensureAppRole } from "../src/cli/failback/sql.js";
 import { emulatorEnv, startEmulator, stopEmulator } from "../src/local/emulator.js";
 import { type PostgresCluster, startPostgresCluster } from "../src/local/postgres.js";
 
@@ -26,11 +27,22 @@ const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 20;
 const PROMOTION_RUNS = 3;
 
+// the app logs in as its own role, as on AWS (created on the writer; the replica follows)
+const APP_LOGIN = { user: "pilotlight_app", password: "bench-app-pw" };
+
 async function secretFor(region: string, cluster: PostgresCluster): Promise<string> {
+  await ensureAppRole({
+    host: cluster.host,
+    port: cluster.primary.port,
+    ...cluster.master,
+    database: cluster.database,
+    ssl: false,
+    app: APP_LOGIN,
+  });
   const out = await new SecretsManagerClient({ region }).send(
     new CreateSecretCommand({
       Name: `pilotlight-bench-${Math.random().toString(36).slice(2)}`,
-      SecretString: JSON.stringify({ username: cluster.user, password: cluster.password }),
+      SecretString: JSON.stringify({ username: APP_LOGIN.user, password: APP_LOGIN.password }),
     }),
   );
   return out.ARN as string;

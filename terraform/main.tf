@@ -70,6 +70,7 @@ module "database" {
   deletion_protection          = var.db_deletion_protection
   secret_recovery_window_days  = var.secret_recovery_window_days
   password_version             = var.db_password_version
+  app_password_version         = var.db_app_password_version
   account_id                   = module.database_replica.account_id
   tags                         = local.tags
 }
@@ -119,7 +120,7 @@ module "app_primary" {
     host        = module.database.db_instance_address
     port        = module.database.db_port
     name        = module.database.db_name
-    secret_arn  = module.database.secret_arn
+    secret_arn  = module.database.app_secret_arn # the app's own role, never the master user
     kms_key_arn = module.database.kms_key_arn
   }
   tags = local.tags
@@ -148,7 +149,7 @@ module "app_backup" {
     host        = module.database_replica.db_instance_address
     port        = module.database.db_port
     name        = module.database.db_name
-    secret_arn  = module.database.secret_replica_arn
+    secret_arn  = module.database.app_secret_replica_arn
     kms_key_arn = module.database_replica.kms_key_arn
   }
   tags = local.tags
@@ -341,6 +342,7 @@ locals {
       asg            = { name = module.app_primary.autoscaling_group_name, desiredCapacity = var.primary_capacity.desired }
       db             = { instanceId = module.database.db_instance_id, arn = module.database.db_instance_arn }
       secretArn      = module.database.secret_arn
+      appSecretArn   = module.database.app_secret_arn
       artifactBucket = module.app_primary.artifact_bucket
     }
     backup = {
@@ -365,6 +367,7 @@ locals {
         backupWindow        = var.db_backup_window
       }
       secretArn      = module.database.secret_replica_arn
+      appSecretArn   = module.database.app_secret_replica_arn
       artifactBucket = module.app_backup.artifact_bucket
     }
     dns = {

@@ -25,7 +25,7 @@ locals {
     failback_new_dbs   = [module.database.db_instance_arn, module.database_replica.db_instance_arn]
     failback_snapshots = ["arn:${local.operator_partition}:rds:${var.regions.primary}:${local.operator_account}:snapshot:${module.database.db_instance_id}-failback-*"]
     asgs               = [module.app_primary.autoscaling_group_arn, module.app_backup.autoscaling_group_arn]
-    db_secrets         = [module.database.secret_arn, module.database.secret_replica_arn]
+    db_secrets         = [module.database.secret_arn, module.database.secret_replica_arn, module.database.app_secret_arn, module.database.app_secret_replica_arn]
     db_kms_keys        = [module.database.kms_key_arn, module.database_replica.kms_key_arn]
     failover_function  = [module.failover.function_arn]
     failover_role      = [module.failover.role_arn]

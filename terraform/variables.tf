@@ -318,6 +318,17 @@ variable "db_password_version" {
   }
 }
 
+variable "db_app_password_version" {
+  description = "Version of the generated password of the app's own database role: raise it, apply, then run `pilotlight app-role` (docs/app.md, The app's database role). It is never in the state or a plan file."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.db_app_password_version >= 1 && floor(var.db_app_password_version) == var.db_app_password_version
+    error_message = "db_app_password_version must be a whole number >= 1; raise it to rotate the app role's password."
+  }
+}
+
 variable "secret_recovery_window_days" {
   description = "Days a deleted credentials secret can be restored (0 deletes at once: local mode only)."
   type        = number

@@ -1,8 +1,14 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALL_LOG_ENV } from "../aws/call-recorder.js";
+import { ensureAppRole, fenceWrites, liftFence, type SqlEndpoint } from "../cli/failback/sql.js";
 import { type PostgresCluster, startPostgresCluster } from "../local/postgres.js";
 import { type RunningApp, startApp } from "./app.js";
 import type { AppConfig } from "./config.js";
@@ -17,14 +23,30 @@ delete process.env[CALL_LOG_ENV];
 const REGION_P = "eu-west-1";
 const REGION_B = "eu-central-1";
 
+// The app logs in as its own role, which `pilotlight app-role` (here: the same ensureAppRole, as
+// the harness's RDS-shaped master user) creates on the writer; the replica follows.
+const APP_LOGIN = { user: "pilotlight_app", password: "app-pw-1" };
+
+function masterAt(cluster: PostgresCluster, port = cluster.primary.port): SqlEndpoint {
+  return {
+    host: cluster.host,
+    port,
+    ...cluster.master,
+    database: cluster.database,
+    ssl: false,
+    app: APP_LOGIN,
+  };
+}
+
 async function createSecret(region: string, cluster: PostgresCluster): Promise<string> {
+  await ensureAppRole(masterAt(cluster));
   const client = new SecretsManagerClient({ region });
   const out = await client.send(
     new CreateSecretCommand({
       Name: `pilotlight-app-test-${Math.random().toString(36).slice(2)}`,
       SecretString: JSON.stringify({
-        username: cluster.user,
-        password: cluster.password,
+        username: APP_LOGIN.user,
+        password: APP_LOGIN.password,
         engine: "postgres",
       }),
     }),
@@ -187,15 +209,14 @@ describe("app against PostgreSQL with a streaming replica", () => {
 describe("app when the database fails", () => {
   let cluster: PostgresCluster;
   let app: RunningApp;
+  let secretArn: string;
 
   beforeAll(async () => {
     cluster = await startPostgresCluster({ replica: false });
-    app = await startApp(
-      config(REGION_P, "primary", cluster.primary.port, await createSecret(REGION_P, cluster)),
-      {
-        timeouts: { query: 1500 },
-      },
-    );
+    secretArn = await createSecret(REGION_P, cluster);
+    app = await startApp(config(REGION_P, "primary", cluster.primary.port, secretArn), {
+      timeouts: { query: 1500 },
+    });
     await until("healthy", 10_000, async () =>
       (await get(app, "/health")).status === 200 ? true : undefined,
     );
@@ -230,6 +251,51 @@ describe("app when the database fails", () => {
     await until("healthy again", 10_000, async () =>
       (await get(app, "/health")).status === 200 ? true : undefined,
     );
+  });
+
+  it("answers 503 while the failback's write fence holds its role, and 200 once it is lifted", async () => {
+    await fenceWrites(masterAt(cluster));
+    try {
+      const res = await get(app, "/health");
+      expect(res.status).toBe(503);
+      const write = await post(app, "/orders", { customer: "x", item: "fenced", quantity: 1 });
+      expect(write.status).toBe(503);
+      expect(write.json.error).toMatchObject({ code: "db_unavailable" });
+    } finally {
+      await liftFence(masterAt(cluster));
+    }
+    await until("healthy again", 10_000, async () =>
+      (await get(app, "/health")).status === 200 ? true : undefined,
+    );
+  });
+
+  it("follows a rotation of its role's password without a restart", async () => {
+    const rotated = { ...APP_LOGIN, password: "app-pw-2" };
+    await ensureAppRole({ ...masterAt(cluster), app: rotated });
+    await new SecretsManagerClient({ region: REGION_P }).send(
+      new PutSecretValueCommand({
+        SecretId: secretArn,
+        SecretString: JSON.stringify({
+          username: rotated.user,
+          password: rotated.password,
+          engine: "postgres",
+        }),
+      }),
+    );
+    // every session ends (as a server restart would): each login from now on needs the new password
+    const admin = new pg.Client({ connectionString: cluster.url(cluster.primary) });
+    await admin.connect();
+    await admin.query("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = $1", [
+      APP_LOGIN.user,
+    ]);
+    await admin.end();
+    // requests alone (no health probe) find out that the password changed
+    await until("writes on the new password", 20_000, async () =>
+      (await post(app, "/orders", { customer: "x", item: "rotated", quantity: 1 })).status === 201
+        ? true
+        : undefined,
+    );
+    expect((await get(app, "/health")).status).toBe(200);
   });
 
   it("answers 503 within 2 s while the DB is stopped, and 200 again after", async () => {

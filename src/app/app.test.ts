@@ -35,6 +35,7 @@ function fakeDb(
   const db = {
     status: async () => status,
     ensureSchema: async () => true,
+    noteError: () => undefined,
     pool: {
       query: async (sql: string, params: unknown[]) => {
         calls.push({ sql, params });

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { recordCalls } from "../aws/call-recorder.js";
 import type { AppConfig } from "./config.js";
-import { fetchDbCredentials } from "./credentials.js";
+import { fetchDbCredentials, PasswordSource } from "./credentials.js";
 import { Database, type DbTimeouts, DEFAULT_TIMEOUTS } from "./database.js";
 import { classifyDbError } from "./db-errors.js";
 import { checkHealth, type HealthSource } from "./health.js";
@@ -31,7 +31,8 @@ export interface RunningApp {
 export const BUILD_VERSION = process.env.PILOTLIGHT_BUILD_VERSION ?? "dev";
 
 /**
- * Starts the app: reads the DB credentials from Secrets Manager, starts listening, and migrates
+ * Starts the app: reads its database role's credentials from Secrets Manager (the app role's
+ * secret, never the master user's), starts listening, and migrates
  * the schema as soon as the DB is writable. The local demo starts it twice, as P's and B's.
  *
  * @example
@@ -42,10 +43,12 @@ export const BUILD_VERSION = process.env.PILOTLIGHT_BUILD_VERSION ?? "dev";
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const secrets =
     options.secretsManager ?? recordCalls(new SecretsManagerClient({ region: config.region }), "app");
-  const credentials = await fetchDbCredentials(secrets, config.db.secretArn);
+  const read = () => fetchDbCredentials(secrets, config.db.secretArn);
+  const credentials = await read();
   let draining = false;
+  const login = { username: credentials.username, password: new PasswordSource(credentials, read) };
   // The pools log only after start, when `app` exists.
-  const db = new Database(config.db, credentials, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, (msg, err) =>
+  const db = new Database(config.db, login, { ...DEFAULT_TIMEOUTS, ...options.timeouts }, (msg, err) =>
     err ? app.log.warn({ err }, msg) : app.log.info(msg),
   );
   const app = buildServer(config, db, { logger: options.logger ?? false, draining: () => draining });
@@ -74,6 +77,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
 /** What the routes need of the database; tests hand in a fake. */
 export interface AppDatabase extends HealthSource {
   pool: OrdersPool;
+  noteError: Database["noteError"];
 }
 
 /**
@@ -138,6 +142,7 @@ export function buildServer(
     }
     const kind = classifyDbError(err);
     if (kind) {
+      db.noteError(err);
       request.log.warn({ err }, `database ${kind}`);
       const message =
         kind === "read-only"

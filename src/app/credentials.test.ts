@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { CredentialsError, fetchDbCredentials } from "./credentials.js";
+import { CredentialsError, fetchDbCredentials, PasswordSource } from "./credentials.js";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pilotlight-db-AbCdEf";
 const sm = mockClient(SecretsManagerClient);
@@ -35,6 +35,38 @@ describe("credentials", () => {
       const err = await fetchDbCredentials(new SecretsManagerClient({}), ARN).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CredentialsError);
       expect((err as Error).message).toContain(ARN);
+    });
+  });
+
+  describe("PasswordSource", () => {
+    it("reads the secret again only after the database refused the password (a rotation)", async () => {
+      const reads: string[] = [];
+      const source = new PasswordSource({ username: "app", password: "old" }, async () => {
+        reads.push("read");
+        return { username: "app", password: "new" };
+      });
+
+      expect([await source.password(), await source.password()]).toEqual(["old", "old"]);
+      source.refused();
+      expect(await source.password()).toBe("new");
+      expect(await source.password()).toBe("new");
+
+      expect(reads).toEqual(["read"]);
+    });
+
+    it("keeps the last password when the secret cannot be read, and tries again on the next refusal", async () => {
+      let fail = true;
+      const source = new PasswordSource({ username: "app", password: "old" }, async () => {
+        if (fail) throw new CredentialsError("cannot read the DB secret");
+        return { username: "app", password: "new" };
+      });
+
+      source.refused();
+      expect(await source.password()).toBe("old");
+      fail = false;
+      expect(await source.password()).toBe("old"); // no refusal since: no read
+      source.refused();
+      expect(await source.password()).toBe("new");
     });
   });
 });

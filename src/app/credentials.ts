@@ -41,3 +41,39 @@ export async function fetchDbCredentials(
   }
   return parsed.data;
 }
+
+/**
+ * The password the app's pools log in with: the secret's value as read at start, read again only
+ * after the database refused it (SQLSTATE 28P01). A rotation (the apply that raised
+ * `db_app_password_version`, then `pilotlight app-role`) thus needs no restart: the old password
+ * keeps working until the role takes the new one, and the next login after that reads it.
+ */
+export class PasswordSource {
+  private current: string;
+  private stale = false;
+
+  constructor(
+    initial: DbCredentials,
+    private readonly reread: () => Promise<DbCredentials>,
+  ) {
+    this.current = initial.password;
+  }
+
+  /** node-postgres calls it for every new connection (PoolConfig `password` as a function). */
+  async password(): Promise<string> {
+    if (this.stale) {
+      this.stale = false;
+      // unreadable right now (Secrets Manager briefly unreachable): keep the last value, retry on the next refusal
+      this.current = await this.reread().then(
+        (c) => c.password,
+        () => this.current,
+      );
+    }
+    return this.current;
+  }
+
+  /** The database refused the password: read the secret again before the next login. */
+  refused(): void {
+    this.stale = true;
+  }
+}

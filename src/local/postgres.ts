@@ -21,7 +21,8 @@ import { freePort } from "./emulator.js";
  *
  * ```ts
  * const cluster = await startPostgresCluster();
- * // cluster.primary.port, cluster.replica.port, cluster.user, cluster.password, cluster.database
+ * // cluster.primary.port, cluster.replica.port, cluster.user, cluster.password, cluster.database,
+ * // cluster.master (shaped like RDS's master user)
  * await cluster.waitForReplay(); // the replica has replayed every commit of the primary
  * await cluster.promote();       // pg_promote() on the replica
  * cluster.hang(cluster.primary); // SIGSTOP: the DB hangs; resume() sends SIGCONT
@@ -44,9 +45,19 @@ export interface PostgresCluster {
   readonly host: string;
   /** Database created for the app (the replica has it too). */
   readonly database: string;
-  /** Superuser with a password (scram-sha-256 over TCP), as the RDS master user is. */
+  /**
+   * Superuser with a password (scram-sha-256 over TCP): the harness's own login, and the stand-in
+   * for RDS's rdsadmin, whose sessions the master user may not end.
+   */
   readonly user: string;
   readonly password: string;
+  /**
+   * A login shaped like RDS's master user (RDS user guide, "Understanding the rds_superuser role":
+   * LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION, sees every session in
+   * pg_stat_activity and may end any that is not a superuser's), owner of `database`. The built-in
+   * pg_read_all_stats and pg_signal_backend roles grant what rds_superuser does there.
+   */
+  readonly master: { readonly user: string; readonly password: string };
   readonly primary: PostgresServer;
   /** Undefined when started with `{ replica: false }`. */
   readonly replica: PostgresServer | undefined;
@@ -156,6 +167,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
   const owner = serverOwner();
   const database = options.database ?? "pilotlight";
   const password = `pl-${Math.random().toString(36).slice(2)}`;
+  const master = { user: "pilotlight", password: `pl-${Math.random().toString(36).slice(2)}` };
   const baseDir = mkdtempSync(join(options.parentDir ?? tmpdir(), "pilotlight-pg-"));
   chownSync(baseDir, owner.uid, owner.gid);
   const primary: PostgresServer = {
@@ -237,6 +249,11 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     );
     await start(primary);
     await run(owner, "createdb", ["-h", HOST, "-p", String(primary.port), database], pgEnv);
+    await query(
+      primary,
+      `CREATE ROLE ${master.user} WITH LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE NOREPLICATION PASSWORD '${master.password}' IN ROLE pg_read_all_stats, pg_signal_backend`,
+    );
+    await query(primary, `ALTER DATABASE "${database}" OWNER TO ${master.user}`);
     if (replica) {
       await run(
         owner,
@@ -270,6 +287,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     database,
     user: USER,
     password,
+    master,
     primary,
     replica,
     baseDir,

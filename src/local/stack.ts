@@ -6,6 +6,8 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { fetchDbCredentials } from "../app/credentials.js";
+import { ensureAppRole, type SqlLogin } from "../cli/failback/sql.js";
 import type { DeploymentConfig, RegionRole } from "../core/config.js";
 import { normaliseDnsName } from "../core/route53.js";
 import { freePort, isRunning } from "./emulator.js";
@@ -34,7 +36,12 @@ export interface AppInstance {
 export interface LocalStack {
   stateDir: string;
   deployment: string;
+  /** The cluster's superuser (rdsadmin's stand-in): the harness's own operations. */
   creds: Credentials;
+  /** The login shaped like RDS's master user, as the master secret holds it: the app role's setup, the fence. */
+  master: SqlLogin;
+  /** The app's own role, as the app role's secret holds it: what the apps log in as. */
+  app: SqlLogin;
   database: string;
   /** Base directory of both data directories (removed on stop). */
   baseDir: string;
@@ -99,7 +106,7 @@ export async function startApp(stack: LocalStack, side: RegionRole): Promise<App
       PILOTLIGHT_DB_HOST: stack.creds.host,
       PILOTLIGHT_DB_PORT: String(app.db.port),
       PILOTLIGHT_DB_NAME: stack.database,
-      PILOTLIGHT_DB_SECRET_ARN: config[side].secretArn,
+      PILOTLIGHT_DB_SECRET_ARN: config[side].appSecretArn,
       PILOTLIGHT_DB_TLS: "disable",
       HOST: "127.0.0.1",
       PORT: String(app.port),
@@ -140,17 +147,19 @@ export async function stopApp(stack: LocalStack, side: RegionRole): Promise<void
   saveStack(stack);
 }
 
-/**
- * Starts PostgreSQL (primary + streaming replica), writes their credentials into both regions'
- * DB secrets in the emulator (RDS format, as Terraform's secret holds them), and starts both app
- * instances. Refuses when a stack is already recorded in `stateDir` and still runs.
- */
 /** P's app listens where the probe looks (examples/local `probe_target_url`), when that is on loopback. */
 function probedPort(config: DeploymentConfig): number | undefined {
   const url = new URL(config.probe.target.url);
   return url.hostname === "127.0.0.1" && url.port ? Number(url.port) : undefined;
 }
 
+/**
+ * Starts PostgreSQL (primary + streaming replica), writes its RDS-shaped master user's credentials
+ * into both regions' DB secrets in the emulator (RDS format, as Terraform's secret holds them),
+ * creates the app's own role from the app role's secret the way `pilotlight app-role` does on AWS
+ * (the same ensureAppRole, as the master user, on the writer), and starts both app instances,
+ * which read only the app role's secret. Refuses when a stack is already recorded in `stateDir` and still runs.
+ */
 export async function startStack(
   config: DeploymentConfig,
   stateDir: string,
@@ -184,7 +193,11 @@ export async function startStack(
   let stack: LocalStack | undefined;
   try {
     // the secret lives in P and is replicated to B (writes to a replica are refused, as on AWS)
-    const secret = JSON.stringify({ username: cluster.user, password: cluster.password, engine: "postgres" });
+    const secret = JSON.stringify({
+      username: cluster.master.user,
+      password: cluster.master.password,
+      engine: "postgres",
+    });
     await new SecretsManagerClient({ region: config.primary.region }).send(
       new PutSecretValueCommand({ SecretId: config.primary.secretArn, SecretString: secret }),
     );
@@ -196,6 +209,21 @@ export async function startStack(
         `${config.backup.secretArn} did not follow ${config.primary.secretArn}: is it its replica?`,
       );
     }
+    // the app role's secret (Terraform's, or the test deployment's) in P; B's instances read its replica
+    const appCreds = await fetchDbCredentials(
+      new SecretsManagerClient({ region: config.primary.region }),
+      config.primary.appSecretArn,
+    );
+    const appLogin = { user: appCreds.username, password: appCreds.password };
+    const role = await ensureAppRole({
+      host: cluster.host,
+      port: cluster.primary.port,
+      ...cluster.master,
+      database: cluster.database,
+      ssl: false,
+      app: appLogin,
+    });
+    log(`the app's database role ${appLogin.user} ${role.created ? "created" : "brought up to date"} on P`);
     const app = async (side: RegionRole, db: ServerRef): Promise<AppInstance> => {
       const port = side === "primary" ? (probedPort(config) ?? (await freePort())) : await freePort();
       return {
@@ -220,6 +248,8 @@ export async function startStack(
         password: cluster.password,
         socketDir: cluster.baseDir,
       },
+      master: cluster.master,
+      app: appLogin,
       database: cluster.database,
       baseDir: cluster.baseDir,
       db,

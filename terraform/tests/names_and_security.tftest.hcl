@@ -785,9 +785,10 @@ run "rejects_db_password_version" {
     aws.us_east_1 = aws.us_east_1
   }
   variables {
-    db_password_version = 1.5
+    db_password_version     = 1.5
+    db_app_password_version = 0
   }
-  expect_failures = [var.db_password_version]
+  expect_failures = [var.db_password_version, var.db_app_password_version]
 }
 
 # The modules that take the deployment name itself, each against its own longest name.

@@ -186,6 +186,12 @@ run "root_wiring" {
     aws.us_east_1 = aws.us_east_1
   }
 
+  # the mocks give every secret one ARN: the app role's gets its own, so the wiring shows which is read
+  override_resource {
+    target = module.database.aws_secretsmanager_secret.app
+    values = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:pilotlight/test/db-app-GhIjKl" }
+  }
+
   assert {
     condition     = module.database_replica.source_db_arn == module.database.db_instance_arn
     error_message = "The replica must replicate from the primary's ARN."
@@ -205,6 +211,14 @@ run "root_wiring" {
   assert {
     condition     = module.database.secret_replica_arn == "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-AbCdEf"
     error_message = "The secret replica's ARN is the primary's with B's region."
+  }
+  assert {
+    condition     = module.app_primary.db_secret_arn == module.database.app_secret_arn && module.app_backup.db_secret_arn == "arn:aws:secretsmanager:eu-central-1:123456789012:secret:pilotlight/test/db-app-GhIjKl" && module.database.app_secret_arn != module.database.secret_arn
+    error_message = "The instances must read the app role's secret (B its replica in B), never the master user's: the master could lift the write fence."
+  }
+  assert {
+    condition     = jsondecode(output.deployment_config).primary.appSecretArn == module.database.app_secret_arn && jsondecode(output.deployment_config).backup.appSecretArn == module.database.app_secret_replica_arn
+    error_message = "The config document must name the app role's secret in each region (the CLI's app-role command and the write fence read it)."
   }
   assert {
     condition     = module.app_backup.autoscaling_group_capacity == { min = 0, max = 0, desired = 0 }
@@ -972,8 +986,31 @@ run "database_rejects_invalid_inputs" {
     engine_version              = "16.4"
     backup_retention_days       = 0
     secret_recovery_window_days = 3
+    app_username                = "rds_app"
+    app_password_version        = 0
   }
-  expect_failures = [var.engine_version, var.backup_retention_days, var.secret_recovery_window_days]
+  expect_failures = [var.engine_version, var.backup_retention_days, var.secret_recovery_window_days, var.app_username, var.app_password_version]
+}
+
+# The app must never connect as the master user: that role could lift the write fence.
+run "database_rejects_the_master_user_as_the_app_role" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  providers = {
+    aws = aws.primary
+  }
+  variables {
+    name                  = "test"
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1", kms_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/2" }
+    username              = "pilotlight"
+    app_username          = "pilotlight"
+  }
+  expect_failures = [aws_secretsmanager_secret_version.app]
 }
 
 # The promotion settings in the config document (RDS API reference, PromoteReadReplica:

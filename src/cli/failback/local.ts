@@ -42,7 +42,7 @@ export function localPlays(clients: Clients, config: DeploymentConfig, stack: Lo
   };
 }
 
-/** The app's database on each local server, as the app's sessions see it. */
+/** The app's database on each local server: the master user acts, the app's role is fenced and observed. */
 export function localSql(stack: LocalStack): {
   primary(): Promise<SqlEndpoint>;
   backup(): Promise<SqlEndpoint>;
@@ -50,10 +50,11 @@ export function localSql(stack: LocalStack): {
   const at = (side: "primary" | "backup"): SqlEndpoint => ({
     host: stack.creds.host,
     port: stack.db[side].port,
-    user: stack.creds.user,
-    password: stack.creds.password,
+    user: stack.master.user,
+    password: stack.master.password,
     database: stack.database,
     ssl: false,
+    app: stack.app,
   });
   return { primary: async () => at("primary"), backup: async () => at("backup") };
 }

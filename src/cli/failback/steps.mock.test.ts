@@ -28,7 +28,7 @@ import { failbackRecordFor, failbackTestEnv } from "../../../test/fixtures/failb
 import { Clients } from "../../aws/clients.js";
 import { databasePortFor } from "../../functions/shared/aws-ports.js";
 import type { OperationRecord } from "../../functions/shared/operation-record.js";
-import type { FenceCheck, SqlEndpoint } from "./sql.js";
+import { type FenceCheck, FenceError, type SqlEndpoint } from "./sql.js";
 import { type FailbackEnv, failbackSteps, replicating, type SwitchoverSql } from "./steps.js";
 
 // The AWS path of the failback steps, with the SDK mocked to answer as the RDS, ELB, Route 53 and
@@ -191,12 +191,13 @@ const standalone = (id: string, region: string): DBInstance => ({
   VpcSecurityGroups: [{ VpcSecurityGroupId: "sg-0123", Status: "active" }],
 });
 
-function fakeSql(fence: Partial<FenceCheck> = {}, behind: number[] = [0]) {
+function fakeSql(fence: Partial<FenceCheck> | FenceError = {}, behind: number[] = [0]) {
   const calls: string[] = [];
   const ops: SwitchoverSql = {
     fenceWrites: async (ep) => {
       calls.push(`fence ${ep.host}`);
-      return { readOnly: true, writersLeft: 0, lsn: "0/3000060", ...fence };
+      if (fence instanceof FenceError) throw fence; // sql.ts lifts a fence it cannot observe, then throws
+      return { ended: 1, otherWriters: 0, lsn: "0/3000060", ...fence };
     },
     liftFence: async (ep) => {
       calls.push(`lift ${ep.host}`);
@@ -222,6 +223,7 @@ function env(sqlOps: SwitchoverSql, over: Partial<FailbackEnv> = {}, record?: Op
     password: "p",
     database: "d",
     ssl: false,
+    app: { user: "app", password: "a" },
   });
   return failbackTestEnv(
     config,
@@ -639,15 +641,20 @@ describe("failback steps (AWS path)", () => {
       expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
     });
 
-    it("never promotes when the fence did not take: it lifts it and says what to look for", async () => {
+    it("never promotes when the fence did not take (sql.ts lifted it and says what to look for)", async () => {
       rds.on(DescribeDBInstancesCommand).resolves(db(replicaOfB));
-      const sql = fakeSql({ writersLeft: 1 });
-
-      await expect(failbackSteps.switchover(env(sql.ops))).rejects.toThrow(
-        /write fence on demo-replica did not take .* sessions still holding a write transaction: 1/,
+      const sql = fakeSql(
+        new FenceError(
+          "the write fence on b-db:5432 did not take (...); it was lifted and nothing else changed",
+          true,
+        ),
       );
 
-      expect(sql.calls).toEqual(["fence b-db", "lift b-db"]);
+      await expect(failbackSteps.switchover(env(sql.ops))).rejects.toThrow(
+        /write fence on b-db:5432 did not take/,
+      );
+
+      expect(sql.calls).toEqual(["fence b-db"]);
       expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
     });
 

@@ -479,19 +479,13 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     let fenced = "";
     if (!promoted) {
       const backupSql = await env.sql.backup();
-      // The fence is the database's, not the group's: it stops every writer, the app's and any
-      // other client's, while B's instances keep serving reads until DNS answers P.
+      // The fence is the database's, not the group's: the app's own role loses LOGIN and its
+      // sessions end, in every region's app at once (sql.ts). It lifts itself and throws if it
+      // cannot be observed to hold.
       await progress.acting(FENCE_BACKUP_WRITES, { id: B.db.instanceId });
       const fence = await env.sqlOps.fenceWrites(backupSql);
-      if (!fence.readOnly || fence.writersLeft > 0) {
-        await env.sqlOps.liftFence(backupSql);
-        throw new CliError(
-          `the write fence on ${B.db.instanceId} did not take (new sessions read-only: ${fence.readOnly}, sessions still holding a write transaction: ${fence.writersLeft}); it was lifted and nothing else changed. Find the writer (pg_stat_activity), then re-run failback.`,
-          ExitCode.failed,
-        );
-      }
       log(
-        `writes to B fenced: new sessions read-only, no open write transaction; B's WAL position ${fence.lsn}`,
+        `writes to B fenced: the app's role ${backupSql.app.user} may not log in, ${fence.ended} of its sessions ended${fence.otherWriters > 0 ? `, ${fence.otherWriters} open write transactions of other roles (master, rdsadmin) left alone` : ""}; B's WAL position ${fence.lsn}`,
       );
       try {
         await wait(`${P.db.instanceId} to replay B's WAL up to ${fence.lsn}`, async () => {

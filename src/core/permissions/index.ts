@@ -106,9 +106,16 @@ export function deploymentResources(
     // the instances failback creates (tagged at creation): the deployment's own names
     failback_new_dbs: [config.primary.db.arn, config.backup.db.arn],
     failback_snapshots: [arn("rds", P, `snapshot:${config.primary.db.instanceId}-failback-*`)],
-    db_secrets: [config.primary.secretArn, config.backup.secretArn],
-    // each region's app role names its own region's secret; the contract evaluates both roles as one
-    db_secret: [config.primary.secretArn, config.backup.secretArn],
+    // the operator reads the master user's and the app role's secrets: the app role, the write fence
+    db_secrets: [
+      config.primary.secretArn,
+      config.backup.secretArn,
+      config.primary.appSecretArn,
+      config.backup.appSecretArn,
+    ],
+    // each region's instance role names its own region's copy of the app role's secret (never the
+    // master's); the contract evaluates both roles as one
+    db_secret: [config.primary.appSecretArn, config.backup.appSecretArn],
   };
   if (lookups.backupAsgArn) r.backup_asg = [lookups.backupAsgArn];
   if (lookups.primaryAsgArn) r.primary_asg = [lookups.primaryAsgArn];

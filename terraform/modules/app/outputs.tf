@@ -82,3 +82,8 @@ output "artifact_key" {
   description = "Object key of the app bundle."
   value       = aws_s3_object.app_bundle.key
 }
+
+output "db_secret_arn" {
+  description = "The secret the instances read their database login from (the app role's, never the master user's)."
+  value       = var.db.secret_arn
+}

@@ -164,7 +164,7 @@ variable "artifact_bucket_force_destroy" {
 }
 
 variable "db" {
-  description = "Where the app finds its database: host, port, name, and the Secrets Manager secret (in this region) holding the credentials, with the KMS key that encrypts it."
+  description = "Where the app finds its database: host, port, name, and the Secrets Manager secret (in this region) holding the app's own role's credentials (never the master user's: the instances must not be able to lift the failback's write fence), with the KMS key that encrypts it."
   type = object({
     host        = string
     port        = number

@@ -15,6 +15,7 @@ variable "document" {
       asg            = object({ name = string, desiredCapacity = number })
       db             = object({ instanceId = string, arn = string })
       secretArn      = string
+      appSecretArn   = string
       artifactBucket = string
     })
     backup = object({
@@ -34,6 +35,7 @@ variable "document" {
         backupWindow        = string
       })
       secretArn      = string
+      appSecretArn   = string
       artifactBucket = string
     })
     dns = object({

@@ -18,6 +18,8 @@ locals {
   # Not the ephemeral aws_secretsmanager_random_password: terraform test's mock providers in
   # Terraform 1.11 cannot open ephemeral resources (hashicorp/terraform#38608).
   master_password = replace(uuid(), "-", "")
+  # The app's own role's password, drawn the same way; sent only when app_password_version changes.
+  app_password = replace(uuid(), "-", "")
 }
 
 resource "aws_kms_key" "this" {
@@ -73,6 +75,44 @@ resource "aws_secretsmanager_secret_version" "db" {
     # Whenever the instance is sent a password (a new password_version, or an instance imported
     # after a failback, whose state has no version), the secret gets the same one in that apply.
     replace_triggered_by = [aws_db_instance.this.password_wo_version]
+  }
+}
+
+# The app's own database role (not the master user, which could lift the failback's write fence):
+# its login in a secret of its own, replicated to B like the master's, so B's instances start while
+# P is down. Terraform draws the password; `pilotlight app-role` creates the role in the database
+# with it, as the master user (the instances never hold the master credentials), and again after
+# app_password_version is raised. The role itself reaches B through the WAL.
+resource "aws_secretsmanager_secret" "app" {
+  name                    = "pilotlight/${var.name}/db-app"
+  description             = "${var.name}: the app's own PostgreSQL role (replicated to the backup region); the master credentials are in pilotlight/${var.name}/db"
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = var.tags
+  #checkov:skip=CKV2_AWS_57:Rotated by raising app_password_version and running pilotlight app-role (docs/app.md): a Secrets Manager rotation Lambda would need the master credentials and a route into P's VPC.
+
+  replica {
+    region     = var.secret_replica.region
+    kms_key_id = var.secret_replica.kms_key_arn
+  }
+}
+
+resource "aws_secretsmanager_secret_version" "app" {
+  secret_id = aws_secretsmanager_secret.app.id
+  secret_string_wo = jsonencode({
+    engine   = "postgres"
+    username = var.app_username
+    password = local.app_password
+    dbname   = var.db_name
+    port     = var.port
+  })
+  secret_string_wo_version = var.app_password_version
+
+  lifecycle {
+    precondition {
+      condition     = var.app_username != var.username
+      error_message = "app_username must differ from the master user name (username): the app must never connect as the master user, which can lift the write fence."
+    }
   }
 }
 

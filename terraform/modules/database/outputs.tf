@@ -38,6 +38,16 @@ output "secret_replica_arn" {
   value       = replace(aws_secretsmanager_secret.db.arn, ":${split(":", aws_secretsmanager_secret.db.arn)[3]}:", ":${var.secret_replica.region}:")
 }
 
+output "app_secret_arn" {
+  description = "ARN of the app role's secret in the primary region (what P's instances read)."
+  value       = aws_secretsmanager_secret.app.arn
+}
+
+output "app_secret_replica_arn" {
+  description = "ARN of the app role's secret's replica in the backup region (what B's instances read)."
+  value       = replace(aws_secretsmanager_secret.app.arn, ":${split(":", aws_secretsmanager_secret.app.arn)[3]}:", ":${var.secret_replica.region}:")
+}
+
 output "secret_replica_regions" {
   description = "Regions the credentials secret is replicated to, with their keys."
   value       = { for r in aws_secretsmanager_secret.db.replica : r.region => r.kms_key_id }

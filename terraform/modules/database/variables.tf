@@ -78,6 +78,17 @@ variable "username" {
   default     = "pilotlight"
 }
 
+variable "app_username" {
+  description = "The app's own database role (created by `pilotlight app-role`); the app never connects as the master user."
+  type        = string
+  default     = "pilotlight_app"
+
+  validation {
+    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.app_username)) && !startswith(var.app_username, "pg_") && !startswith(var.app_username, "rds")
+    error_message = "app_username must be 1 to 63 lowercase letters, digits and underscores, starting with a letter or underscore, and not begin with pg_ or rds (PostgreSQL and RDS reserve them)."
+  }
+}
+
 variable "port" {
   description = "PostgreSQL port."
   type        = number
@@ -109,6 +120,17 @@ variable "password_version" {
   validation {
     condition     = var.password_version >= 1 && floor(var.password_version) == var.password_version
     error_message = "password_version must be a whole number >= 1; raise it to set a new master password."
+  }
+}
+
+variable "app_password_version" {
+  description = "Version of the app role's generated password: raise it, apply, then run `pilotlight app-role`, which sets the new password on the role (the app reads the secret again when the old one is refused)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.app_password_version >= 1 && floor(var.app_password_version) == var.app_password_version
+    error_message = "app_password_version must be a whole number >= 1; raise it to rotate the app role's password."
   }
 }
 
