@@ -23,6 +23,9 @@ export function operatorName(): string {
   return process.env.PILOTLIGHT_OPERATOR ?? process.env.USER ?? process.env.LOGNAME ?? "operator";
 }
 
+/** The flag that answers a question whose consequence is lost writes (approve --force, failback's rename of a standalone P). */
+export const ACCEPT_DATA_LOSS = "--accept-data-loss";
+
 /** What a consequential question names: the flag that accepts its consequence, and whether it was given. */
 export interface Consequence {
   /** The option that answers the question, named after its consequence (e.g. `--accept-data-loss`). */

@@ -6,7 +6,7 @@ import { createFailoverClients, createFailoverPorts } from "../../functions/shar
 import { FailoverStepError, IncidentBusyError } from "../../functions/shared/errors.js";
 import { type LockRecord, leaseLive, type Timeline } from "../../functions/shared/lock-record.js";
 import type { CommandDefinition } from "../command.js";
-import { confirmConsequence, confirmStep, operatorName } from "../confirm.js";
+import { ACCEPT_DATA_LOSS, confirmConsequence, confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
@@ -17,9 +17,6 @@ export interface ApproveOptions {
   /** Answers `--force`'s question (a failover no guard confirmed loses writes and moves production). */
   acceptDataLoss?: boolean;
 }
-
-/** The flag that answers `approve --force`'s question; `--yes` does not. */
-export const ACCEPT_DATA_LOSS = "--accept-data-loss";
 
 /** The timeline of a failover record as a table (shared with drill reports). */
 export function timelineRows(timeline: Timeline | undefined): string[][] {

@@ -25,7 +25,7 @@ import {
 import { closeIncident } from "../../functions/shared/incident.js";
 import { createdAfterIncident, isStepFinal, nextStep } from "../../functions/shared/operation-record.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
-import { confirmStep, operatorName } from "../confirm.js";
+import { ACCEPT_DATA_LOSS, confirmConsequence, confirmStep, operatorName } from "../confirm.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { failbackNames, type PlanStep, type StepId } from "./plan.js";
@@ -97,6 +97,8 @@ export interface FailbackEnv {
   /** The failback record: its stamp names what failback creates; its steps and acts drive a resume. */
   progress: FailbackProgress;
   yes: boolean;
+  /** Answers the rename of a standalone P (its writes since the incident leave the serving side); `--yes` does not. */
+  acceptDataLoss: boolean;
   timeoutMs: number;
   intervalMs: number;
   /** SQL sessions on each region's database (RDS endpoints or tunnels; local PostgreSQL). */
@@ -321,6 +323,13 @@ async function rebuildReplica(
         ExitCode.failed,
       );
     }
+    if (region === env.config.primary.region)
+      await confirmConsequence(
+        env.io,
+        env.config.deployment,
+        `rename ${id} (standalone, in ${region}) to ${keepAs} and replace it by a replica of B: any write it took since incident ${progress.current.incidentId} leaves the serving side (kept in ${keepAs} for reconciliation).`,
+        { flag: ACCEPT_DATA_LOSS, given: env.acceptDataLoss },
+      );
     await progress.acting(acts.rename, { id, to: keepAs });
     await whenAvailable(
       env,
