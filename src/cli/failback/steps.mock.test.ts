@@ -692,22 +692,32 @@ describe("failback steps (AWS path)", () => {
       expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
     });
 
-    it("waits for P's targets to be healthy on AWS, not only in local mode", async () => {
+    it("issue 19 #10: is done when P's deep /health answers 200 through P's ALB (its database writable), not when its targets pass /healthz", async () => {
       rds
         .on(DescribeDBInstancesCommand)
         .resolvesOnce(db(replicaOfB))
         .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: undefined }));
       rds.on(PromoteReadReplicaCommand).resolves({});
       rds.on(ModifyDBInstanceCommand).resolves({});
+      // the target group checks the shallow /healthz: P's targets are healthy since step 4
       elb.on(DescribeTargetHealthCommand).resolves({
         TargetHealthDescriptions: [
-          { TargetHealth: { State: "unhealthy", Reason: "Target.FailedHealthChecks" } },
+          { TargetHealth: { State: "healthy" } },
+          { TargetHealth: { State: "healthy" } },
         ],
       });
-
-      await expect(failbackSteps.switchover(env(fakeSql().ops))).rejects.toThrow(
-        /gave up waiting for healthy targets in eu-west-1's target group/,
-      );
+      const probes: string[] = [];
+      await expect(
+        failbackSteps.switchover(
+          env(fakeSql().ops, {
+            primaryHealth: async () => {
+              probes.push("/health");
+              return false;
+            },
+          }),
+        ),
+      ).rejects.toThrow(/gave up waiting for P's \/health answering 200 through P's ALB/);
+      expect(probes.length).toBeGreaterThan(0);
     });
   });
 
