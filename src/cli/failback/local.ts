@@ -17,7 +17,6 @@ export function localPlays(clients: Clients, config: DeploymentConfig, stack: Lo
     startPrimaryApp: async () => {
       await startApp(stack, "primary");
     },
-    primaryAppHealthy: () => appHealthy(stack.apps.primary),
     snapshotOldPrimary: async (name) => {
       await stopServer(stack.db.primary);
       const copy = join(stack.stateDir, "snapshots", name);
@@ -73,9 +72,11 @@ export function localFailbackEnv(
   clients: Clients,
   config: DeploymentConfig,
   stack: LocalStack,
-): Pick<FailbackEnv, "sql" | "dns" | "local"> {
+): Pick<FailbackEnv, "sql" | "dns" | "local" | "primaryHealth"> {
   return {
     sql: localSql(stack),
+    // the deep /health of P's app instance (the local ALB forwards to it)
+    primaryHealth: () => appHealthy(stack.apps.primary),
     dns: localDns(clients, config, stack),
     local: localPlays(clients, config, stack),
   };
