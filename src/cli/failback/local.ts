@@ -28,7 +28,10 @@ export function localPlays(clients: Clients, config: DeploymentConfig, stack: Lo
       await rebuildAsReplica(stack.creds, stack.db.primary, stack.db.backup);
       return true;
     },
-    promotePrimary: () => promoteServer(stack.creds, stack.db.primary),
+    // RDS promotes once: a re-run after an interrupted run's promotion finds P's server promoted
+    promotePrimary: async () => {
+      if (await inRecovery(stack.creds, stack.db.primary)) await promoteServer(stack.creds, stack.db.primary);
+    },
     rebuildBackupAsReplica: () => rebuildAsReplica(stack.creds, stack.db.backup, stack.db.primary),
     alarmOk: async () => {
       await setAlarm(
