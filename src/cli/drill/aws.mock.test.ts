@@ -529,7 +529,7 @@ describe("runAwsDrill (AWS path, SDK mocked)", () => {
     expect(w.primaryAsg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
   });
 
-  it("issue 19 #6: drill --abort from the record of a killed drill (P fenced, the CLI gone): restores the recorded sizes if no incident opened, and is refused nothing on a second run", async () => {
+  it("issue 19 #6: the end drill --abort runs (endDrill), from the record of a killed drill (P fenced, the CLI gone): restores the recorded sizes when no incident opened, and closes the record", async () => {
     const w = drillWorld({ failoverRuns: false });
     // the drill as SIGKILL leaves it: P fenced, the drill record live, the record open after the fence
     w.world.onScale = (desired) => {
