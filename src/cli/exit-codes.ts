@@ -17,7 +17,11 @@ export const ExitCode = {
   backupUnknown: 5,
   /** `status`: neither region answered. */
   bothUnknown: 6,
-  /** A confirmation was declined, or a destructive step needs `--yes` without a terminal. */
+  /**
+   * A confirmation was declined, a destructive step needs `--yes` without a terminal, a question
+   * `--yes` does not answer got neither the deployment's name nor its flag, or an AWS drill was
+   * interrupted (SIGINT/SIGTERM; it ended from its record first).
+   */
   aborted: 7,
 } as const;
 

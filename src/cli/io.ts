@@ -9,6 +9,8 @@ export interface Io {
   err(text: string): void;
   /** Asks a yes/no question; resolves false when there is no terminal to ask. */
   confirm(question: string): Promise<boolean>;
+  /** Asks for a typed answer (e.g. the deployment's name); resolves undefined when there is no terminal. */
+  ask(question: string): Promise<string | undefined>;
 }
 
 /** The process's own streams; questions need stdin to be a terminal. */
@@ -22,6 +24,15 @@ export function processIo(): Io {
       try {
         const answer = await rl.question(`${question} [y/N] `);
         return /^y(es)?$/i.test(answer.trim());
+      } finally {
+        rl.close();
+      }
+    },
+    async ask(question) {
+      if (!process.stdin.isTTY) return undefined;
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return (await rl.question(`${question} `)).trim();
       } finally {
         rl.close();
       }

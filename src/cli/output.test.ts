@@ -9,7 +9,15 @@ import { renderTable, writeOutput } from "./output.js";
 
 function capture(): { io: Io; out: string[] } {
   const out: string[] = [];
-  return { out, io: { out: (t) => out.push(t), err: () => undefined, confirm: async () => false } };
+  return {
+    out,
+    io: {
+      out: (t) => out.push(t),
+      err: () => undefined,
+      confirm: async () => false,
+      ask: async () => undefined,
+    },
+  };
 }
 
 describe("output", () => {

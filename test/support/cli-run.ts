@@ -8,20 +8,28 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams; `answers` replies to confirmations in order. */
+/**
+ * Runs the CLI in-process with captured streams; `answers` replies to confirmations in order,
+ * `typed` to the questions that need a typed answer (none: no terminal).
+ */
 export async function runCapture(
   argv: string[],
-  options: { clientOptions?: ClientOptions; answers?: boolean[] } = {},
+  options: { clientOptions?: ClientOptions; answers?: boolean[]; typed?: string[] } = {},
 ): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const answers = [...(options.answers ?? [])];
+  const typed = [...(options.typed ?? [])];
   const io: Io = {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
     confirm: async (q) => {
       err.push(`${q} [y/N]`);
       return answers.shift() ?? false;
+    },
+    ask: async (q) => {
+      err.push(q);
+      return typed.shift();
     },
   };
   const code = await runCli(argv, {

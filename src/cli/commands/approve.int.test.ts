@@ -34,6 +34,16 @@ describe("pilotlight readiness and approve", () => {
     expect(run.stderr).toContain("--yes");
   });
 
+  it("approve --force is not answered by --yes (issue 19 #9): without a terminal it refuses naming --accept-data-loss, a mistyped name refuses, and nothing opens", async () => {
+    const yes = await runCapture([...base(), "approve", "--force", "--yes"]);
+    expect(yes.code).toBe(ExitCode.aborted);
+    expect(yes.stderr).toContain("--yes does not answer");
+    expect(yes.stderr).toContain("--accept-data-loss");
+    const typo = await runCapture([...base(), "approve", "--force"], { typed: [`${deployment}x`] });
+    expect(typo.code).toBe(ExitCode.aborted);
+    expect((await createFailoverPorts(config).lock.read(deployment))?.state).toBe("armed");
+  });
+
   it("approve executes the pending incident of approval mode through the failover sequence", async () => {
     const ports = createFailoverPorts(config);
     // the alarm path in approval mode, during a drill (its record, then P failing as Route 53's
@@ -56,6 +66,18 @@ describe("pilotlight readiness and approve", () => {
       messageId: "m-1",
     });
     expect(pending.outcome).toBe("pending-approval");
+
+    // issue 19 #5: P healthy again as Route 53's checkers see it: approve asks the guard again and refuses
+    await setCheckerReport(process.env.AWS_ENDPOINT_URL ?? "", config.dns.healthCheckId, null);
+    const stale = await runCapture([...base(), "approve", "--yes"]);
+    expect(stale.code).toBe(ExitCode.failed);
+    expect(stale.stderr).toContain("the guard no longer confirms P is down");
+    expect((await ports.lock.read(deployment))?.state).toBe("pending-approval");
+    await setCheckerReport(
+      process.env.AWS_ENDPOINT_URL ?? "",
+      config.dns.healthCheckId,
+      DOWN_ENDPOINT_REPORT,
+    );
 
     const run = await runCapture([...base(), "approve"], { answers: [true] });
     expect(run.stderr).toContain("awaits approval");

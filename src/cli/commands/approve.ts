@@ -1,10 +1,12 @@
 import type { Command } from "commander";
+import { guardVerdict } from "../../functions/failover/guard.js";
 import { type FailoverResult, runFailover } from "../../functions/failover/sequence.js";
+import { gatherSignals } from "../../functions/failover/signals.js";
 import { createFailoverClients, createFailoverPorts } from "../../functions/shared/aws-ports.js";
 import { FailoverStepError, IncidentBusyError } from "../../functions/shared/errors.js";
 import { type LockRecord, leaseLive, type Timeline } from "../../functions/shared/lock-record.js";
 import type { CommandDefinition } from "../command.js";
-import { confirmStep, operatorName } from "../confirm.js";
+import { ACCEPT_DATA_LOSS, confirmConsequence, confirmStep, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { type Output, writeOutput } from "../output.js";
@@ -12,6 +14,8 @@ import { type Output, writeOutput } from "../output.js";
 export interface ApproveOptions {
   yes?: boolean;
   force?: boolean;
+  /** Answers `--force`'s question (a failover no guard confirmed loses writes and moves production). */
+  acceptDataLoss?: boolean;
 }
 
 /** The timeline of a failover record as a table (shared with drill reports). */
@@ -93,17 +97,48 @@ export const approveCommand: CommandDefinition<ApproveOptions> = {
   configure: (cmd: Command) =>
     cmd
       .option("-y, --yes", "do not ask for confirmation")
-      .option("--force", "with no incident open, fail over without Route 53 confirming P is down"),
+      .option(
+        "--force",
+        "fail over without the guard confirming P is down (with no incident open, or over a pending one)",
+      )
+      .option(
+        ACCEPT_DATA_LOSS,
+        "answer --force's question without a terminal: the writes B has not replayed are lost and production moves to B",
+      ),
   async handler(ctx: CommandContext, options: ApproveOptions) {
     const config = await ctx.config();
     const ports = createFailoverPorts(config, createFailoverClients(config, ctx.clients));
     const record = await ports.lock.read(config.deployment);
     const what = describe(record, options.force ?? false, ports.clock.now());
-    await confirmStep(
-      ctx.io,
-      options.yes ?? false,
-      `${what}. Fail ${config.deployment} over to ${config.backup.region} (promote ${config.backup.db.instanceId}, scale ${config.backup.asg.name}, write the latch object s3://${config.dns.latch.bucket}/${config.dns.latch.key})?`,
-    );
+    const question = `${what}. Fail ${config.deployment} over to ${config.backup.region} (promote ${config.backup.db.instanceId}, scale ${config.backup.asg.name}, write the latch object s3://${config.dns.latch.bucket}/${config.dns.latch.key})?`;
+    if (options.force) {
+      await confirmConsequence(
+        ctx.io,
+        config.deployment,
+        `${question} --force: no guard confirms P is down; writes B has not replayed are lost and production moves to ${config.backup.region}.`,
+        { flag: ACCEPT_DATA_LOSS, given: options.acceptDataLoss ?? false },
+      );
+    } else {
+      if (record?.state === "pending-approval") {
+        // the incident opened a while ago: P may be back (or a drill over) since; ask the guard again
+        const now = ports.clock.now();
+        const verdict = guardVerdict(
+          await gatherSignals(ports, config, now),
+          {
+            holdMaxSeconds: config.failover.holdMaxSeconds,
+            alarmTime: record.trigger?.alarmTime ?? new Date(now).toISOString(),
+          },
+          now,
+        );
+        if (!verdict.proceed)
+          throw new CliError(
+            `the guard no longer confirms P is down (${verdict.code}: ${verdict.reason}); incident ${record.incidentId} stays pending and nothing was changed. Re-run when P is down, or pass --force (and ${ACCEPT_DATA_LOSS} or the deployment's name typed) to fail over anyway.`,
+            ExitCode.failed,
+          );
+        ctx.io.err(`the guard confirms P is down again: ${verdict.reason}`);
+      }
+      await confirmStep(ctx.io, options.yes ?? false, question);
+    }
     const by = operatorName();
     let result: FailoverResult;
     try {

@@ -112,9 +112,11 @@ describe("pilotlight drill --local and failback --local", () => {
   });
 
   it("failback stopped at the switchover's question keeps its progress: nothing of P is promoted yet", async () => {
-    // yes to the fence and to the reverse replication, no to the switchover
+    // yes to the fence and to the reverse replication, the deployment's name typed for P's
+    // rename (not answered by --yes, issue 19 #9), no to the switchover
     const run = await runCapture([...base(), "failback", "--local", "--state-dir", stateDir], {
       answers: [true, true, false],
+      typed: [deployment],
     });
     expect(run.code).toBe(ExitCode.aborted);
     expect(run.stderr).toContain('Step "planned switchover with zero data loss"');

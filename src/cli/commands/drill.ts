@@ -1,13 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import type { DeploymentConfig } from "../../core/config.js";
 import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
 import { assertEmulator } from "../../local/emulator.js";
 import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
-import { runAwsDrill } from "../drill/aws.js";
+import { ACCEPT_OUTAGE, runAwsDrill } from "../drill/aws.js";
 import { runLocalDrill } from "../drill/local.js";
+import { drillOperationPort, drillProgress, endDrill } from "../drill/operation.js";
 import type { DrillOptions } from "../drill/options.js";
 import { endDrillRecord } from "../drill/record.js";
 import { regionLoss } from "../drill/region-loss.js";
@@ -25,6 +27,29 @@ function refuseOpenIncident(record: LockRecord | undefined): void {
   }
 }
 
+/** `drill --abort`: ends the open drill of the record, from any terminal, as the drill's own end would. */
+async function abortDrill(ctx: CommandContext, config: DeploymentConfig): Promise<ExitCode> {
+  const port = drillOperationPort(ctx.clients, config);
+  const stored = await port.read();
+  if (!stored || stored.closedAt) {
+    ctx.io.err(
+      `no open drill of ${config.deployment}${stored ? ` (the last one ended ${stored.closedAt})` : ""}: nothing to abort`,
+    );
+    return ExitCode.ok;
+  }
+  const dynamoDb = ctx.clients.dynamoDb(config.backup.region);
+  const { message } = await endDrill({
+    clients: ctx.clients,
+    config,
+    lock: dynamoDbLockPort(dynamoDb, config.failover.lockTableName),
+    drillRecord: dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment),
+    progress: drillProgress(port, stored),
+    log: (m) => ctx.io.err(m),
+  });
+  writeOutput(ctx.io, ctx.format, { data: { aborted: stored.key, message }, tables: [], notes: [message] });
+  return ExitCode.ok;
+}
+
 export const drillCommand: CommandDefinition<DrillOptions> = {
   name: "drill",
   description:
@@ -32,7 +57,15 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
   configure: (cmd: Command) =>
     cmd
       .option("--local", "run against the local emulator, with the harness playing what it cannot do")
-      .option("-y, --yes", "do not ask for confirmation")
+      .option("-y, --yes", "local: do not ask for confirmation (an AWS drill is not answered by --yes)")
+      .option(
+        ACCEPT_OUTAGE,
+        "AWS: start the drill without a terminal, accepting its blast radius (a write outage up to the model's worst case, the writes B has not replayed, the replica rebuild of failback)",
+      )
+      .option(
+        "--abort",
+        "AWS: end a running or killed drill from its record in B: P's group restored if no incident opened, else the failover has to finish",
+      )
       .option(
         "--report-dir <dir>",
         "where to write report.md and report.json (default .pilotlight/drills/<time>)",
@@ -74,7 +107,10 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
         "--lose-region needs --local: on AWS a drill cannot take a region away; it fails P by scaling P's group to 0",
         ExitCode.usage,
       );
+    if (options.abort && options.local)
+      throw new CliError("--abort ends an AWS drill; a local drill ends with its process", ExitCode.usage);
     const config = await ctx.config();
+    if (options.abort) return abortDrill(ctx, config);
     // a usage error before any look at the deployment's state (an open incident is refused below)
     if (options.loseRegion?.length) regionLoss(config, options.loseRegion);
     if (options.promotionSeconds !== undefined) {
@@ -93,12 +129,15 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     // writes it just before it fails P; it goes when the drill ends, whatever the outcome
     const record = dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment);
     let report: Awaited<ReturnType<typeof runAwsDrill>>;
-    try {
-      report = options.local
-        ? await runLocalDrill(ctx, config, options, lock, record)
-        : await runAwsDrill(ctx, config, options, lock, record);
-    } finally {
-      await endDrillRecord(record, config, (message) => ctx.io.err(message));
+    if (options.local) {
+      try {
+        report = await runLocalDrill(ctx, config, options, lock, record);
+      } finally {
+        await endDrillRecord(record, config, (message) => ctx.io.err(message));
+      }
+    } else {
+      // the AWS drill ends itself from its progress record (drill/operation.ts), on every path
+      report = await runAwsDrill(ctx, config, options, lock, record);
     }
     const dir =
       options.reportDir ?? join(".pilotlight", "drills", report.failureInjectedAt.replace(/[:.]/g, "-"));

@@ -3,7 +3,7 @@ import { beginOperation, isStepFinal } from "../../functions/shared/operation-re
 import { assertEmulator } from "../../local/emulator.js";
 import { type LocalStack, loadStack } from "../../local/stack.js";
 import type { CommandDefinition } from "../command.js";
-import { operatorName } from "../confirm.js";
+import { ACCEPT_DATA_LOSS, operatorName } from "../confirm.js";
 import type { CommandContext } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { awsFailbackEnv } from "../failback/aws.js";
@@ -19,6 +19,7 @@ import { writeOutput } from "../output.js";
 
 export interface FailbackOptions {
   yes?: boolean;
+  acceptDataLoss?: boolean;
   dryRun?: boolean;
   local?: boolean;
   stateDir: string;
@@ -54,6 +55,10 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
   configure: (cmd: Command) =>
     cmd
       .option("-y, --yes", "confirm every destructive step (data safety is checked, never confirmed)")
+      .option(
+        ACCEPT_DATA_LOSS,
+        "answer the rename of a standalone P without a terminal (--yes does not): writes it took since the incident leave the serving side",
+      )
       .option("--dry-run", "print the checks and the plan, change nothing")
       .option("--local", "against the local emulator and the local stack `drill --local` left running")
       .option("--state-dir <dir>", "local: the local stack's state", ".pilotlight/local")
@@ -129,6 +134,7 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
       plan,
       progress: new FailbackProgress(failbackRecordPort(clients, config), record),
       yes: options.yes ?? false,
+      acceptDataLoss: options.acceptDataLoss ?? false,
       timeoutMs: timeout * 1000,
       intervalMs: stack ? 200 : 10_000,
       sqlOps,

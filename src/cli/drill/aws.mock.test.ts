@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import {
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
@@ -16,13 +17,18 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
+import { memoryRecordPort } from "../../../test/fixtures/failback-env.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
 import { Clients } from "../../aws/clients.js";
 import { checkersSeeHealthy, healthCheckStatus } from "../../core/route53.js";
+import type { ReadinessReport } from "../../functions/readiness/run.js";
+import type { LockRecord } from "../../functions/shared/lock-record.js";
 import type { DrillRecord, DrillRecordPort } from "../../functions/shared/ports.js";
 import { DOWN_ENDPOINT_REPORT } from "../../local/emulator-control.js";
 import type { CommandContext } from "../context.js";
+import { ExitCode } from "../exit-codes.js";
 import { runAwsDrill } from "./aws.js";
+import { DISARM, drillProgress, endDrill, FENCE_PRIMARY_GROUP } from "./operation.js";
 import type { DrillOptions } from "./options.js";
 
 // The AWS path of the drill against a model of the deployment on AWS, the SDK mocked to answer as
@@ -41,15 +47,46 @@ const B_IPS = ["203.0.113.20", "203.0.113.21"];
 interface World {
   /** Every call that changes something, and the drill record's write, in order. */
   events: string[];
-  /** P's group: DesiredCapacity as UpdateAutoScalingGroup last set it. */
+  /** P's group: MinSize and DesiredCapacity as UpdateAutoScalingGroup last set them. */
+  primaryMin: number;
   primaryDesired: number;
   /** P's endpoint check's Inverted setting (HealthCheckConfig). */
   inverted: boolean;
   /** Whether the alarm and the failover function run once Route 53 sees P down. */
   failoverRuns: boolean;
+  /** Whether the failover gets as far as the latch object (false: B promoted, the incident in progress, no latch yet). */
+  latches: boolean;
   /** When the failover ran: the alarm in ALARM, B promoted, scaled, latched, DNS on B. */
   failedOverAt?: number;
+  /** Called on every UpdateAutoScalingGroup of P's group (a test sends SIGINT from here). */
+  onScale?: (desired: number) => void;
 }
+
+const armedLock = (): LockRecord => ({
+  deployment: config.deployment,
+  state: "armed",
+  attempts: 0,
+  updatedAt: "2026-12-07T00:00:00.000Z",
+  armedAt: "2026-12-07T00:00:00.000Z",
+});
+
+/** A readiness report whose checks all pass (the preflight reads it as `pilotlight readiness` prints it). */
+const passingReadiness = (): ReadinessReport => ({
+  deployment: config.deployment,
+  at: new Date().toISOString(),
+  ready: true,
+  checks: [{ name: "replica-lag", verdict: "pass", detail: "replica lag 2 s (bound 60 s)" }],
+});
+
+const drillOptions = (): DrillOptions => ({
+  timeout: "1",
+  stateDir: ".",
+  handler: "",
+  probeHandler: "",
+  app: "",
+  baseline: "0",
+  after: "0",
+});
 
 const clientsUsed: Clients[] = [];
 afterEach(() => {
@@ -59,12 +96,14 @@ afterEach(() => {
 function drillWorld(over: Partial<World> = {}) {
   const world: World = {
     events: [],
+    primaryMin: P.asg.desiredCapacity,
     primaryDesired: P.asg.desiredCapacity,
     inverted: false,
     failoverRuns: true,
+    latches: true,
     ...over,
   };
-  const lock = memoryLockPort();
+  const lock = memoryLockPort(armedLock());
   const clients = new Clients();
   clientsUsed.push(clients);
 
@@ -85,16 +124,17 @@ function drillWorld(over: Partial<World> = {}) {
     const at = new Date(now).toISOString();
     lock.items.set(config.deployment, {
       deployment: config.deployment,
-      state: "completed",
+      state: world.latches ? "completed" : "in-progress",
       attempts: 1,
       updatedAt: at,
       incidentId: "drill-incident",
       openedAt: at,
       drill: true,
       timeline: { promote: { startedAt: at, actedAt: at, finishedAt: at, outcome: "done", detail: "" } },
-      completedAt: at,
+      ...(world.latches ? { completedAt: at } : {}),
     });
   };
+  const latched = () => failedOver() && world.latches;
   const failedOver = () => {
     advance();
     return world.failedOverAt !== undefined;
@@ -107,9 +147,23 @@ function drillWorld(over: Partial<World> = {}) {
   const primaryAsg = mockClient(clients.autoScaling(P.region));
   primaryAsg.on(UpdateAutoScalingGroupCommand).callsFake(async (input) => {
     world.events.push(`UpdateAutoScalingGroup ${input.AutoScalingGroupName} ${input.DesiredCapacity}`);
+    world.primaryMin = input.MinSize ?? world.primaryMin;
     world.primaryDesired = input.DesiredCapacity;
+    world.onScale?.(input.DesiredCapacity);
     return {};
   });
+  // API_DescribeAutoScalingGroups: the group's MinSize and DesiredCapacity as last set
+  primaryAsg.on(DescribeAutoScalingGroupsCommand).callsFake(async () => ({
+    AutoScalingGroups: [
+      {
+        AutoScalingGroupName: P.asg.name,
+        MinSize: world.primaryMin,
+        MaxSize: 10,
+        DesiredCapacity: world.primaryDesired,
+        Instances: [],
+      },
+    ],
+  }));
   const backupAsg = mockClient(clients.autoScaling(B.region));
   backupAsg.on(DescribeAutoScalingGroupsCommand).callsFake(async () => ({
     AutoScalingGroups: [
@@ -195,7 +249,7 @@ function drillWorld(over: Partial<World> = {}) {
   mockClient(clients.s3(B.region))
     .on(GetObjectCommand)
     .callsFake(async () => {
-      if (!failedOver())
+      if (!latched())
         throw new NoSuchKey({
           message: "The specified key does not exist.",
           $metadata: { httpStatusCode: 404 },
@@ -232,14 +286,20 @@ function drillWorld(over: Partial<World> = {}) {
     name === B.alb.dnsName ? B_IPS : name === config.dns.recordName && failedOver() ? B_IPS : P_IPS;
   const errors: string[] = [];
   const ctx = {
-    io: { out: () => undefined, err: (t: string) => errors.push(t), confirm: async () => true },
+    io: {
+      out: () => undefined,
+      err: (t: string) => errors.push(t),
+      confirm: async () => true,
+      ask: async () => undefined,
+    },
     format: "json",
     clients,
     options: { output: "json" },
     config: async () => config,
   } as unknown as CommandContext;
   const options: DrillOptions = {
-    yes: true,
+    ...drillOptions(),
+    acceptOutage: true,
     timeout: "1",
     stateDir: ".",
     handler: "",
@@ -248,8 +308,18 @@ function drillWorld(over: Partial<World> = {}) {
     baseline: "0",
     after: "0",
   };
-  const run = () => runAwsDrill(ctx, config, options, lock, drillRecord, { resolverFor, intervalMs: 20 });
-  return { world, run, primaryAsg, route53, errors };
+  const operation = memoryRecordPort();
+  const signals = new EventEmitter();
+  const preflight = { readiness: passingReadiness(), lagSeconds: 2 as number | undefined };
+  const run = (over: Partial<DrillOptions> = {}) =>
+    runAwsDrill(ctx, config, { ...options, ...over }, lock, drillRecord, {
+      resolverFor,
+      intervalMs: 20,
+      operation,
+      signals: signals as unknown as NodeJS.Process,
+      preflight: async () => ({ ...preflight, lock: await lock.read(config.deployment) }),
+    });
+  return { world, run, primaryAsg, route53, errors, lock, drillRecord, operation, signals, preflight, ctx };
 }
 
 describe("runAwsDrill (AWS path, SDK mocked)", () => {
@@ -285,7 +355,9 @@ describe("runAwsDrill (AWS path, SDK mocked)", () => {
       },
     ]);
     expect(world.primaryDesired).toBe(P.asg.desiredCapacity);
-    expect(errors.join("\n")).toContain(`${P.asg.name} restored to ${P.asg.desiredCapacity}`);
+    expect(errors.join("\n")).toContain(
+      `${P.asg.name} restored to MinSize=${P.asg.desiredCapacity},DesiredCapacity=${P.asg.desiredCapacity}`,
+    );
     expect(report.passed).toBe(false);
     expect(report.expectations).toContainEqual({
       name: "latch written",
@@ -295,7 +367,8 @@ describe("runAwsDrill (AWS path, SDK mocked)", () => {
     expect(report.expectations).toContainEqual({
       name: "failover record completed",
       ok: false,
-      detail: "state undefined",
+      // disarmed before P came back, so that no incident opens meanwhile; readiness re-arms
+      detail: "state unarmed",
     });
     expect(report.recoverySeconds).toBeUndefined();
   });
@@ -328,5 +401,161 @@ describe("runAwsDrill (AWS path, SDK mocked)", () => {
     expect(report.scenario).toContain("scaled to 0");
     // a failover that latched leaves P fenced: failback brings it back
     expect(primaryAsg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
+  });
+
+  it("issue 19 #4: the latch not seen by the deadline but B promoted (an incident in progress): P's group stays at 0 and the drill says the failover has to finish", async () => {
+    const { world, run, primaryAsg, errors, operation, drillRecord } = drillWorld({ latches: false });
+    const report = await run();
+    expect(primaryAsg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
+    expect(world.primaryDesired).toBe(0);
+    expect(errors.join("\n")).toContain("The failover now has to finish");
+    expect(errors.join("\n")).toContain("failback is the way back");
+    expect(report.passed).toBe(false);
+    expect(operation.stored?.closedAt).toBeDefined();
+    expect(drillRecord.record).toBeUndefined();
+  });
+
+  it("issue 19 #4: the fence's act records P's group's sizes before the call, and the restore puts back those sizes (not the config's)", async () => {
+    const { world, run, primaryAsg, operation, lock, drillRecord } = drillWorld({
+      failoverRuns: false,
+      primaryMin: 1,
+      primaryDesired: 3,
+    });
+    await run();
+    const fenceWrite = operation.writes.find((w) => w.acts[FENCE_PRIMARY_GROUP]);
+    expect(fenceWrite?.acts[FENCE_PRIMARY_GROUP]).toMatchObject({
+      id: P.asg.name,
+      to: "MinSize=1,DesiredCapacity=3",
+    });
+    // recorded before the call: the write holding the act has not seen the fence's effect yet
+    expect(fenceWrite?.steps.fence?.outcome).toBeUndefined();
+    expect(primaryAsg.commandCalls(UpdateAutoScalingGroupCommand).at(-1)?.args[0].input).toEqual({
+      AutoScalingGroupName: P.asg.name,
+      MinSize: 1,
+      DesiredCapacity: 3,
+    });
+    expect(world.primaryDesired).toBe(3);
+    expect(operation.stored?.acts[DISARM]).toBeDefined();
+    expect((await lock.read(config.deployment))?.state).toBe("unarmed");
+    expect(operation.stored?.closedAt).toBeDefined();
+    expect(drillRecord.record).toBeUndefined();
+  });
+
+  it("issue 19 #5: refuses an unarmed deployment, approval mode, a failing readiness check and a lag over its bound, before any change", async () => {
+    const unarmed = drillWorld();
+    unarmed.lock.items.set(config.deployment, { ...armedLock(), state: "unarmed" });
+    await expect(unarmed.run()).rejects.toThrow(/not armed/);
+    expect(unarmed.world.events).toEqual([]);
+
+    const failing = drillWorld();
+    failing.preflight.readiness = {
+      ...passingReadiness(),
+      ready: false,
+      checks: [{ name: "backup-asg", verdict: "fail", detail: "group missing" }],
+    };
+    await expect(failing.run()).rejects.toThrow(/readiness fails: backup-asg \(group missing\)/);
+    expect(failing.world.events).toEqual([]);
+
+    const lagging = drillWorld();
+    lagging.preflight.lagSeconds = config.thresholds.replicaLagSecondsMax + 1;
+    await expect(lagging.run()).rejects.toThrow(/exceeds its bound/);
+    const unknown = drillWorld();
+    unknown.preflight.lagSeconds = undefined;
+    await expect(unknown.run()).rejects.toThrow(/no ReplicaLag/);
+    expect([...lagging.world.events, ...unknown.world.events]).toEqual([]);
+
+    const approval = drillWorld();
+    const approvalConfig = { ...config, mode: "approval" as const };
+    await expect(
+      runAwsDrill(
+        approval.ctx,
+        approvalConfig,
+        { ...drillOptions(), acceptOutage: true },
+        approval.lock,
+        approval.drillRecord,
+        {
+          operation: approval.operation,
+          preflight: async () => ({
+            ...approval.preflight,
+            lock: await approval.lock.read(config.deployment),
+          }),
+        },
+      ),
+    ).rejects.toThrow(/mode is approval/);
+    expect(approval.world.events).toEqual([]);
+  });
+
+  it("issue 19 #6, #9: the question names the blast radius, --yes does not answer it, and without a terminal or --accept-outage it refuses before any change", async () => {
+    const { world, run, errors } = drillWorld();
+    await expect(run({ acceptOutage: false, yes: true })).rejects.toMatchObject({
+      exitCode: ExitCode.aborted,
+      message: expect.stringContaining("--accept-outage"),
+    });
+    expect(world.events).toEqual([]);
+    const accepted = drillWorld();
+    await accepted.run();
+    const question = accepted.errors.join("\n");
+    expect(question).toMatch(/writes fail for up to \d+ s/);
+    expect(question).toContain("up to the current replica lag of 2 s");
+    expect(question).toContain("rebuilt as a replica of B's (pilotlight failback)");
+    expect(errors).toBeDefined();
+  });
+
+  it("issue 19 #6: SIGINT once P is fenced, before any incident: P's group restored, the drill record removed, the record closed, exit 7", async () => {
+    const w = drillWorld({ failoverRuns: false });
+    w.world.onScale = (desired) => {
+      if (desired === 0) setImmediate(() => w.signals.emit("SIGINT", "SIGINT"));
+    };
+    await expect(w.run({ timeout: "60" })).rejects.toMatchObject({
+      exitCode: ExitCode.aborted,
+      message: expect.stringContaining("restored"),
+    });
+    expect(w.world.primaryDesired).toBe(P.asg.desiredCapacity);
+    expect(w.drillRecord.record).toBeUndefined();
+    expect(w.operation.stored?.closedAt).toBeDefined();
+    expect(w.signals.listenerCount("SIGINT")).toBe(0);
+  });
+
+  it("issue 19 #6: SIGINT after the incident opened: P stays fenced and the drill says the failover has to finish", async () => {
+    const w = drillWorld({ latches: false });
+    w.world.onScale = (desired) => {
+      if (desired === 0) setTimeout(() => w.signals.emit("SIGTERM", "SIGTERM"), 50);
+    };
+    await expect(w.run({ timeout: "60" })).rejects.toMatchObject({
+      exitCode: ExitCode.aborted,
+      message: expect.stringContaining("The failover now has to finish"),
+    });
+    expect(w.world.primaryDesired).toBe(0);
+    expect(w.primaryAsg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
+  });
+
+  it("issue 19 #6: the end drill --abort runs (endDrill), from the record of a killed drill (P fenced, the CLI gone): restores the recorded sizes when no incident opened, and closes the record", async () => {
+    const w = drillWorld({ failoverRuns: false });
+    // the drill as SIGKILL leaves it: P fenced, the drill record live, the record open after the fence
+    w.world.onScale = (desired) => {
+      if (desired === 0) throw new Error("killed");
+    };
+    await expect(w.run()).rejects.toThrow("killed");
+    // the catch ended it already when the process lived; replay the kill: reopen the record as it was
+    const killed = w.operation.writes.find((r) => r.acts[FENCE_PRIMARY_GROUP] && !r.closedAt);
+    expect(killed).toBeDefined();
+    w.world.onScale = undefined;
+    w.world.primaryDesired = 0;
+    w.lock.items.set(config.deployment, armedLock());
+    w.operation.stored = {
+      ...(killed as NonNullable<typeof killed>),
+      version: w.operation.stored?.version ?? 0,
+    };
+    const ended = await endDrill({
+      clients: (w.ctx as CommandContext).clients,
+      config,
+      lock: w.lock,
+      drillRecord: w.drillRecord,
+      progress: drillProgress(w.operation, w.operation.stored),
+      log: () => undefined,
+    });
+    expect(ended.end.kind).toBe("restore");
+    expect(w.world.primaryDesired).toBe(P.asg.desiredCapacity);
+    expect(w.operation.stored?.closedAt).toBeDefined();
   });
 });

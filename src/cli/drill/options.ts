@@ -2,6 +2,10 @@
 export interface DrillOptions {
   local?: boolean;
   yes?: boolean;
+  /** AWS: answers the drill's question without a terminal (--yes does not). */
+  acceptOutage?: boolean;
+  /** AWS: end a running or killed drill from its record (P restored only if no incident opened). */
+  abort?: boolean;
   stateDir: string;
   reportDir?: string;
   timeout?: string;

@@ -4,6 +4,7 @@ import type { Clients } from "../../aws/clients.js";
 import { resolveDnsName } from "../../aws/dns.js";
 import type { DeploymentConfig, RegionRole } from "../../core/config.js";
 import { latchPortFor } from "../../functions/shared/aws-ports.js";
+import { probeEndpoint } from "../../functions/shared/http-probe.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { SqlEndpoint } from "./sql.js";
 import { describeInstance, type FailbackEnv } from "./steps.js";
@@ -73,9 +74,11 @@ export function awsFailbackEnv(
   clients: Clients,
   config: DeploymentConfig,
   tunnels: Partial<Record<RegionRole, string>>,
-): Pick<FailbackEnv, "sql" | "dns"> {
+): Pick<FailbackEnv, "sql" | "dns" | "primaryHealth"> {
   return {
     sql: awsSql(clients, config, tunnels),
+    // as the probe and Route 53's checkers ask it: P's ALB, the deep /health (config.probe.target)
+    primaryHealth: async () => (await probeEndpoint(config.probe.target, config.probe.timeoutMs)).healthy,
     dns: () => resolveDnsName(clients, config, () => latchPortFor(clients, config).read()),
   };
 }

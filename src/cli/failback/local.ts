@@ -17,7 +17,6 @@ export function localPlays(clients: Clients, config: DeploymentConfig, stack: Lo
     startPrimaryApp: async () => {
       await startApp(stack, "primary");
     },
-    primaryAppHealthy: () => appHealthy(stack.apps.primary),
     snapshotOldPrimary: async (name) => {
       await stopServer(stack.db.primary);
       const copy = join(stack.stateDir, "snapshots", name);
@@ -29,7 +28,10 @@ export function localPlays(clients: Clients, config: DeploymentConfig, stack: Lo
       await rebuildAsReplica(stack.creds, stack.db.primary, stack.db.backup);
       return true;
     },
-    promotePrimary: () => promoteServer(stack.creds, stack.db.primary),
+    // RDS promotes once: a re-run after an interrupted run's promotion finds P's server promoted
+    promotePrimary: async () => {
+      if (await inRecovery(stack.creds, stack.db.primary)) await promoteServer(stack.creds, stack.db.primary);
+    },
     rebuildBackupAsReplica: () => rebuildAsReplica(stack.creds, stack.db.backup, stack.db.primary),
     alarmOk: async () => {
       await setAlarm(
@@ -74,9 +76,11 @@ export function localFailbackEnv(
   clients: Clients,
   config: DeploymentConfig,
   stack: LocalStack,
-): Pick<FailbackEnv, "sql" | "dns" | "local"> {
+): Pick<FailbackEnv, "sql" | "dns" | "local" | "primaryHealth"> {
   return {
     sql: localSql(stack),
+    // the deep /health of P's app instance (the local ALB forwards to it)
+    primaryHealth: () => appHealthy(stack.apps.primary),
     dns: localDns(clients, config, stack),
     local: localPlays(clients, config, stack),
   };

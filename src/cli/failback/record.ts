@@ -3,67 +3,21 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { dynamoDbOperationRecordPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
 import {
-  acted,
-  closeOperation,
   type IncidentRef,
   isStepFinal,
-  type OperationAct,
   type OperationRecord,
   type OperationRecordPort,
-  stepFinished,
-  stepStarted,
 } from "../../functions/shared/operation-record.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { OperationProgress } from "../operation-progress.js";
 
 /** The failback's item of the lock table: key `<deployment>#failback`. */
 export const FAILBACK_OPERATION = "failback";
 
-/**
- * The failback's progress record as a run keeps it: every change is one conditional write of the
- * next version, made before the call it announces. A lost write means another run of failback
- * holds the record: this one stops before acting.
- */
-export class FailbackProgress {
-  constructor(
-    private readonly port: OperationRecordPort,
-    private record: OperationRecord,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get current(): OperationRecord {
-    return this.record;
-  }
-
-  act(name: string): OperationAct | undefined {
-    return this.record.acts[name];
-  }
-
-  /** Records `act` before its call (a no-op when this run or an earlier one recorded it). */
-  async acting(name: string, act: { id: string; to?: string }): Promise<void> {
-    await this.save(acted(this.record, name, act, this.now()));
-  }
-
-  async started(step: string): Promise<void> {
-    await this.save(stepStarted(this.record, step, this.now()));
-  }
-
-  async finished(step: string, outcome: "done" | "skipped", detail: string): Promise<void> {
-    await this.save(stepFinished(this.record, step, outcome, detail, this.now()));
-  }
-
-  async close(): Promise<void> {
-    await this.save(closeOperation(this.record, this.now()));
-  }
-
-  private async save(next: OperationRecord): Promise<void> {
-    if (next === this.record) return;
-    if (!(await this.port.write(next))) {
-      throw new CliError(
-        `the failback record ${this.record.key} changed under this run (another failback is running, or ran since this one read it): stopped before acting. Re-run failback to continue from what it recorded.`,
-        ExitCode.failed,
-      );
-    }
-    this.record = next;
+/** The failback's progress record as a run keeps it (OperationProgress; a lost write stops the run). */
+export class FailbackProgress extends OperationProgress {
+  constructor(port: OperationRecordPort, record: OperationRecord, now: () => number = Date.now) {
+    super(port, record, "Re-run failback to continue from what it recorded.", now);
   }
 }
 

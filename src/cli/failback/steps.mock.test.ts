@@ -28,6 +28,7 @@ import { failbackRecordFor, failbackTestEnv } from "../../../test/fixtures/failb
 import { Clients } from "../../aws/clients.js";
 import { databasePortFor } from "../../functions/shared/aws-ports.js";
 import type { OperationRecord } from "../../functions/shared/operation-record.js";
+import { ExitCode } from "../exit-codes.js";
 import { type FenceCheck, FenceError, type SqlEndpoint } from "./sql.js";
 import { type FailbackEnv, failbackSteps, replicating, type SwitchoverSql } from "./steps.js";
 
@@ -501,6 +502,34 @@ describe("failback steps (AWS path)", () => {
       expect(rds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
     });
 
+    it("issue 19 #9: renaming a standalone P is not answered by --yes: without a terminal or --accept-data-loss it refuses and renames nothing; the deployment's name typed answers it", async () => {
+      modelRds({ [P.db.instanceId]: oldPrimary(P.db.instanceId) });
+      const asked: string[] = [];
+      const noTerminal = env(fakeSql().ops, { yes: true, acceptDataLoss: false });
+      await expect(failbackSteps["reverse-replication"](noTerminal)).rejects.toMatchObject({
+        exitCode: ExitCode.aborted,
+        message: expect.stringContaining("--accept-data-loss"),
+      });
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(0);
+      expect(noTerminal.progress.act("rename-primary")).toBeUndefined();
+
+      const typed = env(fakeSql().ops, {
+        acceptDataLoss: false,
+        io: {
+          out: () => undefined,
+          err: () => undefined,
+          confirm: async () => true,
+          ask: async (q) => {
+            asked.push(q);
+            return config.deployment;
+          },
+        },
+      });
+      await failbackSteps["reverse-replication"](typed);
+      expect(asked.join("")).toContain(`rename ${P.db.instanceId}`);
+      expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(1);
+    });
+
     it("defect 3: step 8 resumes after B's rename from the record: no second rename, the replica made with the kept B's settings", async () => {
       modelRds({ [retiredEarlier]: standalone(retiredEarlier, B.region) });
       const record = failbackRecordFor(config, {
@@ -670,22 +699,32 @@ describe("failback steps (AWS path)", () => {
       expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
     });
 
-    it("waits for P's targets to be healthy on AWS, not only in local mode", async () => {
+    it("issue 19 #10: is done when P's deep /health answers 200 through P's ALB (its database writable), not when its targets pass /healthz", async () => {
       rds
         .on(DescribeDBInstancesCommand)
         .resolvesOnce(db(replicaOfB))
         .resolves(db({ ReadReplicaSourceDBInstanceIdentifier: undefined }));
       rds.on(PromoteReadReplicaCommand).resolves({});
       rds.on(ModifyDBInstanceCommand).resolves({});
+      // the target group checks the shallow /healthz: P's targets are healthy since step 4
       elb.on(DescribeTargetHealthCommand).resolves({
         TargetHealthDescriptions: [
-          { TargetHealth: { State: "unhealthy", Reason: "Target.FailedHealthChecks" } },
+          { TargetHealth: { State: "healthy" } },
+          { TargetHealth: { State: "healthy" } },
         ],
       });
-
-      await expect(failbackSteps.switchover(env(fakeSql().ops))).rejects.toThrow(
-        /gave up waiting for healthy targets in eu-west-1's target group/,
-      );
+      const probes: string[] = [];
+      await expect(
+        failbackSteps.switchover(
+          env(fakeSql().ops, {
+            primaryHealth: async () => {
+              probes.push("/health");
+              return false;
+            },
+          }),
+        ),
+      ).rejects.toThrow(/gave up waiting for P's \/health answering 200 through P's ALB/);
+      expect(probes.length).toBeGreaterThan(0);
     });
   });
 

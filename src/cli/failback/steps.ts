@@ -3,7 +3,6 @@ import {
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   CreateDBInstanceReadReplicaCommand,
   type CreateDBInstanceReadReplicaCommandInput,
@@ -25,7 +24,7 @@ import {
 import { closeIncident } from "../../functions/shared/incident.js";
 import { createdAfterIncident, isStepFinal, nextStep } from "../../functions/shared/operation-record.js";
 import type { DatabaseState } from "../../functions/shared/ports.js";
-import { confirmStep, operatorName } from "../confirm.js";
+import { ACCEPT_DATA_LOSS, confirmConsequence, confirmStep, operatorName } from "../confirm.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { failbackNames, type PlanStep, type StepId } from "./plan.js";
@@ -70,7 +69,6 @@ export interface DnsAnswer {
 export interface LocalPlays {
   stopPrimaryApp(): Promise<void>;
   startPrimaryApp(): Promise<void>;
-  primaryAppHealthy(): Promise<boolean>;
   /** Stops the old primary's server and keeps a copy of its data directory; returns where. */
   snapshotOldPrimary(name: string): Promise<string>;
   /** Rebuilds P's server as a streaming replica of B's, unless it already is one. */
@@ -97,6 +95,8 @@ export interface FailbackEnv {
   /** The failback record: its stamp names what failback creates; its steps and acts drive a resume. */
   progress: FailbackProgress;
   yes: boolean;
+  /** Answers the rename of a standalone P (its writes since the incident leave the serving side); `--yes` does not. */
+  acceptDataLoss: boolean;
   timeoutMs: number;
   intervalMs: number;
   /** SQL sessions on each region's database (RDS endpoints or tunnels; local PostgreSQL). */
@@ -104,6 +104,12 @@ export interface FailbackEnv {
   /** The switchover's SQL (./sql.ts); tests hand in fakes to play a fence that does not take. */
   sqlOps: SwitchoverSql;
   dns(): Promise<DnsAnswer>;
+  /**
+   * P's deep /health through P's ALB answers 200: P's app reaches its database and can write
+   * (src/app/health.ts). The switchover's done-condition; the target group checks the shallow
+   * /healthz, which passes since step 4 and says nothing about writes.
+   */
+  primaryHealth(): Promise<boolean>;
   local?: LocalPlays;
 }
 
@@ -321,6 +327,13 @@ async function rebuildReplica(
         ExitCode.failed,
       );
     }
+    if (region === env.config.primary.region)
+      await confirmConsequence(
+        env.io,
+        env.config.deployment,
+        `rename ${id} (standalone, in ${region}) to ${keepAs} and replace it by a replica of B: any write it took since incident ${progress.current.incidentId} leaves the serving side (kept in ${keepAs} for reconciliation).`,
+        { flag: ACCEPT_DATA_LOSS, given: env.acceptDataLoss },
+      );
     await progress.acting(acts.rename, { id, to: keepAs });
     await whenAvailable(
       env,
@@ -448,14 +461,15 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
     const wait = waitIn(env);
     await scale(env, P.region, P.asg.name, P.asg.desiredCapacity, undefined, P.asg.desiredCapacity);
     if (local) await local.startPrimaryApp();
-    // the targets stay unhealthy until the switchover (/health answers 503 on a replica): the group's count
+    // the targets pass the target group's shallow /healthz as soon as the app runs, on a replica too;
+    // the deep /health (503 on a replica) turns 200 only after the switchover, which waits for it
     await wait(
       `${P.asg.desiredCapacity} instances InService and Healthy in ${P.asg.name}`,
       async () => serving(await group(env, P.region, P.asg.name)) >= P.asg.desiredCapacity,
     );
     return {
       outcome: "done",
-      detail: `${P.asg.desiredCapacity} InService and Healthy${local ? "; P's app runs on the replica (reads served, /health 503 until the switchover)" : ""}`,
+      detail: `${P.asg.desiredCapacity} InService and Healthy${local ? "; P's app runs on the replica (reads served, /healthz 200, the deep /health 503 until the switchover)" : ""}`,
     };
   },
   switchover: async (env) => {
@@ -530,15 +544,10 @@ export const failbackSteps: Record<StepId, (env: FailbackEnv) => Promise<Outcome
       `${P.db.instanceId} accepting writes (fence lifted)`,
       async () => (await env.sqlOps.liftFence(primarySql)) && env.sqlOps.acceptsWrites(primarySql),
     );
-    await wait(`healthy targets in ${P.region}'s target group`, async () => {
-      const out = await clients
-        .elbv2(P.region)
-        .send(new DescribeTargetHealthCommand({ TargetGroupArn: P.alb.targetGroupArn }));
-      const healthy = (out.TargetHealthDescriptions ?? []).filter(
-        (t) => t.TargetHealth?.State === "healthy",
-      ).length;
-      return healthy >= Math.max(1, P.asg.desiredCapacity) && (!local || (await local.primaryAppHealthy()));
-    });
+    await wait(
+      "P's /health answering 200 through P's ALB (deep: P's app reaches its database and writes)",
+      () => env.primaryHealth(),
+    );
     return {
       outcome: "done",
       detail: `${fenced}${P.db.instanceId} promoted (created Multi-AZ as the old P was) and takes writes`,

@@ -1,0 +1,179 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeployment } from "../../../test/fixtures/deployment.js";
+import { runCapture } from "../../../test/support/cli-run.js";
+import { Clients } from "../../aws/clients.js";
+import type { DeploymentConfig } from "../../core/config.js";
+import { dynamoDbOperationRecordPort } from "../../functions/shared/aws-ports.js";
+import type { OperationRecord } from "../../functions/shared/operation-record.js";
+import { type AckedWrite, startLoad, verifyLedger } from "../../local/load.js";
+import { appHealthy, loadStack, stopStack } from "../../local/stack.js";
+import { ExitCode } from "../exit-codes.js";
+import { localDns } from "../failback/local.js";
+import { FAILBACK_OPERATION } from "../failback/record.js";
+
+// Interrupt anywhere (issue 19, Build item 3), on one deployment the fixture builds in the
+// emulator and the local stack a drill leaves: the app under write load through the DNS name, a
+// failback killed with SIGKILL at recorded step boundaries (chosen by watching the failback record,
+// never by sleeping), each time re-run, the last run in-process with --yes. Needs the bundles.
+const deployment = `ir${Date.now().toString(36)}`;
+const dir = mkdtempSync(join(tmpdir(), "pl-interrupt-"));
+const stateDir = join(dir, "local");
+let config: DeploymentConfig;
+const base = () => ["--region", config.backup.region, "--deployment", deployment];
+
+/** The stack's file as it is now (a failback run rewrites it); undefined while it is being written. */
+function currentStack() {
+  try {
+    return loadStack(stateDir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kill points: the failback record shows this step started (the one before it done), or this act recorded. */
+const KILL_AT: { step?: string; act?: string }[] = [
+  { step: "snapshot" },
+  { step: "reverse-replication" },
+  { act: "promote-primary" },
+  { step: "rebuild-backup-replica" },
+];
+
+/** The failback as an operator's shell runs it: its own process, which SIGKILL ends without a finally. */
+function failbackProcess(): ChildProcess {
+  // one process, tsx's loader inside it: the tsx wrapper would run the CLI as its child, which a
+  // SIGKILL of the wrapper leaves running
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return spawn(
+    process.execPath,
+    [
+      "--import",
+      tsx,
+      join("src", "cli", "main.ts"),
+      ...base(),
+      "failback",
+      "--local",
+      "--state-dir",
+      stateDir,
+      "--yes",
+      "--accept-data-loss",
+    ],
+    { env: process.env, stdio: ["ignore", "ignore", "pipe"] },
+  );
+}
+
+describe("interrupt anywhere: failback killed at its recorded steps, re-run", () => {
+  beforeAll(async () => {
+    ({ config } = await createDeployment({ deployment }));
+  });
+  afterAll(async () => {
+    await stopStack(stateDir);
+  });
+
+  it("every acknowledged write readable on the final primary, at most one writable primary at every sample, the record closed, nothing renamed twice", async () => {
+    const drill = await runCapture([...base(), "drill", "--local", "--yes", "--state-dir", stateDir]);
+    expect(drill.code).toBe(ExitCode.ok);
+    const stack = loadStack(stateDir);
+    if (!stack) throw new Error("the drill left no local stack");
+    const clients = new Clients();
+    // the load resolves through the stack's file as it is at each request
+    const dns = () => localDns(clients, config, currentStack() ?? stack)();
+    const load = startLoad(
+      async () => {
+        const a = await dns();
+        return { side: a.app.side, url: a.app.url };
+      },
+      { tag: `interrupt-${deployment}` },
+    );
+    // writable as the app sees it: its deep /health answers 200 only on a reachable, writable database
+    let sampling = true;
+    const samples: { at: number; writable: string[] }[] = [];
+    const sampler = (async () => {
+      while (sampling) {
+        // the stack's file as it is now: a failback run restarts P's app (a new port and pid)
+        const now = currentStack() ?? stack;
+        const [p, b] = await Promise.all([
+          appHealthy(now.apps.primary).catch(() => false),
+          appHealthy(now.apps.backup).catch(() => false),
+        ]);
+        samples.push({ at: Date.now(), writable: [...(p ? ["P"] : []), ...(b ? ["B"] : [])] });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const record = dynamoDbOperationRecordPort(
+      new DynamoDBClient({ region: config.backup.region }),
+      config.failover.lockTableName,
+      deployment,
+      FAILBACK_OPERATION,
+    );
+    const killed: string[] = [];
+    try {
+      for (const point of KILL_AT) {
+        const child = failbackProcess();
+        let stderr = "";
+        child.stderr?.on("data", (d) => {
+          stderr += String(d);
+        });
+        const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+        let ended = false;
+        void exited.then(() => {
+          ended = true;
+        });
+        const hit = (r: OperationRecord | undefined) =>
+          !!r && !r.closedAt && (point.step ? !!r.steps[point.step] : !!r.acts[point.act as string]);
+        // poll the record: kill as soon as it shows the point (a polled condition, not a sleep)
+        while (!ended && !hit(await record.read())) await new Promise((r) => setTimeout(r, 50));
+        if (ended) throw new Error(`failback ended before ${JSON.stringify(point)}: ${stderr.slice(-2000)}`);
+        child.kill("SIGKILL");
+        expect(await exited).toBeNull();
+        killed.push(point.step ?? (point.act as string));
+      }
+      const last = await runCapture([
+        ...base(),
+        "-o",
+        "json",
+        "failback",
+        "--local",
+        "--state-dir",
+        stateDir,
+        "--yes",
+        "--accept-data-loss",
+      ]);
+      expect(last.code, last.stderr.slice(-3000)).toBe(ExitCode.ok);
+    } finally {
+      await load.stop();
+      sampling = false;
+      await sampler;
+    }
+    expect(killed).toEqual(KILL_AT.map((p) => p.step ?? p.act));
+
+    // the record closed, with every step done once
+    const final = await record.read();
+    expect(final?.closedAt).toBeDefined();
+    // no identifier renamed twice: one kept old primary in P, one retired B, both of the record's stamp
+    const ids = async (region: string) =>
+      (await new RDSClient({ region }).send(new DescribeDBInstancesCommand({}))).DBInstances?.map(
+        (d) => d.DBInstanceIdentifier ?? "",
+      ) ?? [];
+    const fenced = (await ids(config.primary.region)).filter((id) => id.includes("-fenced-"));
+    const retired = (await ids(config.backup.region)).filter((id) => id.includes("-retired-"));
+    expect(fenced).toEqual([final?.acts["rename-primary"]?.to]);
+    expect(retired).toEqual([final?.acts["rename-backup"]?.to]);
+    // at most one writable primary at every sampled moment, and P the one at the end
+    expect(samples.filter((s) => s.writable.length > 1)).toEqual([]);
+    expect(samples.at(-1)?.writable).toEqual(["P"]);
+    // every acknowledged write (the drill's load is the drill's test; this one's here) on the final primary
+    const answer = await localDns(clients, config, currentStack() ?? stack)();
+    expect(answer.app.side).toBe("primary");
+    const acked: AckedWrite[] = load.ledger;
+    expect(acked.length).toBeGreaterThan(0);
+    expect((await verifyLedger(answer.app.url, acked)).missing).toEqual([]);
+  }, 420_000);
+});
