@@ -94,13 +94,13 @@ variable "availability_zone_count" {
 }
 
 variable "nat_gateway_enabled" {
-  description = "One NAT gateway per region for outbound internet access from the private subnets: 730 h x 0.045 USD = 32.85 USD/month each (us-east-1 list price) plus 0.045 USD per GB. Off: the VPC endpoints cover what the app needs."
+  description = "One NAT gateway per region for outbound internet access from the private subnets: 730 h x 0.045 USD = 32.85 USD/month each (us-east-1 list price) plus 0.045 USD per GB. Off: the instances reach AWS through the VPC endpoints alone (vpc_endpoints_enabled); at least one of the two must be on."
   type        = bool
   default     = false
 }
 
 variable "vpc_endpoints_enabled" {
-  description = "Interface endpoints (SSM, SSM messages, EC2 messages, Secrets Manager) and the free S3 gateway endpoint in each region. Cost: 4 endpoints x availability_zone_count x 2 regions x 730 h at 0.01 USD per endpoint and AZ-hour (us-east-1 list price; other regions may charge more): 116.80 USD/month for 2 AZs, plus 0.01 USD per GB processed. The alternative, nat_gateway_enabled, costs 2 x 730 h x 0.045 USD = 65.70 USD/month plus 0.045 USD per GB."
+  description = "In each region, an endpoint for every AWS service the instances call (terraform/modules/network/reachability.json): interface endpoints for SSM, SSM messages, Secrets Manager and Auto Scaling (the launch hook), and the free S3 gateway endpoint (the app bundle, the AL2023 repositories). Cost: 4 endpoints x availability_zone_count x 2 regions x 730 h at 0.01 USD per endpoint and AZ-hour (us-east-1 list price; other regions may charge more): 116.80 USD/month for 2 AZs, plus 0.01 USD per GB processed. The alternative, nat_gateway_enabled, costs 2 x 730 h x 0.045 USD = 65.70 USD/month plus 0.045 USD per GB."
   type        = bool
   default     = true
 }
