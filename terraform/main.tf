@@ -287,6 +287,7 @@ module "observability" {
   replica_db_instance_id  = module.database_replica.db_instance_id
   backup_asg_name         = module.app_backup.autoscaling_group_name
   replica_lag_seconds_max = var.replica_lag_seconds_max
+  readiness_schedule      = var.readiness_schedule
   ops_topic_arn           = module.failover.ops_topic_arn
   tags                    = local.tags
 }

@@ -385,7 +385,7 @@ variable "probe_package_path" {
 }
 
 variable "readiness_schedule" {
-  description = "How often the readiness check runs (EventBridge expression)."
+  description = "How often the readiness check runs: an EventBridge rate expression from rate(1 minute) to rate(1 day). Its interval is also the readiness alarms' period (one datapoint a run)."
   type        = string
   default     = "rate(5 minutes)"
 }
