@@ -227,3 +227,25 @@ run "database_final_snapshot_is_unique" {
     error_message = "The final snapshot identifier (${aws_db_instance.this.final_snapshot_identifier}) must carry the instance's creation time, so that each destroy writes a new snapshot."
   }
 }
+
+# The promoted replica (the role switch) is the primary now: its final snapshot too.
+run "database_replica_final_snapshot_is_unique" {
+  command = plan
+  module {
+    source = "./modules/database-replica"
+  }
+  variables {
+    name                  = "test"
+    source_db_arn         = "arn:aws:rds:eu-central-1:123456789012:db:test-primary"
+    vpc_id                = "vpc-2"
+    subnet_ids            = ["subnet-5", "subnet-6"]
+    subnet_group_name     = "test-db"
+    app_security_group_id = "sg-2"
+    promoted              = true
+  }
+
+  assert {
+    condition     = can(regex("^test-replica-final-[0-9]{14}$", aws_db_instance.replica.final_snapshot_identifier))
+    error_message = "The promoted replica's final snapshot identifier (${aws_db_instance.replica.final_snapshot_identifier}) must carry the instance's creation time."
+  }
+}
