@@ -74,6 +74,17 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# The promoted replica's final snapshot: a new name for each instance, kept from the plan that
+# creates it (as the primary's: modules/database).
+resource "terraform_data" "final_snapshot_suffix" {
+  input            = formatdate("YYYYMMDDhhmmss", plantimestamp())
+  triggers_replace = ["${var.name}-replica", aws_kms_key.this.arn]
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 # The cross-region read replica: encrypted with this region's key, sourced by the primary's ARN.
 resource "aws_db_instance" "replica" {
   identifier              = "${var.name}-replica"
@@ -99,7 +110,7 @@ resource "aws_db_instance" "replica" {
   apply_immediately = var.promoted
   # AWS refuses a final snapshot of a read replica; once promoted, the database keeps one.
   skip_final_snapshot                 = !var.promoted
-  final_snapshot_identifier           = var.promoted ? "${var.name}-replica-final" : null
+  final_snapshot_identifier           = var.promoted ? "${var.name}-replica-final-${terraform_data.final_snapshot_suffix.output}" : null
   auto_minor_version_upgrade          = true
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
