@@ -34,9 +34,12 @@ describe("terraform layout", () => {
       },
     );
 
-    it.each(examples.map((e) => `examples/${e}/main.tf`))("%s: the tested floor and < 7.0", (path) => {
-      expect(awsConstraint(read(path))).toBe(`>= ${TESTED}, < 7.0`);
-    });
+    it.each([...examples.map((e) => `examples/${e}/main.tf`), "tests/smoke/main.tf"])(
+      "%s: the tested floor and < 7.0",
+      (path) => {
+        expect(awsConstraint(read(path))).toBe(`>= ${TESTED}, < 7.0`);
+      },
+    );
   });
 
   it("README's module table lists every module", () => {
