@@ -249,3 +249,96 @@ run "database_replica_final_snapshot_is_unique" {
     error_message = "The promoted replica's final snapshot identifier (${aws_db_instance.replica.final_snapshot_identifier}) must carry the instance's creation time."
   }
 }
+
+# Without windows RDS picks a random 30-minute maintenance window per region (where it applies
+# mandatory upgrades whatever auto_minor_version_upgrade says) and a random backup window (a
+# replica cannot be promoted while it is backing up). The deployment sets both.
+run "database_windows_are_set" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  variables {
+    name                  = "test"
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1" }
+    account_id            = "123456789012"
+    maintenance_window    = "sun:03:00-sun:03:30"
+    backup_window         = "02:00-02:30"
+  }
+
+  assert {
+    condition     = aws_db_instance.this.maintenance_window == "sun:03:00-sun:03:30" && aws_db_instance.this.backup_window == "02:00-02:30"
+    error_message = "The primary must take the maintenance and backup windows given."
+  }
+}
+
+# CreateDBInstance: PreferredBackupWindow "must not conflict with the preferred maintenance window",
+# and each window lasts at least 30 minutes. Here the daily backup window runs into Sunday's
+# maintenance; across the week's end too.
+run "database_rejects_overlapping_windows" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  variables {
+    name                  = "test"
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1" }
+    account_id            = "123456789012"
+    maintenance_window    = "sun:23:50-mon:00:30"
+    backup_window         = "00:10-00:40"
+  }
+  expect_failures = [var.backup_window]
+}
+
+run "database_rejects_short_windows" {
+  command = plan
+  module {
+    source = "./modules/database"
+  }
+  variables {
+    name                  = "test"
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1" }
+    account_id            = "123456789012"
+    maintenance_window    = "sun:03:00-sun:03:20"
+    backup_window         = "02:00-02:20"
+  }
+  expect_failures = [var.maintenance_window, var.backup_window]
+}
+
+# The promoted replica is the primary: as P's database, no automatic minor upgrades (they take a
+# Multi-AZ instance down for minutes), and the same windows.
+run "database_replica_promoted_follows_the_primary" {
+  command = plan
+  module {
+    source = "./modules/database-replica"
+  }
+  variables {
+    name                  = "test"
+    source_db_arn         = "arn:aws:rds:eu-central-1:123456789012:db:test-primary"
+    vpc_id                = "vpc-2"
+    subnet_ids            = ["subnet-5", "subnet-6"]
+    subnet_group_name     = "test-db"
+    app_security_group_id = "sg-2"
+    promoted              = true
+    maintenance_window    = "sun:03:00-sun:03:30"
+    backup_window         = "02:00-02:30"
+  }
+
+  assert {
+    condition     = aws_db_instance.replica.auto_minor_version_upgrade == false
+    error_message = "The promoted replica must stop automatic minor upgrades, as the primary."
+  }
+  assert {
+    condition     = aws_db_instance.replica.maintenance_window == "sun:03:00-sun:03:30" && aws_db_instance.replica.backup_window == "02:00-02:30"
+    error_message = "The replica must take the maintenance and backup windows given."
+  }
+}
