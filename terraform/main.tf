@@ -65,6 +65,8 @@ module "database" {
   engine_version               = var.db_engine_version
   instance_class               = var.db_instance_class
   backup_retention_days        = var.db_backup_retention_days
+  backup_window                = var.db_backup_window
+  maintenance_window           = var.db_maintenance_window
   deletion_protection          = var.db_deletion_protection
   secret_recovery_window_days  = var.secret_recovery_window_days
   password_version             = var.db_password_version
@@ -90,6 +92,8 @@ module "database_replica" {
   performance_insights_enabled = var.db_performance_insights_enabled
   instance_class               = var.db_instance_class
   backup_retention_days        = var.db_backup_retention_days
+  backup_window                = var.db_backup_window
+  maintenance_window           = var.db_maintenance_window
   deletion_protection          = var.db_deletion_protection
   tags                         = local.tags
 }

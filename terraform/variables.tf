@@ -279,9 +279,15 @@ variable "db_backup_retention_days" {
 }
 
 variable "db_backup_window" {
-  description = "Daily backup window (hh24:mi-hh24:mi, UTC, at least 30 minutes) the replica takes when the failover promotes it; null: AWS picks one. Keep it clear of the maintenance window and of the likely failover hours: AWS refuses to promote a replica while it is backing up."
+  description = "Daily backup window of both databases (hh24:mi-hh24:mi, UTC, at least 30 minutes, clear of db_maintenance_window), which the replica keeps when the failover promotes it; null: AWS picks one at random. Set it to your quiet hours, away from the likely failover hours: AWS refuses to promote a replica while it is backing up."
   type        = string
-  default     = null
+  default     = "03:00-03:30"
+}
+
+variable "db_maintenance_window" {
+  description = "Weekly maintenance window of both databases (ddd:hh24:mi-ddd:hh24:mi, UTC, at least 30 minutes); null: AWS picks one at random. RDS applies mandatory engine upgrades there even with automatic minor upgrades off, and a Multi-AZ instance may be down for minutes: set it to your quiet hours (docs/terraform.md, Database upgrades)."
+  type        = string
+  default     = "sun:04:00-sun:04:30"
 }
 
 variable "db_deletion_protection" {

@@ -101,6 +101,8 @@ resource "aws_db_instance" "replica" {
   parameter_group_name    = aws_db_parameter_group.this.name
   publicly_accessible     = false
   backup_retention_period = var.backup_retention_days
+  backup_window           = var.backup_window
+  maintenance_window      = var.maintenance_window
   copy_tags_to_snapshot   = true
   deletion_protection     = var.deletion_protection
   # The role switch takes effect at once. ModifyDBInstance applies a MultiAZ change "during the
@@ -109,9 +111,11 @@ resource "aws_db_instance" "replica" {
   # values is applied as soon as possible either way.) Before a promotion changes wait as usual.
   apply_immediately = var.promoted
   # AWS refuses a final snapshot of a read replica; once promoted, the database keeps one.
-  skip_final_snapshot                 = !var.promoted
-  final_snapshot_identifier           = var.promoted ? "${var.name}-replica-final-${terraform_data.final_snapshot_suffix.output}" : null
-  auto_minor_version_upgrade          = true
+  skip_final_snapshot       = !var.promoted
+  final_snapshot_identifier = var.promoted ? "${var.name}-replica-final-${terraform_data.final_snapshot_suffix.output}" : null
+  # The standby keeps automatic minor upgrades (it serves no traffic; PostgreSQL upgrades standbys
+  # before their primary); once promoted it is P's database, and stops them as the primary does.
+  auto_minor_version_upgrade          = !var.promoted
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
   performance_insights_enabled        = var.performance_insights_enabled

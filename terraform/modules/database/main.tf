@@ -167,6 +167,8 @@ resource "aws_db_instance" "this" {
   parameter_group_name                = aws_db_parameter_group.this.name
   publicly_accessible                 = false
   backup_retention_period             = var.backup_retention_days
+  backup_window                       = var.backup_window
+  maintenance_window                  = var.maintenance_window
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   skip_final_snapshot                 = false
