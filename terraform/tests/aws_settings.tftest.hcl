@@ -342,3 +342,38 @@ run "database_replica_promoted_follows_the_primary" {
     error_message = "The replica must take the maintenance and backup windows given."
   }
 }
+
+# A major upgrade (db_engine_version 16 -> 17): ModifyDBInstance needs AllowMajorVersionUpgrade,
+# and the primary takes a parameter group of the new family in the same call. RDS upgrades the
+# read replicas with their primary ("Choosing a major version for an RDS for PostgreSQL
+# upgrade"), so the replica's parameter group follows the version the primary runs
+# (engine_version_actual), not the one asked for: it moves to the new family on the plan after
+# the upgrade, never before the replica runs it.
+run "database_major_upgrade" {
+  command = apply
+  module {
+    source = "./modules/database"
+  }
+  variables {
+    name                  = "test"
+    vpc_id                = "vpc-1"
+    subnet_ids            = ["subnet-1", "subnet-2"]
+    app_security_group_id = "sg-1"
+    secret_replica        = { region = "eu-central-1" }
+    account_id            = "123456789012"
+    engine_version        = "17"
+  }
+  override_resource {
+    target = aws_db_instance.this
+    values = { engine_version_actual = "16.4" }
+  }
+
+  assert {
+    condition     = aws_db_instance.this.allow_major_version_upgrade == true && aws_db_parameter_group.this.family == "postgres17"
+    error_message = "The primary must be allowed the major upgrade, with a parameter group of the new family."
+  }
+  assert {
+    condition     = output.engine_version_running == "16"
+    error_message = "While the primary still runs 16.4, the replica's parameter group must stay in the postgres16 family (engine_version_running = ${output.engine_version_running})."
+  }
+}
