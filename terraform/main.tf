@@ -86,7 +86,7 @@ module "database_replica" {
   app_security_group_id        = module.app_backup.security_group_id
   promoted                     = local.failed_over
   multi_az                     = var.replica_multi_az
-  engine_version               = module.database.engine_version
+  engine_version               = module.database.engine_version_running
   max_allocated_storage        = module.database.max_allocated_storage
   parameters                   = var.db_parameters
   performance_insights_enabled = var.db_performance_insights_enabled

@@ -145,11 +145,14 @@ resource "terraform_data" "final_snapshot_suffix" {
 # standby at the same time, and the database may be unavailable for several minutes
 # (USER_UpgradeDBInstance.PostgreSQL), longer than the detection window, which rides out only a
 # Multi-AZ failover: an automatic upgrade in the maintenance window would fail the region over.
-# Upgrade on a schedule instead (docs/terraform.md).
+# Upgrade on a schedule instead (docs/terraform.md). engine_version names a major version, so
+# raising it is a major upgrade, which ModifyDBInstance refuses without AllowMajorVersionUpgrade;
+# the parameter group of the new family goes in the same call.
 resource "aws_db_instance" "this" {
   identifier                          = local.identifier
   engine                              = "postgres"
   engine_version                      = var.engine_version
+  allow_major_version_upgrade         = true
   instance_class                      = var.instance_class
   allocated_storage                   = var.allocated_storage
   max_allocated_storage               = var.max_allocated_storage
