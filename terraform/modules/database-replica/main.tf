@@ -124,6 +124,7 @@ resource "aws_db_instance" "replica" {
   #checkov:skip=CKV_AWS_157:The standby replica is single-AZ by default (pilot-light cost); multi_az turns it on and the role switch makes the promoted database Multi-AZ.
   #checkov:skip=CKV_AWS_118:Enhanced monitoring needs a monitoring role and costs per instance; Performance Insights and the exported logs cover this deployment's needs.
   #checkov:skip=CKV2_AWS_8:Backups are RDS automated backups (backup_retention_days); an AWS Backup plan is the organisation's choice.
+  #checkov:skip=CKV_AWS_226:The standby upgrades automatically; once promoted it is the primary, whose automatic minor upgrades would take it down for minutes and fail the region over (docs/terraform.md).
 
   lifecycle {
     # After a promotion AWS reports no source; a configuration that still names it would plan to
