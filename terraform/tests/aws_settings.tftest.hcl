@@ -64,7 +64,7 @@ run "network_endpoints_cover_gateway_services" {
   }
 
   assert {
-    condition     = keys(aws_vpc_endpoint.gateway) == ["s3"] && aws_vpc_endpoint.gateway["s3"].vpc_endpoint_type == "Gateway" && aws_vpc_endpoint.gateway["s3"].service_name == "com.amazonaws.eu-west-1.s3"
+    condition     = sort(keys(aws_vpc_endpoint.gateway)) == sort(["s3"]) && aws_vpc_endpoint.gateway["s3"].vpc_endpoint_type == "Gateway" && aws_vpc_endpoint.gateway["s3"].service_name == "com.amazonaws.eu-west-1.s3"
     error_message = "The S3 gateway endpoint (the app bundle, dnf's repositories) must follow the contract."
   }
 }
