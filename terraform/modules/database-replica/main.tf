@@ -112,7 +112,7 @@ resource "aws_db_instance" "replica" {
   apply_immediately = var.promoted
   # AWS refuses a final snapshot of a read replica; once promoted, the database keeps one.
   skip_final_snapshot       = !var.promoted
-  final_snapshot_identifier = var.promoted ? "${var.name}-replica-final-${terraform_data.final_snapshot_suffix.output}" : null
+  final_snapshot_identifier = var.promoted ? "${var.name}-replica-final-${terraform_data.final_snapshot_suffix.input}" : null
   # The standby keeps automatic minor upgrades (it serves no traffic; PostgreSQL upgrades standbys
   # before their primary); once promoted it is P's database, and stops them as the primary does.
   auto_minor_version_upgrade          = !var.promoted

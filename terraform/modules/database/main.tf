@@ -175,7 +175,7 @@ resource "aws_db_instance" "this" {
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   skip_final_snapshot                 = false
-  final_snapshot_identifier           = "${local.identifier}-final-${terraform_data.final_snapshot_suffix.output}"
+  final_snapshot_identifier           = "${local.identifier}-final-${terraform_data.final_snapshot_suffix.input}"
   auto_minor_version_upgrade          = false
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
