@@ -54,8 +54,9 @@ variable "readiness_metric" {
 }
 
 variable "readiness_schedule" {
-  description = "The readiness function's schedule, rate(N minutes|hours|days) from 1 minute to 1 day: the readiness alarms' period is its interval, since the function publishes once a run."
+  description = "The readiness function's schedule, rate(N minutes|hours|days) from 1 minute to 1 day: the readiness alarms' period is its interval, since the function publishes once a run (the readiness module's default: rate(5 minutes))."
   type        = string
+  default     = "rate(5 minutes)"
 
   # A cron expression has no fixed interval to match; CloudWatch allows an alarm period that is a
   # multiple of 60 s (PutMetricAlarm, Period), and a day is plenty for a readiness check.
