@@ -67,6 +67,8 @@ module "database" {
   engine_version               = var.db_engine_version
   instance_class               = var.db_instance_class
   backup_retention_days        = var.db_backup_retention_days
+  backup_window                = var.db_backup_window
+  maintenance_window           = var.db_maintenance_window
   deletion_protection          = var.db_deletion_protection
   secret_recovery_window_days  = var.secret_recovery_window_days
   password_version             = var.db_password_version
@@ -87,12 +89,14 @@ module "database_replica" {
   app_security_group_id        = module.app_backup.security_group_id
   promoted                     = local.failed_over
   multi_az                     = var.replica_multi_az
-  engine_version               = module.database.engine_version
+  engine_version               = module.database.engine_version_running
   max_allocated_storage        = module.database.max_allocated_storage
   parameters                   = var.db_parameters
   performance_insights_enabled = var.db_performance_insights_enabled
   instance_class               = var.db_instance_class
   backup_retention_days        = var.db_backup_retention_days
+  backup_window                = var.db_backup_window
+  maintenance_window           = var.db_maintenance_window
   deletion_protection          = var.db_deletion_protection
   tags                         = local.tags
 }
@@ -313,6 +317,7 @@ module "observability" {
   replica_db_instance_id  = module.database_replica.db_instance_id
   backup_asg_name         = module.app_backup.autoscaling_group_name
   replica_lag_seconds_max = var.replica_lag_seconds_max
+  readiness_schedule      = var.readiness_schedule
   ops_topic_arn           = module.failover.ops_topic_arn
   tags                    = local.tags
 }

@@ -94,13 +94,13 @@ variable "availability_zone_count" {
 }
 
 variable "nat_gateway_enabled" {
-  description = "One NAT gateway per region for outbound internet access from the private subnets: 730 h x 0.045 USD = 32.85 USD/month each (us-east-1 list price) plus 0.045 USD per GB. Off: the VPC endpoints cover what the app needs."
+  description = "One NAT gateway per region for outbound internet access from the private subnets: 730 h x 0.045 USD = 32.85 USD/month each (us-east-1 list price) plus 0.045 USD per GB. Off: the instances reach AWS through the VPC endpoints alone (vpc_endpoints_enabled); at least one of the two must be on."
   type        = bool
   default     = false
 }
 
 variable "vpc_endpoints_enabled" {
-  description = "Interface endpoints (SSM, SSM messages, EC2 messages, Secrets Manager) and the free S3 gateway endpoint in each region. Cost: 4 endpoints x availability_zone_count x 2 regions x 730 h at 0.01 USD per endpoint and AZ-hour (us-east-1 list price; other regions may charge more): 116.80 USD/month for 2 AZs, plus 0.01 USD per GB processed. The alternative, nat_gateway_enabled, costs 2 x 730 h x 0.045 USD = 65.70 USD/month plus 0.045 USD per GB."
+  description = "In each region, an endpoint for every AWS service the instances call (terraform/modules/network/reachability.json): interface endpoints for SSM, SSM messages, Secrets Manager and Auto Scaling (the launch hook), and the free S3 gateway endpoint (the app bundle, the AL2023 repositories). Cost: 4 endpoints x availability_zone_count x 2 regions x 730 h at 0.01 USD per endpoint and AZ-hour (us-east-1 list price; other regions may charge more): 116.80 USD/month for 2 AZs, plus 0.01 USD per GB processed. The alternative, nat_gateway_enabled, costs 2 x 730 h x 0.045 USD = 65.70 USD/month plus 0.045 USD per GB."
   type        = bool
   default     = true
 }
@@ -279,9 +279,15 @@ variable "db_backup_retention_days" {
 }
 
 variable "db_backup_window" {
-  description = "Daily backup window (hh24:mi-hh24:mi, UTC, at least 30 minutes) the replica takes when the failover promotes it; null: AWS picks one. Keep it clear of the maintenance window and of the likely failover hours: AWS refuses to promote a replica while it is backing up."
+  description = "Daily backup window of both databases (hh24:mi-hh24:mi, UTC, at least 30 minutes, clear of db_maintenance_window), which the replica keeps when the failover promotes it; null: AWS picks one at random. Set it to your quiet hours, away from the likely failover hours: AWS refuses to promote a replica while it is backing up."
   type        = string
-  default     = null
+  default     = "03:00-03:30"
+}
+
+variable "db_maintenance_window" {
+  description = "Weekly maintenance window of both databases (ddd:hh24:mi-ddd:hh24:mi, UTC, at least 30 minutes); null: AWS picks one at random. RDS applies mandatory engine upgrades there even with automatic minor upgrades off, and a Multi-AZ instance may be down for minutes: set it to your quiet hours (docs/terraform.md, Database upgrades)."
+  type        = string
+  default     = "sun:04:00-sun:04:30"
 }
 
 variable "db_deletion_protection" {
@@ -412,7 +418,7 @@ variable "probe_package_path" {
 }
 
 variable "readiness_schedule" {
-  description = "How often the readiness check runs (EventBridge expression)."
+  description = "How often the readiness check runs: an EventBridge rate expression from rate(1 minute) to rate(1 day). Its interval is also the readiness alarms' period (one datapoint a run)."
   type        = string
   default     = "rate(5 minutes)"
 }

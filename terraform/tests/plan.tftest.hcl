@@ -254,8 +254,8 @@ run "root_wiring" {
   }
   assert {
     # the failover passes these to PromoteReadReplica, whose own BackupRetentionPeriod default is 1
-    condition     = jsondecode(output.deployment_config).backup.db.backupRetentionDays == 7 && jsondecode(output.deployment_config).backup.db.backupWindow == null
-    error_message = "The config document must carry the replica's backup retention (db_backup_retention_days) and window (db_backup_window, null by default)."
+    condition     = jsondecode(output.deployment_config).backup.db.backupRetentionDays == 7 && jsondecode(output.deployment_config).backup.db.backupWindow == "03:00-03:30"
+    error_message = "The config document must carry the replica's backup retention (db_backup_retention_days) and window (db_backup_window, 03:00-03:30 by default)."
   }
   assert {
     # issue 23's targets: worst at most 600 s with P lost, 720 s with us-east-1 lost too, typical 300 s

@@ -74,6 +74,17 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# The promoted replica's final snapshot: a new name for each instance, kept from the plan that
+# creates it (as the primary's: modules/database).
+resource "terraform_data" "final_snapshot_suffix" {
+  input            = formatdate("YYYYMMDDhhmmss", plantimestamp())
+  triggers_replace = ["${var.name}-replica", aws_kms_key.this.arn]
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 # The cross-region read replica: encrypted with this region's key, sourced by the primary's ARN.
 resource "aws_db_instance" "replica" {
   identifier              = "${var.name}-replica"
@@ -90,6 +101,8 @@ resource "aws_db_instance" "replica" {
   parameter_group_name    = aws_db_parameter_group.this.name
   publicly_accessible     = false
   backup_retention_period = var.backup_retention_days
+  backup_window           = var.backup_window
+  maintenance_window      = var.maintenance_window
   copy_tags_to_snapshot   = true
   deletion_protection     = var.deletion_protection
   # The role switch takes effect at once. ModifyDBInstance applies a MultiAZ change "during the
@@ -98,9 +111,11 @@ resource "aws_db_instance" "replica" {
   # values is applied as soon as possible either way.) Before a promotion changes wait as usual.
   apply_immediately = var.promoted
   # AWS refuses a final snapshot of a read replica; once promoted, the database keeps one.
-  skip_final_snapshot                 = !var.promoted
-  final_snapshot_identifier           = var.promoted ? "${var.name}-replica-final" : null
-  auto_minor_version_upgrade          = true
+  skip_final_snapshot       = !var.promoted
+  final_snapshot_identifier = var.promoted ? "${var.name}-replica-final-${terraform_data.final_snapshot_suffix.input}" : null
+  # The standby keeps automatic minor upgrades (it serves no traffic; PostgreSQL upgrades standbys
+  # before their primary); once promoted it is P's database, and stops them as the primary does.
+  auto_minor_version_upgrade          = !var.promoted
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
   performance_insights_enabled        = var.performance_insights_enabled
@@ -109,6 +124,7 @@ resource "aws_db_instance" "replica" {
   #checkov:skip=CKV_AWS_157:The standby replica is single-AZ by default (pilot-light cost); multi_az turns it on and the role switch makes the promoted database Multi-AZ.
   #checkov:skip=CKV_AWS_118:Enhanced monitoring needs a monitoring role and costs per instance; Performance Insights and the exported logs cover this deployment's needs.
   #checkov:skip=CKV2_AWS_8:Backups are RDS automated backups (backup_retention_days); an AWS Backup plan is the organisation's choice.
+  #checkov:skip=CKV_AWS_226:The standby upgrades automatically; once promoted it is the primary, whose automatic minor upgrades would take it down for minutes and fail the region over (docs/terraform.md).
 
   lifecycle {
     # After a promotion AWS reports no source; a configuration that still names it would plan to

@@ -97,6 +97,28 @@ variable "backup_retention_days" {
   }
 }
 
+variable "maintenance_window" {
+  description = "Weekly maintenance window, ddd:hh24:mi-ddd:hh24:mi in UTC (null: RDS picks one). The root passes the primary's, which the database module checks against backup_window."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.maintenance_window == null || can(regex("^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$", var.maintenance_window))
+    error_message = "maintenance_window must be null or ddd:hh24:mi-ddd:hh24:mi in UTC, such as sun:03:00-sun:03:30."
+  }
+}
+
+variable "backup_window" {
+  description = "Daily automated backup window, hh24:mi-hh24:mi in UTC (null: RDS picks one). The root passes the primary's; a replica that is backing up cannot be promoted."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backup_window == null || can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", var.backup_window))
+    error_message = "backup_window must be null or hh24:mi-hh24:mi in UTC, such as 02:00-02:30."
+  }
+}
+
 variable "deletion_protection" {
   description = "Protect the replica from deletion."
   type        = bool

@@ -11,6 +11,7 @@ locals {
   # moto looks a cross-region replica's subnet group up in the source region, and AWS allows the
   # same name in both regions: database-replica uses the same name (terraform/README.md, emulator gaps).
   subnet_group_name = "${var.name}-db"
+  identifier        = "${var.name}-primary"
 
   # The master password: 128 bits from crypto/rand (uuid() reads 16 random bytes), passed only in
   # write-only arguments, so it is in neither state nor plan. Each run draws a new one, but it is
@@ -166,15 +167,32 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# The final snapshot's name carries the instance's creation time: DeleteDBInstance refuses a
+# FinalDBSnapshotIdentifier that exists (DBSnapshotAlreadyExists), so a fixed name fails every
+# destroy or replacement after the first. Taken at the plan that creates the instance and then
+# kept (ignore_changes): no later plan shows a diff. A new instance (a change of an argument that
+# forces one) gets a new time.
+resource "terraform_data" "final_snapshot_suffix" {
+  input            = formatdate("YYYYMMDDhhmmss", plantimestamp())
+  triggers_replace = [local.identifier, aws_kms_key.this.arn, var.db_name, var.username]
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 # auto_minor_version_upgrade is off: on a Multi-AZ DB instance RDS upgrades the primary and the
 # standby at the same time, and the database may be unavailable for several minutes
 # (USER_UpgradeDBInstance.PostgreSQL), longer than the detection window, which rides out only a
 # Multi-AZ failover: an automatic upgrade in the maintenance window would fail the region over.
-# Upgrade on a schedule instead (docs/terraform.md).
+# Upgrade on a schedule instead (docs/terraform.md). engine_version names a major version, so
+# raising it is a major upgrade, which ModifyDBInstance refuses without AllowMajorVersionUpgrade;
+# the parameter group of the new family goes in the same call.
 resource "aws_db_instance" "this" {
-  identifier                          = "${var.name}-primary"
+  identifier                          = local.identifier
   engine                              = "postgres"
   engine_version                      = var.engine_version
+  allow_major_version_upgrade         = true
   instance_class                      = var.instance_class
   allocated_storage                   = var.allocated_storage
   max_allocated_storage               = var.max_allocated_storage
@@ -192,10 +210,12 @@ resource "aws_db_instance" "this" {
   parameter_group_name                = aws_db_parameter_group.this.name
   publicly_accessible                 = false
   backup_retention_period             = var.backup_retention_days
+  backup_window                       = var.backup_window
+  maintenance_window                  = var.maintenance_window
   copy_tags_to_snapshot               = true
   deletion_protection                 = var.deletion_protection
   skip_final_snapshot                 = false
-  final_snapshot_identifier           = "${var.name}-primary-final"
+  final_snapshot_identifier           = "${local.identifier}-final-${terraform_data.final_snapshot_suffix.input}"
   auto_minor_version_upgrade          = false
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]

@@ -54,8 +54,17 @@ output "secret_replica_regions" {
 }
 
 output "engine_version" {
-  description = "PostgreSQL major version (the replica's parameter group family follows it)."
+  description = "PostgreSQL major version asked for (engine_version)."
   value       = var.engine_version
+}
+
+# RDS upgrades the read replicas with their primary: the replica's parameter group family follows
+# the major version the primary runs, so that it moves to a new family only once the replica runs
+# it. A version without a minor part (as the emulator and mock providers may report) reads as the
+# one asked for.
+output "engine_version_running" {
+  description = "PostgreSQL major version the primary runs (engine_version_actual): the replica's parameter group family follows it."
+  value       = try(regex("^([0-9]+)\\.", aws_db_instance.this.engine_version_actual)[0], var.engine_version)
 }
 
 output "max_allocated_storage" {

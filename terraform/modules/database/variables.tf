@@ -106,6 +106,52 @@ variable "backup_retention_days" {
   }
 }
 
+variable "maintenance_window" {
+  description = "Weekly maintenance window of the database, ddd:hh24:mi-ddd:hh24:mi in UTC, at least 30 minutes (null: RDS picks one at random). RDS applies the changes that wait for the window there, and mandatory upgrades whatever auto_minor_version_upgrade says."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.maintenance_window == null || try(alltrue([
+      for m in [regex("^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])$", var.maintenance_window)] :
+      ({ mon = 0, tue = 1, wed = 2, thu = 3, fri = 4, sat = 5, sun = 6 }[m[3]] * 1440 + m[4] * 60 + m[5] - { mon = 0, tue = 1, wed = 2, thu = 3, fri = 4, sat = 5, sun = 6 }[m[0]] * 1440 - m[1] * 60 - m[2] + 10080) % 10080 >= 30
+    ]), false)
+    error_message = "maintenance_window must be null or ddd:hh24:mi-ddd:hh24:mi in UTC of at least 30 minutes, such as sun:03:00-sun:03:30 (CreateDBInstance, PreferredMaintenanceWindow)."
+  }
+}
+
+variable "backup_window" {
+  description = "Daily automated backup window, hh24:mi-hh24:mi in UTC, at least 30 minutes and clear of maintenance_window (null: RDS picks one). A replica cannot be promoted while it is backing up: keep it clear of the likely failover hours."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.backup_window == null || try(alltrue([
+      for b in [regex("^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$", var.backup_window)] : (b[2] * 60 + b[3] - b[0] * 60 - b[1] + 1440) % 1440 >= 30
+    ]), false)
+    error_message = "backup_window must be null or hh24:mi-hh24:mi in UTC of at least 30 minutes, such as 02:00-02:30 (CreateDBInstance, PreferredBackupWindow)."
+  }
+
+  # CreateDBInstance: the backup window "must not conflict with the preferred maintenance window".
+  # In minutes from Monday 00:00: the maintenance window's start and length, and each day's backup
+  # window, over the days either side of the week's end.
+  validation {
+    condition = var.backup_window == null || var.maintenance_window == null || try(alltrue([
+      for m in [regex("^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])$", var.maintenance_window)] : alltrue([
+        for b in [regex("^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$", var.backup_window)] : alltrue([
+          for w in [{
+            start  = { mon = 0, tue = 1, wed = 2, thu = 3, fri = 4, sat = 5, sun = 6 }[m[0]] * 1440 + m[1] * 60 + m[2]
+            length = ({ mon = 0, tue = 1, wed = 2, thu = 3, fri = 4, sat = 5, sun = 6 }[m[3]] * 1440 + m[4] * 60 + m[5] - { mon = 0, tue = 1, wed = 2, thu = 3, fri = 4, sat = 5, sun = 6 }[m[0]] * 1440 - m[1] * 60 - m[2] + 10080) % 10080
+            daily  = b[0] * 60 + b[1]
+            backup = (b[2] * 60 + b[3] - b[0] * 60 - b[1] + 1440) % 1440
+          }] : alltrue([for d in range(-1, 15) : !(d * 1440 + w.daily < w.start + w.length && w.start < d * 1440 + w.daily + w.backup)])
+        ])
+      ])
+    ]), true)
+    error_message = "backup_window (${coalesce(var.backup_window, "null")}) overlaps maintenance_window (${coalesce(var.maintenance_window, "null")}) on some day: RDS refuses a backup window that conflicts with the maintenance window."
+  }
+}
+
 variable "deletion_protection" {
   description = "Protect both database instances from deletion."
   type        = bool

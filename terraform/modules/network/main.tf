@@ -2,6 +2,16 @@ data "aws_availability_zones" "available" {
   count = var.skip_region_reads ? 0 : 1
 
   state = "available"
+  # The region's own zones: DescribeAvailabilityZones also returns the Local and Wavelength Zones the
+  # account opted into, and us-west-2-lax-1a sorts before us-west-2a.
+  filter {
+    name   = "zone-type"
+    values = ["availability-zone"]
+  }
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
   #checkov:skip=CKV_AWS_394:The module takes the first availability_zone_count names; an AZ added later sorts after them, and a change would show in the plan before any subnet moves.
 }
 
@@ -37,7 +47,12 @@ locals {
       cidr = cidrsubnet(var.cidr_block, local.newbits, local.tiers[pair[0]] + pair[1])
     }
   }
-  interface_endpoints = var.vpc_endpoints_enabled ? toset(["ssm", "ssmmessages", "ec2messages", "secretsmanager"]) : toset([])
+  # The endpoints are the reachability contract's (reachability.json, beside this file): every
+  # service a program in the VPC calls, by the endpoint type the contract names for it.
+  vpc_calls = merge([for p in values(jsondecode(file("${path.module}/reachability.json")).programs) : p.calls if p.network == "vpc"]...)
+  endpoints = {
+    for type in ["interface", "gateway"] : type => var.vpc_endpoints_enabled ? toset([for service, call in local.vpc_calls : service if try(call.endpoint, null) == type]) : toset([])
+  }
 }
 
 resource "aws_vpc" "this" {
@@ -137,7 +152,7 @@ resource "aws_vpc_security_group_ingress_rule" "endpoints_https" {
 }
 
 resource "aws_vpc_endpoint" "interface" {
-  for_each = local.interface_endpoints
+  for_each = local.endpoints.interface
 
   vpc_id              = aws_vpc.this.id
   service_name        = "com.amazonaws.${data.aws_region.current.region}.${each.key}"
@@ -148,13 +163,18 @@ resource "aws_vpc_endpoint" "interface" {
   tags                = merge(var.tags, { Name = "${var.name}-${each.key}" })
 }
 
-# The S3 gateway endpoint is free; it also serves the AL2023 package repositories (hosted on S3).
-resource "aws_vpc_endpoint" "s3" {
-  count = var.vpc_endpoints_enabled ? 1 : 0
+# Gateway endpoints are free; S3's also serves the AL2023 package repositories (hosted on S3).
+resource "aws_vpc_endpoint" "gateway" {
+  for_each = local.endpoints.gateway
 
   vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
+  service_name      = "com.amazonaws.${data.aws_region.current.region}.${each.key}"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = [aws_route_table.private.id]
-  tags              = merge(var.tags, { Name = "${var.name}-s3" })
+  tags              = merge(var.tags, { Name = "${var.name}-${each.key}" })
+}
+
+moved {
+  from = aws_vpc_endpoint.s3[0]
+  to   = aws_vpc_endpoint.gateway["s3"]
 }

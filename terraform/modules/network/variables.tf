@@ -30,15 +30,20 @@ variable "availability_zone_count" {
 }
 
 variable "nat_gateway_enabled" {
-  description = "Create one NAT gateway for outbound internet access from private subnets (730 h x 0.045 USD = 32.85 USD/month at the us-east-1 list price, plus 0.045 USD per GB). Off by default: the VPC endpoints cover what the app needs."
+  description = "Create one NAT gateway for outbound internet access from private subnets (730 h x 0.045 USD = 32.85 USD/month at the us-east-1 list price, plus 0.045 USD per GB). Off by default: the VPC endpoints reach every AWS service the instances call (reachability.json)."
   type        = bool
   default     = false
 }
 
 variable "vpc_endpoints_enabled" {
-  description = "Create interface endpoints for SSM, SSM messages, EC2 messages and Secrets Manager, and a gateway endpoint for S3 (730 h x 0.01 USD = 7.30 USD/month per interface endpoint and AZ at the us-east-1 list price, plus 0.01 USD per GB; the S3 gateway endpoint is free)."
+  description = "Create the endpoints of every AWS service the instances call, as reachability.json lists them: interface endpoints for SSM, SSM messages, Secrets Manager and Auto Scaling, a gateway endpoint for S3 (730 h x 0.01 USD = 7.30 USD/month per interface endpoint and AZ at the us-east-1 list price, plus 0.01 USD per GB; the S3 gateway endpoint is free). At least one of this and nat_gateway_enabled must be true."
   type        = bool
   default     = true
+
+  validation {
+    condition     = var.vpc_endpoints_enabled || var.nat_gateway_enabled
+    error_message = "vpc_endpoints_enabled and nat_gateway_enabled are both false: the instances in the private subnets would reach no AWS service (the app bundle in S3, the launch hook in Auto Scaling, the secret), and every launch would be abandoned. Enable the endpoints (default), the NAT gateway, or both."
+  }
 }
 
 variable "skip_region_reads" {

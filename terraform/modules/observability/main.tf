@@ -3,6 +3,12 @@ data "aws_region" "current" {}
 locals {
   region = data.aws_region.current.region
   count  = var.enabled ? 1 : 0
+  # The readiness function publishes once a run: its alarms' period is the schedule's interval, so
+  # that each period holds one run (a shorter one leaves most periods without data).
+  readiness_rate = regex("^rate\\(([0-9]+) (minute|hour|day)s?\\)$", var.readiness_schedule)
+  readiness_period_seconds = tonumber(local.readiness_rate[0]) * {
+    minute = 60, hour = 3600, day = 86400
+  }[local.readiness_rate[1]]
   alarms = {
     failover-errors = {
       description = "The failover function failed (it retries; a human should look now)."
@@ -11,6 +17,7 @@ locals {
       dimensions  = { FunctionName = var.failover_function_name }
       statistic   = "Sum"
       threshold   = 0
+      period      = 60
       periods     = 1
       comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
@@ -22,6 +29,7 @@ locals {
       dimensions  = { QueueName = var.failure_queue_name }
       statistic   = "Maximum"
       threshold   = 0
+      period      = 60
       periods     = 1
       comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
@@ -33,6 +41,7 @@ locals {
       dimensions  = { DBInstanceIdentifier = var.replica_db_instance_id }
       statistic   = "Maximum"
       threshold   = var.replica_lag_seconds_max
+      period      = 60
       periods     = 5
       comparison  = "GreaterThanThreshold"
       missing     = "missing"
@@ -44,6 +53,7 @@ locals {
       dimensions  = var.readiness_metric.dimensions
       statistic   = "Minimum"
       threshold   = 1
+      period      = local.readiness_period_seconds
       periods     = 2
       comparison  = "LessThanThreshold"
       missing     = "breaching"
@@ -70,6 +80,7 @@ locals {
       dimensions  = { FunctionName = var.readiness_function_name }
       statistic   = "Sum"
       threshold   = 0
+      period      = local.readiness_period_seconds
       periods     = 2
       comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
@@ -86,7 +97,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   metric_name         = each.value.metric
   dimensions          = each.value.dimensions
   statistic           = each.value.statistic
-  period              = 60
+  period              = each.value.period
   evaluation_periods  = each.value.periods
   comparison_operator = each.value.comparison
   threshold           = each.value.threshold
@@ -128,7 +139,7 @@ resource "aws_cloudwatch_dashboard" "this" {
           title  = "Readiness"
           region = local.region
           stat   = "Maximum"
-          period = 300
+          period = local.readiness_period_seconds
           metrics = [
             concat(["Pilotlight", var.readiness_metric.name], flatten([for k, v in var.readiness_metric.dimensions : [k, v]])),
           ]

@@ -53,6 +53,22 @@ variable "readiness_metric" {
   default = {}
 }
 
+variable "readiness_schedule" {
+  description = "The readiness function's schedule, rate(N minutes|hours|days) from 1 minute to 1 day: the readiness alarms' period is its interval, since the function publishes once a run (the readiness module's default: rate(5 minutes))."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  # A cron expression has no fixed interval to match; CloudWatch allows an alarm period that is a
+  # multiple of 60 s (PutMetricAlarm, Period), and a day is plenty for a readiness check.
+  validation {
+    condition = try(
+      tonumber(regex("^rate\\(([0-9]+) (minute|hour|day)s?\\)$", var.readiness_schedule)[0]) >= 1 &&
+      tonumber(regex("^rate\\(([0-9]+) (minute|hour|day)s?\\)$", var.readiness_schedule)[0]) * { minute = 60, hour = 3600, day = 86400 }[regex("^rate\\(([0-9]+) (minute|hour|day)s?\\)$", var.readiness_schedule)[1]] <= 86400,
+    false)
+    error_message = "readiness_schedule must be a rate expression from rate(1 minute) to rate(1 day), such as rate(5 minutes): the readiness alarms take its interval as their period, and a cron expression has none."
+  }
+}
+
 variable "ops_topic_arn" {
   description = "ARN of the ops SNS topic the alarms notify."
   type        = string

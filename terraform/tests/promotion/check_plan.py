@@ -3,9 +3,10 @@
   reattaches   the control: without the lifecycle rule, the plan wants the promoted database
                to replicate from the old primary again (what would fail on AWS).
   role-switch  active_region = backup: nothing is replaced or destroyed; the promoted database
-               only becomes Multi-AZ, applied at once (not in the maintenance window), and keeps a
-               final snapshot; the latch, the backup's capacity and the fence of the old primary's
-               group (0/0/0) are left as the failover function set them.
+               only becomes Multi-AZ, applied at once (not in the maintenance window), keeps a
+               final snapshot and stops automatic minor upgrades (as P's database); the latch,
+               the backup's capacity and the fence of the old primary's group (0/0/0) are left as
+               the failover function set them.
 """
 
 import json
@@ -15,7 +16,13 @@ REPLICA = "module.pilotlight.module.database_replica.aws_db_instance.replica"
 PRIMARY_ASG = "module.pilotlight.module.app_primary.aws_autoscaling_group.managed[0]"
 BACKUP_ASG = "module.pilotlight.module.app_backup.aws_autoscaling_group.external[0]"
 HEALTH_CHECK = "module.pilotlight.module.dns.aws_route53_health_check.primary"
-ROLE_SWITCH_REPLICA_KEYS = {"multi_az", "apply_immediately", "skip_final_snapshot", "final_snapshot_identifier"}
+ROLE_SWITCH_REPLICA_KEYS = {
+    "multi_az",
+    "apply_immediately",
+    "skip_final_snapshot",
+    "final_snapshot_identifier",
+    "auto_minor_version_upgrade",
+}
 
 
 def changed_keys(change):
