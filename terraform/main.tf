@@ -186,14 +186,6 @@ locals {
   latched = length(module.latch.standing_keys) > 0
 }
 
-# The fence held without the role switch is not silent: the plan warns, naming the switch.
-check "primary_fenced_by_latch" {
-  assert {
-    condition     = local.failed_over || !local.latched
-    error_message = "A latch stands in s3://${module.latch.bucket} (${join(", ", module.latch.standing_keys)}): a failover happened, so P's group stays at 0/0/0 (not primary_capacity) until failback removes the latch. Make the role switch (active_region = \"backup\", docs/terraform.md) to make the promoted database Multi-AZ."
-  }
-}
-
 # A replaced check is a new check: under a standing latch the PRIMARY would be answered on checks
 # that never saw it. Refuse any plan whose checks differ from those a standing latch names.
 resource "terraform_data" "latch_guard" {

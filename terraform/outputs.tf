@@ -82,3 +82,11 @@ output "operator_policy_json" {
   description = "Least-privilege IAM policy (JSON) for an operator running the CLI against this deployment: status, readiness, rto, drill, failback, approve. Attach it to the operators' role or group."
   value       = jsonencode(local.operator_policy)
 }
+
+# The fence held without the role switch is not silent: the plan shows why P's group stays at zero,
+# naming the switch. An output, not a check block: on a first plan the latch listing is known only
+# after apply, and a check that cannot be evaluated fails `terraform test`.
+output "primary_fenced_by_latch" {
+  description = "Set while a latch stands in B and the role switch is not made: why P's group stays at 0/0/0 whatever primary_capacity says, and what to do."
+  value       = local.latched && !local.failed_over ? "A latch stands in s3://${module.latch.bucket} (${join(", ", module.latch.standing_keys)}): a failover happened, so P's group stays at 0/0/0 (not primary_capacity) until failback removes the latch. Make the role switch (active_region = \"backup\", docs/terraform.md) to make the promoted database Multi-AZ." : null
+}

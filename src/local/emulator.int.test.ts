@@ -328,7 +328,7 @@ describe("moto Route 53 patch (src/local/moto_server.py)", () => {
 // and an Allow never denies. The latch bucket's policy (terraform/modules/latch) must leave the
 // deployment's own callers to their IAM grants.
 describe("moto S3 bucket-policy patch (src/local/moto_server.py)", () => {
-  it("lets the owner read and write under a policy whose conditioned Allow and Deny do not apply", async () => {
+  it("lets the owner read and write under a policy whose conditioned Allow and Deny do not apply, Null as AWS evaluates it", async () => {
     // Prepare
     const s3 = new S3Client({ region: "eu-central-1" });
     const Bucket = `latch-policy-${Date.now()}`;
@@ -358,6 +358,24 @@ describe("moto S3 bucket-policy patch (src/local/moto_server.py)", () => {
               Resource: `${arn}/latch-x`,
               Condition: { IpAddress: { "aws:SourceIp": ["54.183.255.128/26"] } },
             },
+            {
+              // as the latch bucket: Null "false" holds only when the request sends the header
+              Sid: "NoCustomerKey",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:PutObject",
+              Resource: `${arn}/*`,
+              Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+            },
+            {
+              // Null "true" holds when the key is absent: this one applies to a plain PutObject
+              Sid: "NoPlainWritesUnderBlocked",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:PutObject",
+              Resource: `${arn}/blocked/*`,
+              Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "true" } },
+            },
           ],
         }),
       }),
@@ -369,10 +387,15 @@ describe("moto S3 bucket-policy patch (src/local/moto_server.py)", () => {
       .catch((err: unknown) => err);
     await s3.send(new PutObjectCommand({ Bucket, Key: "latch-x", Body: "{}" }));
     const present = await s3.send(new GetObjectCommand({ Bucket, Key: "latch-x" }));
+    const blocked = await s3
+      .send(new PutObjectCommand({ Bucket, Key: "blocked/x", Body: "{}" }))
+      .catch((err: unknown) => err);
 
     // Assess
     expect(absent).toBeInstanceOf(NoSuchKey);
     expect(await present.Body?.transformToString()).toBe("{}");
+    // moto's denial is a 403 whose body the SDK cannot parse (name "Unknown"); AWS answers AccessDenied
+    expect((blocked as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(403);
   });
 });
 

@@ -154,11 +154,15 @@ _statement_permits = IAMPolicyStatement.is_action_permitted
 
 
 def conditions_hold(statement, incoming_condition_values):
-    """A key absent from the request context matches no condition but ...IfExists and Null."""
+    """A key absent from the request context matches no condition but ...IfExists and Null; Null
+    "true" holds for an absent key, "false" for a present one (moto ignores Null: holds always)."""
     incoming = incoming_condition_values or {}
     for operator, block in (statement._statement.get("Condition") or {}).items():
-        for key in block:
-            if key not in incoming and not operator.endswith("IfExists") and operator != "Null":
+        for key, expected in block.items():
+            if operator == "Null":
+                if (str(expected).lower() == "true") != (key not in incoming):
+                    return False
+            elif key not in incoming and not operator.endswith("IfExists"):
                 return False
     return statement._check_conditions(incoming_condition_values)
 

@@ -412,8 +412,11 @@ run "standing_latch_keeps_primary_fenced_without_the_role_switch" {
     error_message = "The fence held by the latch must leave the config document's primary_capacity and B's group as they are."
   }
 
-  # and the plan says why, naming the role switch (a check block: a warning, not a refusal)
-  expect_failures = [check.primary_fenced_by_latch]
+  # and the plan says why, naming the role switch (an output: not a refusal)
+  assert {
+    condition     = strcontains(output.primary_fenced_by_latch, "role switch")
+    error_message = "Under a standing latch the plan must say why P's group stays at zero, naming the role switch."
+  }
 }
 
 # The role switch with P's endpoints refusing: no refresh (-refresh=false, as docs/terraform.md

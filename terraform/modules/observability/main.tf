@@ -69,6 +69,7 @@ locals {
       dimensions  = { service = "pilotlight-failover" }
       statistic   = "Sum"
       threshold   = 0
+      period      = 60
       periods     = var.guard_blocked_minutes
       comparison  = "GreaterThanThreshold"
       missing     = "notBreaching"
