@@ -134,7 +134,9 @@ try {
   // 4. the recovery-time model of the benchmarked deployment's settings (src/core/rto.ts): each
   // scenario's worst case over the physical floor, and the measured decide beside its assumption
   const model = rtoModel(rtoInputsFromConfig(fixture.config));
-  console.log(`recovery-time model (pilotlight rto) of this deployment's settings, floor ${model.floor.total} s:`);
+  console.log(
+    `recovery-time model (pilotlight rto) of this deployment's settings, floor ${model.floor.total} s:`,
+  );
   for (const s of SCENARIOS) {
     const { worst, typical } = model.scenarios[s].cases;
     console.log(
