@@ -11,10 +11,15 @@ import { createDeployment } from "../../../test/fixtures/deployment.js";
 import { runCapture } from "../../../test/support/cli-run.js";
 import { Clients } from "../../aws/clients.js";
 import type { DeploymentConfig } from "../../core/config.js";
-import { dynamoDbOperationRecordPort } from "../../functions/shared/aws-ports.js";
+import {
+  dynamoDbDrillRecordPort,
+  dynamoDbLockPort,
+  dynamoDbOperationRecordPort,
+} from "../../functions/shared/aws-ports.js";
 import type { OperationRecord } from "../../functions/shared/operation-record.js";
 import { type AckedWrite, startLoad, verifyLedger } from "../../local/load.js";
 import { appHealthy, loadStack, stopStack } from "../../local/stack.js";
+import { DRILL_OPERATION } from "../drill/operation.js";
 import { ExitCode } from "../exit-codes.js";
 import { localDns } from "../failback/local.js";
 import { FAILBACK_OPERATION } from "../failback/record.js";
@@ -46,27 +51,27 @@ const KILL_AT: { step?: string; act?: string }[] = [
   { step: "rebuild-backup-replica" },
 ];
 
-/** The failback as an operator's shell runs it: its own process, which SIGKILL ends without a finally. */
-function failbackProcess(): ChildProcess {
+/** A CLI run as an operator's shell runs it: its own process, which SIGKILL ends without a finally. */
+function cliProcess(args: string[]): ChildProcess {
   // one process, tsx's loader inside it: the tsx wrapper would run the CLI as its child, which a
   // SIGKILL of the wrapper leaves running
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return spawn(
-    process.execPath,
-    [
-      "--import",
-      tsx,
-      join("src", "cli", "main.ts"),
-      ...base(),
-      "failback",
-      "--local",
-      "--state-dir",
-      stateDir,
-      "--yes",
-      "--accept-data-loss",
-    ],
-    { env: process.env, stdio: ["ignore", "ignore", "pipe"] },
-  );
+  return spawn(process.execPath, ["--import", tsx, join("src", "cli", "main.ts"), ...args], {
+    env: process.env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}
+
+function failbackProcess(): ChildProcess {
+  return cliProcess([
+    ...base(),
+    "failback",
+    "--local",
+    "--state-dir",
+    stateDir,
+    "--yes",
+    "--accept-data-loss",
+  ]);
 }
 
 describe("interrupt anywhere: failback killed at its recorded steps, re-run", () => {
@@ -176,4 +181,68 @@ describe("interrupt anywhere: failback killed at its recorded steps, re-run", ()
     expect(acked.length).toBeGreaterThan(0);
     expect((await verifyLedger(answer.app.url, acked)).missing).toEqual([]);
   }, 420_000);
+});
+
+// The drill interrupted (issue 19, Build item 3): its own deployment and stack, since the failback
+// test above leaves its stack running. The kill points are the drill's record (`#drill-op`) and
+// the lock item, polled.
+describe("interrupt anywhere: the local drill interrupted", () => {
+  const drillDeployment = `id${Date.now().toString(36)}`;
+  const drillState = join(dir, "drill-local");
+  let drillConfig: DeploymentConfig;
+  const drillBase = () => ["--region", drillConfig.backup.region, "--deployment", drillDeployment];
+  beforeAll(async () => {
+    ({ config: drillConfig } = await createDeployment({ deployment: drillDeployment }));
+  });
+  afterAll(async () => {
+    await stopStack(drillState);
+  });
+
+  it("SIGINT after P failed, before the incident opened: P serves again, the drill record removed, the record closed, no promotion", async () => {
+    const dynamoDb = new DynamoDBClient({ region: drillConfig.backup.region });
+    const record = dynamoDbOperationRecordPort(
+      dynamoDb,
+      drillConfig.failover.lockTableName,
+      drillDeployment,
+      DRILL_OPERATION,
+    );
+    const child = cliProcess([...drillBase(), "drill", "--local", "--yes", "--state-dir", drillState]);
+    let stderr = "";
+    child.stderr?.on("data", (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    let ended = false;
+    void exited.then(() => {
+      ended = true;
+    });
+    // the kill point: the drill recorded that it fails P (its app stopped), before any alarm
+    const failing = (r: OperationRecord | undefined) => !!r && !r.closedAt && !!r.acts["stop-primary-app"];
+    while (!ended && !failing(await record.read())) await new Promise((r) => setTimeout(r, 20));
+    if (ended) throw new Error(`the drill ended before it failed P: ${stderr.slice(-2000)}`);
+    child.kill("SIGINT");
+    expect(await exited, stderr.slice(-3000)).toBe(ExitCode.aborted);
+    expect(stderr).toContain("no incident opened");
+
+    const final = await record.read();
+    expect(final?.closedAt).toBeDefined();
+    expect(Object.keys(final?.steps ?? {})).toContain("end");
+    // the guard's drill record gone, no incident, B still a replica of P (never promoted)
+    const lockItem = await dynamoDbLockPort(dynamoDb, drillConfig.failover.lockTableName).read(
+      drillDeployment,
+    );
+    expect(["armed", "unarmed"]).toContain(lockItem?.state ?? "unarmed");
+    expect(
+      await dynamoDbDrillRecordPort(dynamoDb, drillConfig.failover.lockTableName, drillDeployment).read(),
+    ).toBeUndefined();
+    const b = await new RDSClient({ region: drillConfig.backup.region }).send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: drillConfig.backup.db.instanceId }),
+    );
+    expect(b.DBInstances?.[0]?.ReadReplicaSourceDBInstanceIdentifier).toBeDefined();
+    // P's app serves writes again, and DNS answers P
+    const stack = loadStack(drillState);
+    if (!stack) throw new Error("the drill left no local stack");
+    expect(await appHealthy(stack.apps.primary)).toBe(true);
+    expect((await localDns(new Clients(), drillConfig, stack)()).app.side).toBe("primary");
+  }, 180_000);
 });
