@@ -5,13 +5,13 @@ import type { DeploymentConfig } from "../../core/config.js";
 import { dynamoDbDrillRecordPort, dynamoDbLockPort } from "../../functions/shared/aws-ports.js";
 import type { LockRecord } from "../../functions/shared/lock-record.js";
 import { assertEmulator } from "../../local/emulator.js";
+import { loadStack } from "../../local/stack.js";
 import type { CommandDefinition } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { ACCEPT_OUTAGE, runAwsDrill } from "../drill/aws.js";
-import { runLocalDrill } from "../drill/local.js";
+import { restorePrimaryApp, runLocalDrill } from "../drill/local.js";
 import { drillOperationPort, drillProgress, endDrill } from "../drill/operation.js";
 import type { DrillOptions } from "../drill/options.js";
-import { endDrillRecord } from "../drill/record.js";
 import { regionLoss } from "../drill/region-loss.js";
 import { renderMarkdown } from "../drill/report.js";
 import { CliError, ExitCode } from "../exit-codes.js";
@@ -27,8 +27,15 @@ function refuseOpenIncident(record: LockRecord | undefined): void {
   }
 }
 
-/** `drill --abort`: ends the open drill of the record, from any terminal, as the drill's own end would. */
-async function abortDrill(ctx: CommandContext, config: DeploymentConfig): Promise<ExitCode> {
+/**
+ * `drill --abort`: ends the open drill of the record, from any terminal, as the drill's own end
+ * would. A local drill's P comes back through the local stack in `stateDir` (`--local`).
+ */
+async function abortDrill(
+  ctx: CommandContext,
+  config: DeploymentConfig,
+  stateDir: string | undefined,
+): Promise<ExitCode> {
   const port = drillOperationPort(ctx.clients, config);
   const stored = await port.read();
   if (!stored || stored.closedAt) {
@@ -45,9 +52,20 @@ async function abortDrill(ctx: CommandContext, config: DeploymentConfig): Promis
     drillRecord: dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment),
     progress: drillProgress(port, stored),
     log: (m) => ctx.io.err(m),
+    ...(stateDir === undefined ? {} : { restoreApp: () => restoreLocalStackApp(stateDir, config) }),
   });
   writeOutput(ctx.io, ctx.format, { data: { aborted: stored.key, message }, tables: [], notes: [message] });
   return ExitCode.ok;
+}
+
+async function restoreLocalStackApp(stateDir: string, config: DeploymentConfig): Promise<string> {
+  const stack = loadStack(stateDir);
+  if (!stack)
+    throw new CliError(
+      `no local stack recorded in ${stateDir}: pass the drill's --state-dir`,
+      ExitCode.usage,
+    );
+  return restorePrimaryApp(stack, config);
 }
 
 export const drillCommand: CommandDefinition<DrillOptions> = {
@@ -64,7 +82,7 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
       )
       .option(
         "--abort",
-        "AWS: end a running or killed drill from its record in B: P's group restored if no incident opened, else the failover has to finish",
+        "end a running or killed drill from its record in B: P's group (with --local: P's app in --state-dir) restored if no incident opened, else the failover has to finish",
       )
       .option(
         "--report-dir <dir>",
@@ -107,10 +125,8 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
         "--lose-region needs --local: on AWS a drill cannot take a region away; it fails P by scaling P's group to 0",
         ExitCode.usage,
       );
-    if (options.abort && options.local)
-      throw new CliError("--abort ends an AWS drill; a local drill ends with its process", ExitCode.usage);
     const config = await ctx.config();
-    if (options.abort) return abortDrill(ctx, config);
+    if (options.abort) return abortDrill(ctx, config, options.local ? options.stateDir : undefined);
     // a usage error before any look at the deployment's state (an open incident is refused below)
     if (options.loseRegion?.length) regionLoss(config, options.loseRegion);
     if (options.promotionSeconds !== undefined) {
@@ -128,17 +144,10 @@ export const drillCommand: CommandDefinition<DrillOptions> = {
     // the drill record tells the failover's guard that P is failed on purpose: each path
     // writes it just before it fails P; it goes when the drill ends, whatever the outcome
     const record = dynamoDbDrillRecordPort(dynamoDb, config.failover.lockTableName, config.deployment);
-    let report: Awaited<ReturnType<typeof runAwsDrill>>;
-    if (options.local) {
-      try {
-        report = await runLocalDrill(ctx, config, options, lock, record);
-      } finally {
-        await endDrillRecord(record, config, (message) => ctx.io.err(message));
-      }
-    } else {
-      // the AWS drill ends itself from its progress record (drill/operation.ts), on every path
-      report = await runAwsDrill(ctx, config, options, lock, record);
-    }
+    // both drills end themselves from their progress record (drill/operation.ts), on every path
+    const report = options.local
+      ? await runLocalDrill(ctx, config, options, lock, record)
+      : await runAwsDrill(ctx, config, options, lock, record);
     const dir =
       options.reportDir ?? join(".pilotlight", "drills", report.failureInjectedAt.replace(/[:.]/g, "-"));
     mkdirSync(dir, { recursive: true });

@@ -27,6 +27,8 @@ export const DRILL_OPERATION = "drill-op";
 export const DRILL_STEPS = ["declare", "fence", "watch", "end"] as const;
 /** P's group scaled to 0: `id` the group, `to` the sizes it had (`MinSize=n,DesiredCapacity=n`), recorded before the call. */
 export const FENCE_PRIMARY_GROUP = "fence-primary-group";
+/** The local drill's failure of P: P's app instance stopped (`id` the side), recorded before the stop. */
+export const STOP_PRIMARY_APP = "stop-primary-app";
 /** The lock item set from armed to unarmed before P is restored, so that no incident opens while P comes back. */
 export const DISARM = "disarm";
 
@@ -57,7 +59,7 @@ export function drillProgress(port: OperationRecordPort, record: OperationRecord
 export function beginDrill(
   stored: OperationRecord | undefined,
   deployment: string,
-  lock: LockRecord,
+  lock: LockRecord | undefined,
   by: string,
   now: number,
 ): OperationRecord {
@@ -71,7 +73,10 @@ export function beginDrill(
     stored,
     deployment,
     DRILL_OPERATION,
-    { incidentId: `drill-${stamp}`, completedAt: lock.armedAt ?? lock.updatedAt },
+    {
+      incidentId: `drill-${stamp}`,
+      completedAt: lock?.armedAt ?? lock?.updatedAt ?? new Date(now).toISOString(),
+    },
     by,
     stamp,
     now,
@@ -96,7 +101,7 @@ function sizesOf(to: string | undefined): GroupSizes {
 /** How a drill ends, from its record, the lock item and B's database as they are now. */
 export type DrillEnd =
   | { kind: "untouched"; detail: string }
-  | { kind: "restore"; sizes: GroupSizes; disarm: boolean }
+  | { kind: "restore"; sizes?: GroupSizes; disarm: boolean }
   | { kind: "failover-owns"; detail: string };
 
 /**
@@ -109,7 +114,8 @@ export function drillEndDecision(
   lock: LockRecord | undefined,
   replica: DatabaseState | undefined,
 ): DrillEnd {
-  const fence = record.acts[FENCE_PRIMARY_GROUP];
+  // the AWS drill scales P's group to 0, the local one stops P's app instance
+  const fence = record.acts[FENCE_PRIMARY_GROUP] ?? record.acts[STOP_PRIMARY_APP];
   if (!fence) return { kind: "untouched", detail: "P was not fenced: nothing to restore" };
   const state = lock?.state ?? "unarmed";
   if (state !== "armed" && state !== "unarmed")
@@ -122,7 +128,10 @@ export function drillEndDecision(
       kind: "failover-owns",
       detail: `${replica?.id ?? "B's database"} is ${replica ? "standalone" : "missing"}, not a replica of P`,
     };
-  return { kind: "restore", sizes: sizesOf(fence.to), disarm: state === "armed" };
+  const disarm = state === "armed";
+  return record.acts[FENCE_PRIMARY_GROUP]
+    ? { kind: "restore", sizes: sizesOf(fence.to), disarm }
+    : { kind: "restore", disarm };
 }
 
 export interface DrillEndEnv {
@@ -133,6 +142,8 @@ export interface DrillEndEnv {
   progress: OperationProgress;
   log: (message: string) => void;
   now?: () => number;
+  /** The local drill's restore of P (its app started, what the harness played undone); says what it did. */
+  restoreApp?: () => Promise<string>;
 }
 
 /**
@@ -143,7 +154,6 @@ export interface DrillEndEnv {
 export async function endDrill(env: DrillEndEnv): Promise<{ end: DrillEnd; message: string }> {
   const { clients, config, lock, progress, log } = env;
   const now = env.now ?? Date.now;
-  const P = config.primary;
   const B = config.backup;
   await progress.started("end");
   const replica = () => databasePortFor(clients, B.region).describe(B.db.instanceId);
@@ -169,20 +179,8 @@ export async function endDrill(env: DrillEndEnv): Promise<{ end: DrillEnd; messa
   }
   let message: string;
   if (end.kind === "restore") {
-    await clients.autoScaling(P.region).send(
-      new UpdateAutoScalingGroupCommand({
-        AutoScalingGroupName: P.asg.name,
-        MinSize: end.sizes.min,
-        DesiredCapacity: end.sizes.desired,
-      }),
-    );
-    // the call's effect: the group asks for its instances again (they take minutes to serve)
-    const group = await autoScalingCapacityPort(clients.autoScaling(P.region)).describe(P.asg.name);
-    if (group?.desired !== end.sizes.desired)
-      throw new CliError(
-        `${P.asg.name} reads DesiredCapacity ${group?.desired} after the restore to ${end.sizes.desired}; run \`pilotlight drill --abort\` again`,
-      );
-    message = `no incident opened: ${P.asg.name} restored to ${sizesAct(end.sizes)} so that P serves again; the deployment is unarmed until readiness sees P healthy`;
+    const restored = end.sizes ? await restoreGroup(clients, config, end.sizes) : await restoreApp(env);
+    message = `no incident opened: ${restored}; the deployment is unarmed until readiness sees P healthy`;
   } else if (end.kind === "failover-owns") {
     message = `${end.detail}: P stays fenced. The failover now has to finish (pilotlight status; approve if it is pending or failed), and pilotlight failback is the way back to P`;
   } else {
@@ -193,4 +191,32 @@ export async function endDrill(env: DrillEndEnv): Promise<{ end: DrillEnd; messa
   await progress.close();
   log(message);
   return { end, message };
+}
+
+/** The AWS drill's restore: P's group back to the sizes the fence recorded, observed. */
+async function restoreGroup(clients: Clients, config: DeploymentConfig, sizes: GroupSizes): Promise<string> {
+  const P = config.primary;
+  await clients.autoScaling(P.region).send(
+    new UpdateAutoScalingGroupCommand({
+      AutoScalingGroupName: P.asg.name,
+      MinSize: sizes.min,
+      DesiredCapacity: sizes.desired,
+    }),
+  );
+  // the call's effect: the group asks for its instances again (they take minutes to serve)
+  const group = await autoScalingCapacityPort(clients.autoScaling(P.region)).describe(P.asg.name);
+  if (group?.desired !== sizes.desired)
+    throw new CliError(
+      `${P.asg.name} reads DesiredCapacity ${group?.desired} after the restore to ${sizes.desired}; run \`pilotlight drill --abort\` again`,
+    );
+  return `${P.asg.name} restored to ${sizesAct(sizes)} so that P serves again`;
+}
+
+/** The local drill's restore, which only a run that knows the local stack can do. */
+async function restoreApp(env: DrillEndEnv): Promise<string> {
+  if (!env.restoreApp)
+    throw new CliError(
+      `the drill record ${env.progress.current.key} stopped P's app instance: end it with \`pilotlight drill --local --abort\` and the drill's --state-dir`,
+    );
+  return env.restoreApp();
 }
