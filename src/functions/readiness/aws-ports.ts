@@ -16,6 +16,7 @@ import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/clien
 import { ListSubscriptionsByTopicCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import { readLatchSignal } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import {
   arnRegion,
@@ -234,6 +235,12 @@ export function createReadinessPorts(
     capacity: autoScalingCapacityPort(clients.autoScaling),
     healthCheck: route53HealthCheckPort(clients.route53),
     latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
+    latchSignal: () =>
+      readLatchSignal(
+        config.dns.latchSignal.name,
+        config.dns.healthSignal.nameServers,
+        config.probe.timeoutMs,
+      ),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
     launch: ec2LaunchPort(clients.ec2, clients.ssm),
     detection: detectionPort(clients.alarmCloudWatch, clients.alarmSns, clients.lambda),

@@ -84,6 +84,29 @@ describe("readiness checks", () => {
         detail: expect.stringContaining(`s3://${config.dns.latch.bucket}/${config.dns.latch.key} is set`),
       });
     });
+    describe("latchHolds: the latch object against the latch-signal pair's answer in DNS", () => {
+      const record = { deployment: "", incidentId: "demo-1", latchedAt: "", by: "", checksFingerprint: "" };
+      const open = { verdict: "open" as const, server: "ns-1", detail: "ns-1 answers latch-open" };
+      const holding = { verdict: "holding" as const, server: "ns-1", detail: "ns-1 answers latch-holding" };
+      const unknown = { detail: "no name server answered: ETIMEOUT" };
+      // object present / absent x data plane open / holding / unknown
+      it.each([
+        ["present", record, open, "fail"],
+        ["present", record, holding, "pass"],
+        ["present", record, unknown, "warn"],
+        ["absent", undefined, open, "pass"],
+        ["absent", undefined, holding, "warn"],
+        ["absent", undefined, unknown, "warn"],
+      ] as const)("latch object %s, %o -> %s", (_, latch, signal, verdict) => {
+        expect(check.latchHolds(latch, signal, config).verdict).toBe(verdict);
+      });
+      it("a set latch that Route 53 does not see fails open, naming what to check", () => {
+        expect(check.latchHolds(record, open, config)).toMatchObject({
+          detail: expect.stringContaining("the latch does not hold"),
+          fix: expect.stringMatching(/S3 in the backup region.*ROUTE53_HEALTHCHECKS.*terraform apply/),
+        });
+      });
+    });
     it("checks the alarm's metric, health check and action, and the subscription", () => {
       const alarm = {
         name: config.dns.alarm.name,

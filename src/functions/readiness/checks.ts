@@ -1,3 +1,4 @@
+import type { LatchSignalReading } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { deploymentResources, failoverGrants } from "../../core/permissions/index.js";
 import type { LockRecord } from "../shared/lock-record.js";
@@ -19,6 +20,7 @@ export const CHECK_NAMES = [
   "failover-permissions",
   "health-check",
   "latch",
+  "latch-holds",
   "alarm",
   "alarm-subscription",
   "capacity-quota",
@@ -248,6 +250,51 @@ export function latch(record: LatchRecord | undefined, config: DeploymentConfig)
     "latch",
     `latch object ${where} is set${who.length ? ` (${who.join(", ")})` : ""}: DNS stays on B whatever P answers`,
     "expected after a failover; pilotlight failback removes it once P is rebuilt",
+  );
+}
+
+const LATCH_FIX =
+  "check S3 in the backup region (the checkers GET the object anonymously) and that the latch bucket policy still allows every ROUTE53_HEALTHCHECKS range of ip-ranges.json (terraform apply refreshes it); until then the fence (P's group at 0) is the only line";
+
+/**
+ * The latch as Route 53 routes on it: the latch-signal pair's answer from its data plane, against
+ * the latch object. The latch holds only while more than 18% of the checkers can read the object;
+ * an S3 outage in B or checkers from ranges the bucket policy no longer allows turn the inverted
+ * check healthy, and then P's endpoint check alone decides the PRIMARY again.
+ */
+export function latchHolds(
+  record: LatchRecord | undefined,
+  signal: LatchSignalReading,
+  config: DeploymentConfig,
+): CheckResult {
+  const where = `s3://${config.dns.latch.bucket}/${config.dns.latch.key}`;
+  const name = config.dns.latchSignal.name;
+  if (!signal.verdict) {
+    return warn(
+      "latch-holds",
+      `Route 53's verdict on the latch check is unknown: ${signal.detail}`,
+      `check that ${name} is a failover TXT pair of the zone (terraform apply) and that its name servers answer from the backup region`,
+    );
+  }
+  if (record && signal.verdict === "open") {
+    return fail(
+      "latch-holds",
+      `the latch does not hold: ${where} is set but ${signal.detail} (Route 53's checkers do not read it)`,
+      LATCH_FIX,
+    );
+  }
+  if (!record && signal.verdict === "holding") {
+    return warn(
+      "latch-holds",
+      `${where} is absent but ${signal.detail}: P stays out of DNS until the checkers see it gone (about one check interval)`,
+      "run readiness again in a minute; if it persists, check the latch health check in Route 53",
+    );
+  }
+  return pass(
+    "latch-holds",
+    record
+      ? `Route 53 sees the latch: ${signal.detail}`
+      : `no latch, and Route 53 sees none: ${signal.detail}`,
   );
 }
 

@@ -1,3 +1,4 @@
+import type { LatchSignalReading } from "../../aws/health-signal.js";
 import type {
   CapacityPort,
   Clock,
@@ -65,6 +66,8 @@ export interface ReadinessPorts {
   capacity: CapacityPort;
   healthCheck: HealthCheckPort;
   latch: Pick<LatchPort, "read">;
+  /** Route 53's verdict on the latch check from its data plane (the latch-signal pair). */
+  latchSignal(): Promise<LatchSignalReading>;
   lock: LockPort;
   launch: LaunchPort;
   detection: DetectionPort;

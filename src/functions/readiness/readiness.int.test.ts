@@ -61,6 +61,8 @@ describe("readiness (moto)", () => {
       "ami-parameter": "pass",
       "health-check": "pass",
       latch: "pass",
+      // no latch, and the local name servers answer the latch-signal pair with latch-open
+      "latch-holds": "pass",
       alarm: "pass",
       "alarm-subscription": "pass",
       armed: "pass",
@@ -117,6 +119,11 @@ describe("readiness (moto)", () => {
     expect(during.checks.find((c) => c.name === "latch")).toMatchObject({
       verdict: "fail",
       detail: expect.stringContaining("incident int-1"),
+    });
+    // the latch-signal pair answers latch-holding from the checkers' reading of the same object
+    expect(during.checks.find((c) => c.name === "latch-holds")).toMatchObject({
+      verdict: "pass",
+      detail: expect.stringContaining("answers latch-holding"),
     });
   });
 });

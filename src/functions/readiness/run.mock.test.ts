@@ -8,6 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
+import { LATCH_SIGNAL_VALUES, type LatchSignal } from "../../core/route53.js";
 import { armRecord, type LockRecord } from "../shared/lock-record.js";
 import type { HealthCheckState, LatchRecord } from "../shared/ports.js";
 import { iamPermissionsPort } from "./aws-ports.js";
@@ -23,6 +24,8 @@ function fakePorts(
   overrides: {
     hc?: Partial<HealthCheckState>;
     latch?: LatchRecord;
+    /** What the latch-signal pair answers; by default what Route 53 answers for `latch`. */
+    latchSignal?: LatchSignal;
     lock?: LockRecord;
     simulate?: ReadinessPorts["permissions"];
   } = {},
@@ -63,6 +66,10 @@ function fakePorts(
       }),
     },
     latch: { read: async () => overrides.latch },
+    latchSignal: async () => {
+      const verdict = overrides.latchSignal ?? (overrides.latch ? "holding" : "open");
+      return { verdict, server: "ns-1", detail: `ns-1 answers ${LATCH_SIGNAL_VALUES[verdict]}` };
+    },
     lock,
     launch: {
       template: async (id) => ({
@@ -138,6 +145,22 @@ describe("readiness runner", () => {
         fix: expect.stringContaining("failback"),
       });
       expect(report.ready).toBe(false);
+    });
+
+    it("fails when the latch object is set but Route 53's data plane answers latch-open", async () => {
+      const latch = {
+        deployment: config.deployment,
+        incidentId: "demo-1",
+        latchedAt: "2026-12-03T10:00:00.000Z",
+        by: "pilotlight failover (alarm)",
+        checksFingerprint: config.dns.latch.checksFingerprint,
+      };
+      const { ports } = fakePorts({ latch, latchSignal: "open" });
+      const report = await runReadiness(ports, config);
+      expect(report.checks.find((c) => c.name === "latch-holds")).toMatchObject({
+        verdict: "fail",
+        detail: expect.stringContaining("the latch does not hold"),
+      });
     });
 
     it("keeps an open incident as it is and warns", async () => {

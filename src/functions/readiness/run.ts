@@ -111,7 +111,10 @@ export async function runReadiness(
       return [check.failoverPermissions(f, denied, config)];
     }),
     guarded(["health-check"], emulated, async () => [check.healthCheck(await hc, config)]),
-    guarded(["latch"], emulated, async () => [check.latch(await ports.latch.read(), config)]),
+    guarded(["latch", "latch-holds"], emulated, async () => {
+      const [record, signal] = await Promise.all([ports.latch.read(), ports.latchSignal()]);
+      return [check.latch(record, config), check.latchHolds(record, signal, config)];
+    }),
     guarded(["alarm"], emulated, async () => [
       check.alarm(await ports.detection.alarm(config.dns.alarm.name), config),
     ]),
