@@ -780,6 +780,14 @@ run "readiness_module" {
     error_message = "The readiness role must be allowed to arm the failover: dynamodb:PutItem (and GetItem) on the lock table."
   }
   assert {
+    # latch-policy: GetBucketPolicy of the latch bucket (the bucket ARN, not its objects)
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      s.Resource == [var.targets.latch_bucket_arn] && contains(s.Action, "s3:GetBucketPolicy")
+    ])
+    error_message = "The readiness role must be allowed s3:GetBucketPolicy on the latch bucket (the latch-policy check)."
+  }
+  assert {
     condition     = aws_lambda_function.this.environment[0].variables.POWERTOOLS_SERVICE_NAME == "pilotlight-readiness" && aws_lambda_function.this.environment[0].variables.PILOTLIGHT_CONFIG_PARAMETER == "/pilotlight/test/config"
     error_message = "The readiness function's environment is the contract with the functions engineer."
   }

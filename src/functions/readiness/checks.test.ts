@@ -107,6 +107,33 @@ describe("readiness checks", () => {
         });
       });
     });
+    describe("latchPolicy: the bucket policy's checker ranges against ip-ranges.json", () => {
+      const published = ["54.183.255.128/26", "2600:1f1c:7ff:f800::/56"];
+      it("passes a policy that allows every published range", () => {
+        expect(check.latchPolicy([...published, "198.51.100.0/24"], published, config).verdict).toBe("pass");
+      });
+      it("fails a policy that misses a published range, naming it and the update path", () => {
+        expect(check.latchPolicy([published[0] as string], published, config)).toMatchObject({
+          verdict: "fail",
+          detail: expect.stringContaining(
+            "misses 1 of Route 53's 2 published checker ranges (2600:1f1c:7ff:f800::/56)",
+          ),
+          fix: expect.stringMatching(/terraform apply.*aws_ip_ranges/),
+        });
+      });
+      it("fails a bucket without a policy: no checker can read the latch", () => {
+        expect(check.latchPolicy(undefined, published, config)).toMatchObject({
+          verdict: "fail",
+          detail: expect.stringContaining("has no bucket policy"),
+        });
+      });
+      it("warns when ip-ranges.json could not be fetched", () => {
+        expect(check.latchPolicy(published, "This operation was aborted", config)).toMatchObject({
+          verdict: "warn",
+          detail: expect.stringContaining("ip-ranges.json: This operation was aborted"),
+        });
+      });
+    });
     it("checks the alarm's metric, health check and action, and the subscription", () => {
       const alarm = {
         name: config.dns.alarm.name,

@@ -21,6 +21,7 @@ export const CHECK_NAMES = [
   "health-check",
   "latch",
   "latch-holds",
+  "latch-policy",
   "alarm",
   "alarm-subscription",
   "capacity-quota",
@@ -295,6 +296,44 @@ export function latchHolds(
     record
       ? `Route 53 sees the latch: ${signal.detail}`
       : `no latch, and Route 53 sees none: ${signal.detail}`,
+  );
+}
+
+/**
+ * The latch bucket policy's checker ranges against those AWS publishes: the policy is frozen at
+ * apply, so a range Route 53 added since reads 403 and, once enough checkers use it, the latch no
+ * longer holds. `published` is an error message when ip-ranges.json could not be fetched.
+ */
+export function latchPolicy(
+  policyCidrs: readonly string[] | undefined,
+  published: readonly string[] | string,
+  config: DeploymentConfig,
+): CheckResult {
+  const bucket = config.dns.latch.bucket;
+  const reapply =
+    "run terraform apply: terraform/modules/latch reads the ranges with the aws_ip_ranges data source (route53_healthchecks) at plan time and writes them into the policy";
+  if (!policyCidrs) {
+    return fail(
+      "latch-policy",
+      `the latch bucket ${bucket} has no bucket policy: Route 53's checkers cannot read the latch, so it never holds`,
+      reapply,
+    );
+  }
+  if (typeof published === "string") {
+    return warn("latch-policy", `could not compare the checker ranges: ip-ranges.json: ${published}`);
+  }
+  const allowed = new Set(policyCidrs);
+  const missing = published.filter((cidr) => !allowed.has(cidr));
+  if (missing.length > 0) {
+    return fail(
+      "latch-policy",
+      `the latch bucket policy misses ${missing.length} of Route 53's ${published.length} published checker ranges (${missing.join(", ")}): checkers there read 403 and the latch may not hold`,
+      reapply,
+    );
+  }
+  return pass(
+    "latch-policy",
+    `the latch bucket policy allows all ${published.length} published checker ranges`,
   );
 }
 

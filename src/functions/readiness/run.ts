@@ -115,6 +115,14 @@ export async function runReadiness(
       const [record, signal] = await Promise.all([ports.latch.read(), ports.latchSignal()]);
       return [check.latch(record, config), check.latchHolds(record, signal, config)];
     }),
+    guarded(["latch-policy"], emulated, async () => {
+      // a fetch failure of ip-ranges.json warns; the bucket policy's read is an AWS call like any
+      const [cidrs, published] = await Promise.all([
+        ports.latchPolicy.checkerCidrs(),
+        ports.latchPolicy.publishedCheckerCidrs().catch((error: Error) => error.message),
+      ]);
+      return [check.latchPolicy(cidrs, published, config)];
+    }),
     guarded(["alarm"], emulated, async () => [
       check.alarm(await ports.detection.alarm(config.dns.alarm.name), config),
     ]),
