@@ -385,6 +385,7 @@ locals {
         name        = module.dns.health_signal_name
         nameServers = module.dns.health_signal_name_servers
       }
+      latchSignal = { name = module.dns.latch_signal_name }
       healthCheck = {
         intervalSeconds  = var.detection.interval_seconds
         failureThreshold = var.detection.failure_threshold

@@ -162,6 +162,10 @@ export const ARN_RULES: Readonly<Record<string, ArnRule>> = {
       ),
   },
   "s3:DeleteObject": s3Object,
+  "s3:GetBucketPolicy": {
+    fields: ["Bucket"],
+    arns: (i, s) => str(i.Bucket).map((b) => `arn:${s.partition}:s3:::${b}`),
+  },
   "s3:GetObject": s3Object,
   "s3:PutObject": s3Object,
   "secretsmanager:DescribeSecret": secret,

@@ -137,6 +137,12 @@ export const DeploymentConfigSchema = z.object({
       /** The zone's authoritative name servers: host names, or ip:port (local mode). */
       nameServers: z.array(name).min(1),
     }),
+    /**
+     * The failover TXT pair on a latch-signal name, asked of the same name servers: PRIMARY (with
+     * the inverted latch check) answers "latch-open", SECONDARY "latch-holding". Readiness compares
+     * it with the latch object: a latch Route 53 does not see has failed open.
+     */
+    latchSignal: z.object({ name }),
     healthCheck: z.object({
       intervalSeconds: z.union([z.literal(10), z.literal(30)]),
       failureThreshold: z.number().int().min(1).max(10),

@@ -14,12 +14,15 @@ import {
   healthCheckStatus,
   healthSignalAnswer,
   healthSignalVerdict,
+  LATCH_SIGNAL_VALUES,
   latchCheckHealthy,
   latchObjectCheckHealthy,
+  latchSignalAnswer,
   normaliseDnsName,
   RECORD_CHECK_THRESHOLDS,
   recordHealthy,
   reportPasses,
+  signalVerdict,
 } from "./route53.js";
 
 // Each rule names the page of the Route 53 Developer Guide (DG) or API Reference (API) it follows.
@@ -401,5 +404,18 @@ describe("healthSignalVerdict: the health-signal TXT pair", () => {
       expect(healthSignalAnswer(true)).toBe("primary-healthy");
       expect(healthSignalAnswer(false)).toBe("primary-unhealthy");
     });
+  });
+});
+
+describe("the latch-signal TXT pair", () => {
+  it("answers latch-open while the inverted latch check is healthy (no latch seen), latch-holding otherwise", () => {
+    // health-checks-how-route-53-chooses-records.html: the SECONDARY has no check, so it is healthy
+    expect(latchSignalAnswer(true)).toBe("latch-open");
+    expect(latchSignalAnswer(false)).toBe("latch-holding");
+  });
+  it("reads both values back, and nothing from the health-signal pair's", () => {
+    expect(signalVerdict(LATCH_SIGNAL_VALUES, [["latch-", "open"]])).toBe("open");
+    expect(signalVerdict(LATCH_SIGNAL_VALUES, [["latch-holding"]])).toBe("holding");
+    expect(signalVerdict(LATCH_SIGNAL_VALUES, [["primary-healthy"]])).toBeUndefined();
   });
 });

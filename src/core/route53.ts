@@ -291,30 +291,52 @@ export const HEALTH_SIGNAL_VALUES: Record<HealthSignal, string> = {
 };
 
 /**
- * The verdict in a TXT answer (each record's strings joined, as resolvers split long values into
- * chunks); undefined when neither value is there.
+ * The latch check's routing verdict as the latch-signal TXT pair answers it (terraform/modules/dns):
+ * the PRIMARY record carries the inverted latch check, so it answers "latch-open" while no latch
+ * is seen (the check is healthy), and the SECONDARY "latch-holding" once Route 53 sees the latch.
  */
+export type LatchSignal = "open" | "holding";
+
+export const LATCH_SIGNAL_VALUES: Record<LatchSignal, string> = {
+  open: "latch-open",
+  holding: "latch-holding",
+};
+
+/**
+ * The verdict in a TXT answer of a signal pair (each record's strings joined, as resolvers split
+ * long values into chunks); undefined when neither value is there.
+ */
+export function signalVerdict<V extends string>(
+  values: Record<V, string>,
+  records: readonly (readonly string[])[],
+): V | undefined {
+  const answered = records.map((chunks) => chunks.join(""));
+  return (Object.keys(values) as V[]).find((verdict) => answered.includes(values[verdict]));
+}
+
 export function healthSignalVerdict(records: readonly (readonly string[])[]): HealthSignal | undefined {
-  const values = records.map((chunks) => chunks.join(""));
-  if (values.includes(HEALTH_SIGNAL_VALUES.healthy)) return "healthy";
-  if (values.includes(HEALTH_SIGNAL_VALUES.unhealthy)) return "unhealthy";
-  return undefined;
+  return signalVerdict(HEALTH_SIGNAL_VALUES, records);
 }
 
 /**
- * What the health-signal TXT pair answers, by the failover rule: the PRIMARY value while P's
- * endpoint check is healthy, else the SECONDARY value (that record has no check, so it is always
- * healthy). The local name server answers with this, as Route 53's data plane would.
+ * What a signal TXT pair answers, by the failover rule: the PRIMARY value while the PRIMARY's check
+ * is healthy, else the SECONDARY value (that record has no check, so it is always healthy). The
+ * local name server answers with this, as Route 53's data plane would.
  */
-export function healthSignalAnswer(endpointHealthy: boolean): string {
+function signalAnswer(primary: string, secondary: string, checkHealthy: boolean): string {
   const pair: FailoverRecord[] = [
-    {
-      role: "PRIMARY",
-      target: HEALTH_SIGNAL_VALUES.healthy,
-      healthCheckId: "endpoint",
-      evaluateTargetHealth: false,
-    },
-    { role: "SECONDARY", target: HEALTH_SIGNAL_VALUES.unhealthy, evaluateTargetHealth: false },
+    { role: "PRIMARY", target: primary, healthCheckId: "check", evaluateTargetHealth: false },
+    { role: "SECONDARY", target: secondary, evaluateTargetHealth: false },
   ];
-  return answerFailover(pair, (r) => recordHealthy(r, { healthCheck: endpointHealthy })).target;
+  return answerFailover(pair, (r) => recordHealthy(r, { healthCheck: checkHealthy })).target;
+}
+
+/** The health-signal pair's answer; its PRIMARY carries P's endpoint check. */
+export function healthSignalAnswer(endpointHealthy: boolean): string {
+  return signalAnswer(HEALTH_SIGNAL_VALUES.healthy, HEALTH_SIGNAL_VALUES.unhealthy, endpointHealthy);
+}
+
+/** The latch-signal pair's answer; its PRIMARY carries the inverted latch check. */
+export function latchSignalAnswer(latchCheckHealthy: boolean): string {
+  return signalAnswer(LATCH_SIGNAL_VALUES.open, LATCH_SIGNAL_VALUES.holding, latchCheckHealthy);
 }

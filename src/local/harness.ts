@@ -12,7 +12,7 @@ import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Clients } from "../aws/clients.js";
-import { apiObservations, type CheckerObservations, readDnsState } from "../aws/dns.js";
+import { apiObservations, type CheckerObservations, latchObjectResponse, readDnsState } from "../aws/dns.js";
 import type { DeploymentConfig } from "../core/config.js";
 import { configParameterName } from "../core/config-source.js";
 import {
@@ -20,6 +20,8 @@ import {
   type DnsAnswer,
   healthCheckStatus,
   healthSignalAnswer,
+  latchCheckHealthy,
+  latchSignalAnswer,
   normaliseDnsName,
 } from "../core/route53.js";
 import { PROBE_DIMENSION, PROBE_METRICS, PROBE_NAMESPACE } from "../functions/probe/metrics.js";
@@ -539,7 +541,8 @@ export async function endpointCheckHealthy(
 /**
  * Route 53's name servers for the local zone: on every loopback ip:port of
  * config.dns.healthSignal.nameServers (examples/local: 127.0.0.1:8053), a name server answering
- * the health-signal TXT pair from the emulator's state by Route 53's failover rule.
+ * the health-signal and latch-signal TXT pairs from the emulator's state by Route 53's failover
+ * rule (the latch check's checkers played from the latch object, as `readDnsState` does).
  */
 export async function startHealthSignalServers(
   clients: Clients,
@@ -556,8 +559,15 @@ export async function startHealthSignalServers(
     });
     return reading;
   };
+  const latchName = normaliseDnsName(config.dns.latchSignal.name);
+  const readLatch = latchPortFor(clients, config).read;
   const zone = {
-    txt: async (name: string) => (name === signalName ? [healthSignalAnswer(await status())] : undefined),
+    txt: async (name: string) => {
+      if (name === signalName) return [healthSignalAnswer(await status())];
+      if (name === latchName)
+        return [latchSignalAnswer(latchCheckHealthy([await latchObjectResponse(readLatch)]))];
+      return undefined;
+    },
   };
   const servers: LocalNameServer[] = [];
   for (const server of config.dns.healthSignal.nameServers) {

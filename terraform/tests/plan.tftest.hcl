@@ -506,7 +506,7 @@ run "keeps_latched_checks" {
   }
   assert {
     # the config module's typed variable drops what its type does not name: every key must reach the document
-    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 120 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id && jsondecode(output.deployment_config).dns.secondaryCheckId == module.dns.secondary_check_id && jsondecode(output.deployment_config).dns.backupHealthCheckId == module.dns.backup_health_check_id && jsondecode(output.deployment_config).dns.latch.setCheckId == module.dns.latch_set_check_id
+    condition     = jsondecode(output.deployment_config).failover.holdMaxSeconds == 120 && jsondecode(output.deployment_config).failover.bestEffortTimeoutMs == 3000 && jsondecode(output.deployment_config).dns.healthSignal.nameServers == ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"] && jsondecode(output.deployment_config).dns.primaryCheckId == module.dns.primary_check_id && jsondecode(output.deployment_config).dns.secondaryCheckId == module.dns.secondary_check_id && jsondecode(output.deployment_config).dns.backupHealthCheckId == module.dns.backup_health_check_id && jsondecode(output.deployment_config).dns.latch.setCheckId == module.dns.latch_set_check_id && jsondecode(output.deployment_config).dns.latchSignal.name == module.dns.latch_signal_name
     error_message = "The config document must carry the guard's bounds, the health signal and the records' checks."
   }
 }
@@ -605,6 +605,10 @@ run "dns_module" {
   assert {
     condition     = output.health_signal_name == "_pilotlight-health.app.test.example.com" && output.health_signal_name_servers == tolist(["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk"])
     error_message = "The health signal lives beside the record and is asked of the zone's own name servers: ${jsonencode(output.health_signal_name_servers)}"
+  }
+  assert {
+    condition     = aws_route53_record.latch_signal_primary.records == toset(["latch-open"]) && aws_route53_record.latch_signal_primary.health_check_id == aws_route53_health_check.latch.id && aws_route53_record.latch_signal_primary.failover_routing_policy[0].type == "PRIMARY" && aws_route53_record.latch_signal_secondary.records == toset(["latch-holding"]) && aws_route53_record.latch_signal_secondary.health_check_id == null && aws_route53_record.latch_signal_secondary.failover_routing_policy[0].type == "SECONDARY" && output.latch_signal_name == "_pilotlight-latch.app.test.example.com" && aws_route53_record.latch_signal_primary.name == output.latch_signal_name && aws_route53_record.latch_signal_secondary.name == output.latch_signal_name
+    error_message = "The latch signal must be a failover TXT pair beside the record: PRIMARY latch-open with the inverted latch check, SECONDARY latch-holding without a check (src/core/route53.ts LATCH_SIGNAL_VALUES)."
   }
   assert {
     condition     = aws_route53_record.backup.failover_routing_policy[0].type == "SECONDARY" && aws_route53_record.backup.alias[0].name == var.backup_alb.dns_name
@@ -777,6 +781,14 @@ run "readiness_module" {
       s.Resource == [var.targets.lock_table_arn] && contains(s.Action, "dynamodb:PutItem") && contains(s.Action, "dynamodb:GetItem")
     ])
     error_message = "The readiness role must be allowed to arm the failover: dynamodb:PutItem (and GetItem) on the lock table."
+  }
+  assert {
+    # latch-policy: GetBucketPolicy of the latch bucket (the bucket ARN, not its objects)
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this.policy).Statement :
+      s.Resource == [var.targets.latch_bucket_arn] && contains(s.Action, "s3:GetBucketPolicy")
+    ])
+    error_message = "The readiness role must be allowed s3:GetBucketPolicy on the latch bucket (the latch-policy check)."
   }
   assert {
     condition     = aws_lambda_function.this.environment[0].variables.POWERTOOLS_SERVICE_NAME == "pilotlight-readiness" && aws_lambda_function.this.environment[0].variables.PILOTLIGHT_CONFIG_PARAMETER == "/pilotlight/test/config"

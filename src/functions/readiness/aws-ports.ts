@@ -11,11 +11,12 @@ import { type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-
 import { GetFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { Route53Client } from "@aws-sdk/client-route-53";
-import type { S3Client } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, type S3Client } from "@aws-sdk/client-s3";
 import { GetServiceQuotaCommand, type ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { ListSubscriptionsByTopicCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
 import { Clients, FUNCTION_CLIENT_OPTIONS } from "../../aws/clients.js";
+import { readLatchSignal } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import {
   arnRegion,
@@ -28,7 +29,14 @@ import {
 } from "../shared/aws-ports.js";
 import { AwsCallError } from "../shared/errors.js";
 import { type Clock, systemClock } from "../shared/ports.js";
-import type { DetectionPort, LaunchPort, PermissionsPort, QuotaPort, ReadinessPorts } from "./ports.js";
+import type {
+  DetectionPort,
+  LatchPolicyPort,
+  LaunchPort,
+  PermissionsPort,
+  QuotaPort,
+  ReadinessPorts,
+} from "./ports.js";
 
 export interface ReadinessClients {
   rds: RDSClient;
@@ -219,6 +227,64 @@ export function serviceQuotaPort(quotas: ServiceQuotasClient): QuotaPort {
   };
 }
 
+/** Where AWS publishes its address ranges (Route 53 Developer Guide, "IP address ranges of Amazon Route 53 servers"). */
+export const IP_RANGES_URL = "https://ip-ranges.amazonaws.com/ip-ranges.json";
+
+/** The Sid of the latch bucket policy's statement that lets the checkers GET the latch (terraform/modules/latch). */
+export const LATCH_CHECKERS_SID = "Route53CheckersReadTheLatch";
+
+interface IpRanges {
+  prefixes?: Array<{ ip_prefix?: string; service?: string }>;
+  ipv6_prefixes?: Array<{ ipv6_prefix?: string; service?: string }>;
+}
+
+/**
+ * The latch bucket's policy through GetBucketPolicy (NoSuchBucketPolicy: no policy), and
+ * ip-ranges.json over HTTPS, bounded by `timeoutMs` (readiness runs outside a VPC).
+ */
+export function latchPolicyPort(
+  s3: S3Client,
+  bucket: string,
+  options: { ipRangesUrl?: string; timeoutMs: number },
+): LatchPolicyPort {
+  return {
+    async checkerCidrs() {
+      let policy: string | undefined;
+      try {
+        const out = await awsCall("s3:GetBucketPolicy", () =>
+          s3.send(new GetBucketPolicyCommand({ Bucket: bucket })),
+        );
+        policy = out.Policy;
+      } catch (error) {
+        if (missing(error, ["NoSuchBucketPolicy"])) return undefined;
+        throw error;
+      }
+      if (!policy) return undefined;
+      const statements = (JSON.parse(policy) as { Statement?: unknown }).Statement;
+      const list = (Array.isArray(statements) ? statements : [statements]) as Array<{
+        Sid?: string;
+        Condition?: { IpAddress?: Record<string, string | string[]> };
+      }>;
+      const ranges = list.find((st) => st?.Sid === LATCH_CHECKERS_SID)?.Condition?.IpAddress?.[
+        "aws:SourceIp"
+      ];
+      return ranges === undefined ? [] : [ranges].flat();
+    },
+    async publishedCheckerCidrs() {
+      const response = await fetch(options.ipRangesUrl ?? IP_RANGES_URL, {
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const ranges = (await response.json()) as IpRanges;
+      const service = "ROUTE53_HEALTHCHECKS";
+      return [
+        ...(ranges.prefixes ?? []).filter((p) => p.service === service).map((p) => p.ip_prefix),
+        ...(ranges.ipv6_prefixes ?? []).filter((p) => p.service === service).map((p) => p.ipv6_prefix),
+      ].filter((cidr): cidr is string => typeof cidr === "string");
+    },
+  };
+}
+
 /**
  * The readiness checks' ports on AWS (or the emulator); the CLI's `readiness` uses the same.
  *
@@ -228,12 +294,23 @@ export function createReadinessPorts(
   config: DeploymentConfig,
   clients: ReadinessClients = createReadinessClients(config),
   clock: Clock = systemClock,
+  options: { ipRangesUrl?: string } = {},
 ): ReadinessPorts {
   return {
     database: rdsDatabasePort(clients.rds, clients.cloudWatch, clock),
     capacity: autoScalingCapacityPort(clients.autoScaling),
     healthCheck: route53HealthCheckPort(clients.route53),
     latch: s3LatchPort(clients.s3, config.dns.latch.bucket, config.dns.latch.key),
+    latchSignal: () =>
+      readLatchSignal(
+        config.dns.latchSignal.name,
+        config.dns.healthSignal.nameServers,
+        config.probe.timeoutMs,
+      ),
+    latchPolicy: latchPolicyPort(clients.s3, config.dns.latch.bucket, {
+      ...options,
+      timeoutMs: config.probe.timeoutMs,
+    }),
     lock: dynamoDbLockPort(clients.dynamoDb, config.failover.lockTableName),
     launch: ec2LaunchPort(clients.ec2, clients.ssm),
     detection: detectionPort(clients.alarmCloudWatch, clients.alarmSns, clients.lambda),

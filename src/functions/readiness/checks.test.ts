@@ -84,6 +84,56 @@ describe("readiness checks", () => {
         detail: expect.stringContaining(`s3://${config.dns.latch.bucket}/${config.dns.latch.key} is set`),
       });
     });
+    describe("latchHolds: the latch object against the latch-signal pair's answer in DNS", () => {
+      const record = { deployment: "", incidentId: "demo-1", latchedAt: "", by: "", checksFingerprint: "" };
+      const open = { verdict: "open" as const, server: "ns-1", detail: "ns-1 answers latch-open" };
+      const holding = { verdict: "holding" as const, server: "ns-1", detail: "ns-1 answers latch-holding" };
+      const unknown = { detail: "no name server answered: ETIMEOUT" };
+      // object present / absent x data plane open / holding / unknown
+      it.each([
+        ["present", record, open, "fail"],
+        ["present", record, holding, "pass"],
+        ["present", record, unknown, "warn"],
+        ["absent", undefined, open, "pass"],
+        ["absent", undefined, holding, "warn"],
+        ["absent", undefined, unknown, "warn"],
+      ] as const)("latch object %s, %o -> %s", (_, latch, signal, verdict) => {
+        expect(check.latchHolds(latch, signal, config).verdict).toBe(verdict);
+      });
+      it("a set latch that Route 53 does not see fails open, naming what to check", () => {
+        expect(check.latchHolds(record, open, config)).toMatchObject({
+          detail: expect.stringContaining("the latch does not hold"),
+          fix: expect.stringMatching(/S3 in the backup region.*ROUTE53_HEALTHCHECKS.*terraform apply/),
+        });
+      });
+    });
+    describe("latchPolicy: the bucket policy's checker ranges against ip-ranges.json", () => {
+      const published = ["54.183.255.128/26", "2600:1f1c:7ff:f800::/56"];
+      it("passes a policy that allows every published range", () => {
+        expect(check.latchPolicy([...published, "198.51.100.0/24"], published, config).verdict).toBe("pass");
+      });
+      it("fails a policy that misses a published range, naming it and the update path", () => {
+        expect(check.latchPolicy([published[0] as string], published, config)).toMatchObject({
+          verdict: "fail",
+          detail: expect.stringContaining(
+            "misses 1 of Route 53's 2 published checker ranges (2600:1f1c:7ff:f800::/56)",
+          ),
+          fix: expect.stringMatching(/terraform apply.*aws_ip_ranges/),
+        });
+      });
+      it("fails a bucket without a policy: no checker can read the latch", () => {
+        expect(check.latchPolicy(undefined, published, config)).toMatchObject({
+          verdict: "fail",
+          detail: expect.stringContaining("has no bucket policy"),
+        });
+      });
+      it("warns when ip-ranges.json could not be fetched", () => {
+        expect(check.latchPolicy(published, "This operation was aborted", config)).toMatchObject({
+          verdict: "warn",
+          detail: expect.stringContaining("ip-ranges.json: This operation was aborted"),
+        });
+      });
+    });
     it("checks the alarm's metric, health check and action, and the subscription", () => {
       const alarm = {
         name: config.dns.alarm.name,

@@ -1,3 +1,4 @@
+import type { LatchSignalReading } from "../../aws/health-signal.js";
 import type { DeploymentConfig } from "../../core/config.js";
 import { deploymentResources, failoverGrants } from "../../core/permissions/index.js";
 import type { LockRecord } from "../shared/lock-record.js";
@@ -19,6 +20,8 @@ export const CHECK_NAMES = [
   "failover-permissions",
   "health-check",
   "latch",
+  "latch-holds",
+  "latch-policy",
   "alarm",
   "alarm-subscription",
   "capacity-quota",
@@ -248,6 +251,89 @@ export function latch(record: LatchRecord | undefined, config: DeploymentConfig)
     "latch",
     `latch object ${where} is set${who.length ? ` (${who.join(", ")})` : ""}: DNS stays on B whatever P answers`,
     "expected after a failover; pilotlight failback removes it once P is rebuilt",
+  );
+}
+
+const LATCH_FIX =
+  "check S3 in the backup region (the checkers GET the object anonymously) and that the latch bucket policy still allows every ROUTE53_HEALTHCHECKS range of ip-ranges.json (terraform apply refreshes it); until then the fence (P's group at 0) is the only line";
+
+/**
+ * The latch as Route 53 routes on it: the latch-signal pair's answer from its data plane, against
+ * the latch object. The latch holds only while more than 18% of the checkers can read the object;
+ * an S3 outage in B or checkers from ranges the bucket policy no longer allows turn the inverted
+ * check healthy, and then P's endpoint check alone decides the PRIMARY again.
+ */
+export function latchHolds(
+  record: LatchRecord | undefined,
+  signal: LatchSignalReading,
+  config: DeploymentConfig,
+): CheckResult {
+  const where = `s3://${config.dns.latch.bucket}/${config.dns.latch.key}`;
+  const name = config.dns.latchSignal.name;
+  if (!signal.verdict) {
+    return warn(
+      "latch-holds",
+      `Route 53's verdict on the latch check is unknown: ${signal.detail}`,
+      `check that ${name} is a failover TXT pair of the zone (terraform apply) and that its name servers answer from the backup region`,
+    );
+  }
+  if (record && signal.verdict === "open") {
+    return fail(
+      "latch-holds",
+      `the latch does not hold: ${where} is set but ${signal.detail} (Route 53's checkers do not read it)`,
+      LATCH_FIX,
+    );
+  }
+  if (!record && signal.verdict === "holding") {
+    return warn(
+      "latch-holds",
+      `${where} is absent but ${signal.detail}: P stays out of DNS until the checkers see it gone (about one check interval)`,
+      "run readiness again in a minute; if it persists, check the latch health check in Route 53",
+    );
+  }
+  return pass(
+    "latch-holds",
+    record
+      ? `Route 53 sees the latch: ${signal.detail}`
+      : `no latch, and Route 53 sees none: ${signal.detail}`,
+  );
+}
+
+/**
+ * The latch bucket policy's checker ranges against those AWS publishes: the policy is frozen at
+ * apply, so a range Route 53 added since reads 403 and, once enough checkers use it, the latch no
+ * longer holds. `published` is an error message when ip-ranges.json could not be fetched.
+ */
+export function latchPolicy(
+  policyCidrs: readonly string[] | undefined,
+  published: readonly string[] | string,
+  config: DeploymentConfig,
+): CheckResult {
+  const bucket = config.dns.latch.bucket;
+  const reapply =
+    "run terraform apply: terraform/modules/latch reads the ranges with the aws_ip_ranges data source (route53_healthchecks) at plan time and writes them into the policy";
+  if (!policyCidrs) {
+    return fail(
+      "latch-policy",
+      `the latch bucket ${bucket} has no bucket policy: Route 53's checkers cannot read the latch, so it never holds`,
+      reapply,
+    );
+  }
+  if (typeof published === "string") {
+    return warn("latch-policy", `could not compare the checker ranges: ip-ranges.json: ${published}`);
+  }
+  const allowed = new Set(policyCidrs);
+  const missing = published.filter((cidr) => !allowed.has(cidr));
+  if (missing.length > 0) {
+    return fail(
+      "latch-policy",
+      `the latch bucket policy misses ${missing.length} of Route 53's ${published.length} published checker ranges (${missing.join(", ")}): checkers there read 403 and the latch may not hold`,
+      reapply,
+    );
+  }
+  return pass(
+    "latch-policy",
+    `the latch bucket policy allows all ${published.length} published checker ranges`,
   );
 }
 

@@ -1,3 +1,4 @@
+import type { LatchSignalReading } from "../../aws/health-signal.js";
 import type {
   CapacityPort,
   Clock,
@@ -60,11 +61,24 @@ export interface QuotaPort {
   onDemandStandardVcpus(): Promise<number | undefined>;
 }
 
+export interface LatchPolicyPort {
+  /**
+   * The address ranges the latch bucket policy lets GET the latch object (its checkers' statement,
+   * terraform/modules/latch); undefined when the bucket has no policy.
+   */
+  checkerCidrs(): Promise<string[] | undefined>;
+  /** Route 53's checkers' ranges as AWS publishes them now (ip-ranges.json, ROUTE53_HEALTHCHECKS). */
+  publishedCheckerCidrs(): Promise<string[]>;
+}
+
 export interface ReadinessPorts {
   database: DatabasePort;
   capacity: CapacityPort;
   healthCheck: HealthCheckPort;
   latch: Pick<LatchPort, "read">;
+  /** Route 53's verdict on the latch check from its data plane (the latch-signal pair). */
+  latchSignal(): Promise<LatchSignalReading>;
+  latchPolicy: LatchPolicyPort;
   lock: LockPort;
   launch: LaunchPort;
   detection: DetectionPort;

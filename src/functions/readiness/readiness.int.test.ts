@@ -2,6 +2,8 @@
 // Terraform does it. APIs moto lacks (IAM policy simulation) must come out as warnings, never as
 // a false pass; their behaviour on AWS is tested with SDK mocks in run.mock.test.ts.
 
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -9,8 +11,8 @@ import { Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-5
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { strToU8, zipSync } from "fflate";
-import { beforeAll, describe, expect, it } from "vitest";
-import { createDeployment } from "../../../test/fixtures/deployment.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeployment, FIXTURE_CHECKER_CIDRS } from "../../../test/fixtures/deployment.js";
 import { createReadinessPorts } from "./aws-ports.js";
 import type { CheckName, Verdict } from "./checks.js";
 import { type ReadinessReport, runReadiness } from "./run.js";
@@ -19,8 +21,28 @@ describe("readiness (moto)", () => {
   let report: ReadinessReport;
   let verdicts: Partial<Record<CheckName, Verdict>>;
   let fixture: Awaited<ReturnType<typeof createDeployment>>;
+  // ip-ranges.json as AWS shapes it, with the ranges the fixture's latch bucket policy allows
+  const ipRanges = createServer((_, res) =>
+    res.end(
+      JSON.stringify({
+        prefixes: FIXTURE_CHECKER_CIDRS.filter((c) => !c.includes(":")).map((ip_prefix) => ({
+          ip_prefix,
+          service: "ROUTE53_HEALTHCHECKS",
+        })),
+        ipv6_prefixes: FIXTURE_CHECKER_CIDRS.filter((c) => c.includes(":")).map((ipv6_prefix) => ({
+          ipv6_prefix,
+          service: "ROUTE53_HEALTHCHECKS",
+        })),
+      }),
+    ),
+  );
+  let ipRangesUrl = "";
+  const ports = () => createReadinessPorts(fixture.config, undefined, undefined, { ipRangesUrl });
+  afterAll(() => ipRanges.close());
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => ipRanges.listen(0, "127.0.0.1", resolve));
+    ipRangesUrl = `http://127.0.0.1:${(ipRanges.address() as AddressInfo).port}/ip-ranges.json`;
     fixture = await createDeployment({ deployment: "rd-int" });
     const { config } = fixture;
     const role = await new IAMClient({ region: "us-east-1" }).send(
@@ -50,7 +72,7 @@ describe("readiness (moto)", () => {
         Endpoint: fn.FunctionArn,
       }),
     );
-    report = await runReadiness(createReadinessPorts(config), config);
+    report = await runReadiness(ports(), config);
     verdicts = Object.fromEntries(report.checks.map((c) => [c.name, c.verdict]));
   });
 
@@ -61,6 +83,10 @@ describe("readiness (moto)", () => {
       "ami-parameter": "pass",
       "health-check": "pass",
       latch: "pass",
+      // no latch, and the local name servers answer the latch-signal pair with latch-open
+      "latch-holds": "pass",
+      // GetBucketPolicy of the latch bucket against the served ranges
+      "latch-policy": "pass",
       alarm: "pass",
       "alarm-subscription": "pass",
       armed: "pass",
@@ -95,7 +121,7 @@ describe("readiness (moto)", () => {
     await route53.send(
       new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: true }),
     );
-    const during = await runReadiness(createReadinessPorts(config), config);
+    const during = await runReadiness(ports(), config);
     await route53.send(
       new UpdateHealthCheckCommand({ HealthCheckId: config.dns.healthCheckId, Inverted: false }),
     );
@@ -112,11 +138,16 @@ describe("readiness (moto)", () => {
     const s3 = new S3Client({ region: config.backup.region });
     const object = { Bucket: config.dns.latch.bucket, Key: config.dns.latch.key };
     await s3.send(new PutObjectCommand({ ...object, Body: JSON.stringify({ incidentId: "int-1" }) }));
-    const during = await runReadiness(createReadinessPorts(config), config);
+    const during = await runReadiness(ports(), config);
     await s3.send(new DeleteObjectCommand(object));
     expect(during.checks.find((c) => c.name === "latch")).toMatchObject({
       verdict: "fail",
       detail: expect.stringContaining("incident int-1"),
+    });
+    // the latch-signal pair answers latch-holding from the checkers' reading of the same object
+    expect(during.checks.find((c) => c.name === "latch-holds")).toMatchObject({
+      verdict: "pass",
+      detail: expect.stringContaining("answers latch-holding"),
     });
   });
 });

@@ -1,21 +1,26 @@
 // The readiness runner over fakes, and the IAM policy simulation through the real adapter with
 // aws-sdk-client-mock: the emulator does not implement SimulatePrincipalPolicy, AWS does.
 
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { GetBucketPolicyCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { exampleConfig } from "../../../test/fixtures/config.js";
 import { memoryLockPort } from "../../../test/fixtures/memory-lock.js";
+import { LATCH_SIGNAL_VALUES, type LatchSignal } from "../../core/route53.js";
 import { armRecord, type LockRecord } from "../shared/lock-record.js";
 import type { HealthCheckState, LatchRecord } from "../shared/ports.js";
-import { iamPermissionsPort } from "./aws-ports.js";
+import { iamPermissionsPort, LATCH_CHECKERS_SID, latchPolicyPort } from "./aws-ports.js";
 import { createReadinessHandler } from "./index.js";
 import type { ReadinessPorts } from "./ports.js";
 import { runReadiness } from "./run.js";
 
 const config = exampleConfig();
+const PUBLISHED = ["54.183.255.128/26", "2600:1f1c:7ff:f800::/56"];
 const iam = mockClient(IAMClient);
 const roleArn = "arn:aws:iam::123456789012:role/demo-failover";
 
@@ -23,7 +28,11 @@ function fakePorts(
   overrides: {
     hc?: Partial<HealthCheckState>;
     latch?: LatchRecord;
+    /** What the latch-signal pair answers; by default what Route 53 answers for `latch`. */
+    latchSignal?: LatchSignal;
     lock?: LockRecord;
+    /** The latch bucket policy's checker CIDRs; by default the published ones. */
+    policyCidrs?: string[];
     simulate?: ReadinessPorts["permissions"];
   } = {},
 ) {
@@ -63,6 +72,14 @@ function fakePorts(
       }),
     },
     latch: { read: async () => overrides.latch },
+    latchSignal: async () => {
+      const verdict = overrides.latchSignal ?? (overrides.latch ? "holding" : "open");
+      return { verdict, server: "ns-1", detail: `ns-1 answers ${LATCH_SIGNAL_VALUES[verdict]}` };
+    },
+    latchPolicy: {
+      checkerCidrs: async () => ("policyCidrs" in overrides ? overrides.policyCidrs : PUBLISHED),
+      publishedCheckerCidrs: async () => PUBLISHED,
+    },
     lock,
     launch: {
       template: async (id) => ({
@@ -140,6 +157,22 @@ describe("readiness runner", () => {
       expect(report.ready).toBe(false);
     });
 
+    it("fails when the latch object is set but Route 53's data plane answers latch-open", async () => {
+      const latch = {
+        deployment: config.deployment,
+        incidentId: "demo-1",
+        latchedAt: "2026-12-03T10:00:00.000Z",
+        by: "pilotlight failover (alarm)",
+        checksFingerprint: config.dns.latch.checksFingerprint,
+      };
+      const { ports } = fakePorts({ latch, latchSignal: "open" });
+      const report = await runReadiness(ports, config);
+      expect(report.checks.find((c) => c.name === "latch-holds")).toMatchObject({
+        verdict: "fail",
+        detail: expect.stringContaining("the latch does not hold"),
+      });
+    });
+
     it("keeps an open incident as it is and warns", async () => {
       const incident = {
         ...(armRecord(undefined, config.deployment, "t", 0) as LockRecord),
@@ -206,6 +239,122 @@ describe("readiness runner", () => {
       const { ports } = fakePorts({ simulate: iamPermissionsPort(new IAMClient({ region: "us-east-1" })) });
       const report = await runReadiness(ports, config);
       expect(report.checks.find((c) => c.name === "failover-permissions")?.verdict).toBe("pass");
+    });
+  });
+
+  describe("latch-policy (S3 GetBucketPolicy through an SDK mock, ip-ranges.json from a local server)", () => {
+    const s3 = mockClient(S3Client);
+    let server: Server | undefined;
+    afterEach(() => {
+      s3.reset();
+      server?.closeAllConnections();
+      server?.close();
+      server = undefined;
+    });
+    /** Serves `body` as ip-ranges.json, or never answers (a hung fetch) when undefined. */
+    async function ipRanges(body?: object): Promise<string> {
+      server = createServer((_, res) => {
+        if (body) res.end(JSON.stringify(body));
+      });
+      await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ip-ranges.json`;
+    }
+    // the shape of ip-ranges.json (VPC User Guide, "Syntax for AWS IP address range JSON")
+    const document = {
+      syncToken: "1765152000",
+      createDate: "2026-12-08-00-00-00",
+      prefixes: [
+        { ip_prefix: "54.183.255.128/26", region: "us-west-1", service: "ROUTE53_HEALTHCHECKS" },
+        { ip_prefix: "54.228.16.0/26", region: "eu-west-1", service: "ROUTE53_HEALTHCHECKS" },
+        { ip_prefix: "3.5.140.0/22", region: "ap-northeast-2", service: "AMAZON" },
+      ],
+      ipv6_prefixes: [
+        { ipv6_prefix: "2600:1f1c:7ff:f800::/56", region: "us-west-1", service: "ROUTE53_HEALTHCHECKS" },
+      ],
+    };
+    const policy = (cidrs: string | string[]) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" },
+          {
+            Sid: LATCH_CHECKERS_SID,
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: `arn:aws:s3:::${config.dns.latch.bucket}/${config.dns.latch.key}`,
+            Condition: { IpAddress: { "aws:SourceIp": cidrs } },
+          },
+        ],
+      });
+
+    it("reports drift: a published checker range the frozen policy does not allow", async () => {
+      // GetBucketPolicy answers the policy as a JSON string (API_GetBucketPolicy, Policy)
+      s3.on(GetBucketPolicyCommand, { Bucket: config.dns.latch.bucket }).resolves({
+        Policy: policy(["54.183.255.128/26", "2600:1f1c:7ff:f800::/56"]),
+      });
+      const port = latchPolicyPort(new S3Client({ region: config.backup.region }), config.dns.latch.bucket, {
+        ipRangesUrl: await ipRanges(document),
+        timeoutMs: 2000,
+      });
+      const { ports } = fakePorts();
+      const report = await runReadiness({ ...ports, latchPolicy: port }, config);
+      expect(report.checks.find((c) => c.name === "latch-policy")).toMatchObject({
+        verdict: "fail",
+        detail: expect.stringContaining("(54.228.16.0/26)"),
+        fix: expect.stringContaining("terraform apply"),
+      });
+      expect(report.ready).toBe(false);
+    });
+
+    it("reads a single-string aws:SourceIp and ignores other services' ranges", async () => {
+      const port = latchPolicyPort(new S3Client({ region: config.backup.region }), config.dns.latch.bucket, {
+        ipRangesUrl: await ipRanges(document),
+        timeoutMs: 2000,
+      });
+      s3.on(GetBucketPolicyCommand).resolves({ Policy: policy("54.228.16.0/26") });
+      expect(await port.checkerCidrs()).toEqual(["54.228.16.0/26"]);
+      expect(await port.publishedCheckerCidrs()).toEqual([
+        "54.183.255.128/26",
+        "54.228.16.0/26",
+        "2600:1f1c:7ff:f800::/56",
+      ]);
+    });
+
+    it("reads a bucket without a policy as none (NoSuchBucketPolicy, 404), which fails the check", async () => {
+      // API_GetBucketPolicy: a bucket with no policy answers 404 NoSuchBucketPolicy
+      s3.on(GetBucketPolicyCommand).rejects(
+        new S3ServiceException({
+          name: "NoSuchBucketPolicy",
+          $fault: "client",
+          message: "The bucket policy does not exist",
+          $metadata: { httpStatusCode: 404 },
+        }),
+      );
+      const port = latchPolicyPort(new S3Client({ region: config.backup.region }), config.dns.latch.bucket, {
+        ipRangesUrl: await ipRanges(document),
+        timeoutMs: 2000,
+      });
+      expect(await port.checkerCidrs()).toBeUndefined();
+      const { ports } = fakePorts();
+      const report = await runReadiness({ ...ports, latchPolicy: port }, config);
+      expect(report.checks.find((c) => c.name === "latch-policy")?.detail).toContain("has no bucket policy");
+    });
+
+    it("warns, not fails, when ip-ranges.json does not answer within the timeout", async () => {
+      s3.on(GetBucketPolicyCommand).resolves({ Policy: policy(["54.183.255.128/26"]) });
+      const port = latchPolicyPort(new S3Client({ region: config.backup.region }), config.dns.latch.bucket, {
+        ipRangesUrl: await ipRanges(),
+        timeoutMs: 500,
+      });
+      const { ports } = fakePorts();
+      const started = Date.now();
+      const report = await runReadiness({ ...ports, latchPolicy: port }, config);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(report.checks.find((c) => c.name === "latch-policy")).toMatchObject({
+        verdict: "warn",
+        detail: expect.stringContaining("ip-ranges.json"),
+      });
     });
   });
 

@@ -111,7 +111,18 @@ export async function runReadiness(
       return [check.failoverPermissions(f, denied, config)];
     }),
     guarded(["health-check"], emulated, async () => [check.healthCheck(await hc, config)]),
-    guarded(["latch"], emulated, async () => [check.latch(await ports.latch.read(), config)]),
+    guarded(["latch", "latch-holds"], emulated, async () => {
+      const [record, signal] = await Promise.all([ports.latch.read(), ports.latchSignal()]);
+      return [check.latch(record, config), check.latchHolds(record, signal, config)];
+    }),
+    guarded(["latch-policy"], emulated, async () => {
+      // a fetch failure of ip-ranges.json warns; the bucket policy's read is an AWS call like any
+      const [cidrs, published] = await Promise.all([
+        ports.latchPolicy.checkerCidrs(),
+        ports.latchPolicy.publishedCheckerCidrs().catch((error: Error) => error.message),
+      ]);
+      return [check.latchPolicy(cidrs, published, config)];
+    }),
     guarded(["alarm"], emulated, async () => [
       check.alarm(await ports.detection.alarm(config.dns.alarm.name), config),
     ]),

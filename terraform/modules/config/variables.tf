@@ -53,6 +53,7 @@ variable "document" {
         checksFingerprint = string
       })
       healthSignal = object({ name = string, nameServers = list(string) })
+      latchSignal  = object({ name = string })
       healthCheck  = object({ intervalSeconds = number, failureThreshold = number, resourcePath = string })
       alarm = object({
         name              = string

@@ -9,6 +9,7 @@ data "aws_region" "current" {}
 
 locals {
   health_signal_name = coalesce(var.health_signal_name, "_pilotlight-health.${trimsuffix(var.record_name, ".")}")
+  latch_signal_name  = "_pilotlight-latch.${trimsuffix(var.record_name, ".")}"
   # What makes the provider replace the PRIMARY's checks (ForceNew: type, request_interval,
   # measure_latency). The latch key carries it (the root module), so a latch written for these
   # checks names them, and the root module refuses a plan that would replace them under a latch.
@@ -115,6 +116,38 @@ resource "aws_route53_record" "health_signal_secondary" {
   type           = "TXT"
   ttl            = 10
   records        = ["primary-unhealthy"]
+  set_identifier = "secondary"
+
+  failover_routing_policy {
+    type = "SECONDARY"
+  }
+}
+
+# The latch signal: Route 53's verdict on the inverted latch check, from its data plane. The same
+# pair shape: the PRIMARY, with the latch check, answers "latch-open" while that check is healthy
+# (no latch seen); the SECONDARY "latch-holding" (src/core/route53.ts LATCH_SIGNAL_VALUES).
+# Readiness compares it with the latch object: an object present while the pair answers
+# "latch-open" is a latch that failed open (S3 in B down, or the checkers' ranges moved).
+resource "aws_route53_record" "latch_signal_primary" {
+  zone_id         = var.zone_id
+  name            = local.latch_signal_name
+  type            = "TXT"
+  ttl             = 10
+  records         = ["latch-open"]
+  set_identifier  = "primary"
+  health_check_id = aws_route53_health_check.latch.id
+
+  failover_routing_policy {
+    type = "PRIMARY"
+  }
+}
+
+resource "aws_route53_record" "latch_signal_secondary" {
+  zone_id        = var.zone_id
+  name           = local.latch_signal_name
+  type           = "TXT"
+  ttl            = 10
+  records        = ["latch-holding"]
   set_identifier = "secondary"
 
   failover_routing_policy {

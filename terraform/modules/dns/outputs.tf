@@ -98,6 +98,11 @@ output "health_signal_name" {
   value       = local.health_signal_name
 }
 
+output "latch_signal_name" {
+  description = "The latch-signal TXT failover pair's name (PRIMARY carries the inverted latch check): readiness reads whether Route 53 sees the latch."
+  value       = local.latch_signal_name
+}
+
 output "health_signal_name_servers" {
   description = "Name servers to ask for the health signal: the zone's own, unless overridden."
   value       = var.health_signal_name_servers != null ? var.health_signal_name_servers : [for ns in data.aws_route53_zone.this[0].name_servers : trimsuffix(ns, ".")]
