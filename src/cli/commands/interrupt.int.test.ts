@@ -170,8 +170,13 @@ describe("interrupt anywhere: failback killed at its recorded steps, re-run", ()
       (await new RDSClient({ region }).send(new DescribeDBInstancesCommand({}))).DBInstances?.map(
         (d) => d.DBInstanceIdentifier ?? "",
       ) ?? [];
-    const fenced = (await ids(config.primary.region)).filter((id) => id.includes("-fenced-"));
-    const retired = (await ids(config.backup.region)).filter((id) => id.includes("-retired-"));
+    // this deployment's instances only: the other test files' deployments share the emulator
+    const fenced = (await ids(config.primary.region)).filter((id) =>
+      id.startsWith(`${config.primary.db.instanceId}-fenced-`),
+    );
+    const retired = (await ids(config.backup.region)).filter((id) =>
+      id.startsWith(`${config.backup.db.instanceId}-retired-`),
+    );
     expect(fenced).toEqual([final?.acts["rename-primary"]?.to]);
     expect(retired).toEqual([final?.acts["rename-backup"]?.to]);
     // at most one writable primary at every sampled moment, and P the one at the end
