@@ -84,10 +84,11 @@ export const failbackCommand: CommandDefinition<FailbackOptions> = {
     const clients = ctx.clients;
     const started = Date.now();
     const log = progress(ctx.io, started);
-    const { checks, incident, stored } = await preflight(clients, config);
-    // a resume keeps the interrupted run's stamp, so its snapshot and kept instances are found again
+    const { checks, incident, stored, found } = await preflight(clients, config);
+    // a resume keeps the interrupted run's stamp, so its snapshot and kept instances are found again;
+    // a new run replaces an earlier incident's record at its version (the write is conditional on it)
     const { record, resumed } = beginOperation(
-      stored,
+      stored ?? found,
       config.deployment,
       FAILBACK_OPERATION,
       incident,

@@ -17,6 +17,8 @@ export interface Preflight {
   incident: IncidentRef;
   /** The stored failback record of this incident: a run to resume. */
   stored: OperationRecord | undefined;
+  /** The stored record as read, of any incident: a new run replaces it at its version. */
+  found: OperationRecord | undefined;
 }
 
 /**
@@ -81,5 +83,5 @@ export async function preflight(clients: Clients, config: DeploymentConfig): Pro
   checks.push(
     `${P.db.instanceId} in ${P.region}: ${primaryDb ? `${primaryDb.DBInstanceStatus}${source ? `, replica of ${source}` : ", standalone"}` : "missing"}`,
   );
-  return { checks, incident, stored };
+  return { checks, incident, stored, found };
 }

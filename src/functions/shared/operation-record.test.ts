@@ -33,6 +33,22 @@ describe("operation record", () => {
     expect(again).toEqual({ record: stored, resumed: true });
   });
 
+  it("starts anew over a closed record of the same incident, carrying its version", () => {
+    const closed = { ...fresh(), version: 4, closedAt: "2026-12-03T08:00:00.000Z" };
+    const { record, resumed } = beginOperation(
+      closed,
+      "acme",
+      "failback",
+      incident,
+      "bob",
+      "20261203t090000",
+      now,
+    );
+    expect(resumed).toBe(false);
+    expect(record).toMatchObject({ version: 4, stamp: "20261203t090000", steps: {}, acts: {} });
+    expect(record.closedAt).toBeUndefined();
+  });
+
   it("replaces the record of an earlier incident, carrying its version for the conditional write", () => {
     const old = { ...fresh(), incidentId: "acme-20261101t000000z", version: 7 };
     const { record, resumed } = beginOperation(

@@ -73,7 +73,8 @@ export function beginOperation(
   stamp: string,
   now: number,
 ): { record: OperationRecord; resumed: boolean } {
-  if (stored && stored.incidentId === incident.incidentId) return { record: stored, resumed: true };
+  if (stored && stored.incidentId === incident.incidentId && !stored.closedAt)
+    return { record: stored, resumed: true };
   return {
     resumed: false,
     record: {
